@@ -1,0 +1,1 @@
+"""Platform adapters: Slack, Teams and the local console chat."""

@@ -1,0 +1,1 @@
+"""alignbot's platform-neutral core: events in, replies out, features in between."""

@@ -1,0 +1,23 @@
+"""Everything a feature handler may use, handed to it explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.ports import Clock, MessengerHub
+from bot.settings import Settings
+from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.feature import CommandSpec
+
+
+@dataclass
+class Context:
+    db: Database
+    messenger: MessengerHub
+    clock: Clock
+    settings: Settings
+    commands: Sequence[CommandSpec] = field(default_factory=tuple)

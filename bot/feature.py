@@ -1,0 +1,54 @@
+"""How a feature declares what it handles; the router discovers `FEATURE` in each module."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.events import Action, Command, Submission
+from bot.replies import Outcome
+
+if TYPE_CHECKING:
+    from bot.context import Context
+
+CommandHandler = Callable[[Command, "Context"], Awaitable[Outcome]]
+ActionHandler = Callable[[Action, "Context"], Awaitable[Outcome]]
+SubmissionHandler = Callable[[Submission, "Context"], Awaitable[Outcome]]
+
+
+@dataclass(frozen=True)
+class Example:
+    command: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    summary: str
+    handler: CommandHandler
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    commands: tuple[CommandSpec, ...] = ()
+    actions: Mapping[str, ActionHandler] = field(default_factory=dict)
+    forms: Mapping[str, SubmissionHandler] = field(default_factory=dict)
+
+
+def discover_features() -> list[Feature]:
+    """Every `bot.features.*` module's FEATURE, so adding a feature touches no shared file."""
+    import bot.features
+
+    features: list[Feature] = []
+    for module_info in sorted(pkgutil.iter_modules(bot.features.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"bot.features.{module_info.name}")
+        feature = getattr(module, "FEATURE", None)
+        if isinstance(feature, Feature):
+            features.append(feature)
+    return features

@@ -1,0 +1,1 @@
+"""Feature modules; each exposes FEATURE, discovered by the router."""

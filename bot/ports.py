@@ -1,0 +1,61 @@
+"""What the core needs from the outside world. Adapters implement these; tests record them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+from bot.events import Conversation, MessageRef
+from bot.replies import Reply
+
+
+class Messenger(Protocol):
+    """Proactive output: posts not made in direct answer to an event (jobs, broadcasts)."""
+
+    async def post(self, conversation: Conversation, reply: Reply) -> MessageRef: ...
+
+    async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef: ...
+
+    async def update(self, ref: MessageRef, reply: Reply) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class NoRouteError(LookupError):
+    """No messenger is connected for the platform a conversation lives on."""
+
+
+class MessengerHub:
+    """Routes proactive output to the messenger of the conversation's platform."""
+
+    def __init__(self) -> None:
+        self._by_platform: dict[str, Messenger] = {}
+
+    def connect(self, platform: str, messenger: Messenger) -> None:
+        self._by_platform[platform] = messenger
+
+    def _for(self, platform: str) -> Messenger:
+        try:
+            return self._by_platform[platform]
+        except KeyError:
+            raise NoRouteError(f"no messenger connected for platform {platform!r}") from None
+
+    async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
+        return await self._for(conversation.platform).post(conversation, reply)
+
+    async def send_direct(
+        self, workspace_id: str, user_id: str, reply: Reply, *, platform: str
+    ) -> MessageRef:
+        return await self._for(platform).send_direct(workspace_id, user_id, reply)
+
+    async def update(self, ref: MessageRef, reply: Reply) -> None:
+        await self._for(ref.platform).update(ref, reply)

@@ -1,0 +1,271 @@
+"""What the bot says, as a small tree of blocks every adapter can render.
+
+Text is a sequence of spans. A plain `str` span is always user-safe data: adapters escape it, so
+no user text can become a mention, a link, `@channel` or formatting. Formatting and mentions
+exist only as explicit spans the bot itself creates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Bold:
+    text: str
+
+
+@dataclass(frozen=True)
+class Italic:
+    text: str
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A real mention of a person; `name` is shown where the platform cannot mention."""
+
+    user_id: str
+    name: str = ""
+
+
+Span = str | Bold | Italic | Code | Mention
+
+
+def plain_text(spans: Iterable[Span]) -> str:
+    """The spans as unformatted text: for notifications, logs and console output."""
+    out: list[str] = []
+    for span in spans:
+        if isinstance(span, str):
+            out.append(span)
+        elif isinstance(span, Mention):
+            out.append(f"@{span.name or span.user_id}")
+        else:
+            out.append(span.text)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Text:
+    spans: tuple[Span, ...]
+
+    @property
+    def plain(self) -> str:
+        return plain_text(self.spans)
+
+
+def text(*spans: Span) -> Text:
+    return Text(tuple(spans))
+
+
+@dataclass(frozen=True)
+class Context:
+    """Small print under a block: provenance, hints, timestamps."""
+
+    spans: tuple[Span, ...]
+
+
+def context(*spans: Span) -> Context:
+    return Context(tuple(spans))
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    value: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Fields:
+    items: tuple[Field, ...]
+
+
+def fields(*pairs: tuple[str, Sequence[Span] | str]) -> Fields:
+    return Fields(
+        tuple(
+            Field(label, (value,) if isinstance(value, str) else tuple(value))
+            for label, value in pairs
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Bars:
+    """A horizontal bar chart drawn with characters, so every platform shows the same picture."""
+
+    items: tuple[Bar, ...]
+    title: str = ""
+    width: int = 20
+    scale_max: float | None = None
+
+    def lines(self) -> list[str]:
+        if not self.items:
+            return []
+        top = self.scale_max if self.scale_max is not None else max(b.value for b in self.items)
+        label_width = min(max(len(b.label) for b in self.items), 28)
+        return [self._line(bar, top, label_width) for bar in self.items]
+
+    def _line(self, bar: Bar, top: float, label_width: int) -> str:
+        filled = round(self.width * bar.value / top) if top > 0 else 0
+        filled = max(0, min(self.width, filled))
+        label = bar.label if len(bar.label) <= label_width else bar.label[: label_width - 1] + "…"
+        value = f"{bar.value:g}"
+        note = f"  {bar.note}" if bar.note else ""
+        return (
+            f"{label.ljust(label_width)} {'█' * filled}{'░' * (self.width - filled)} {value}{note}"
+        )
+
+
+class ButtonStyle(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action_id: str
+    value: str = ""
+    style: ButtonStyle = ButtonStyle.DEFAULT
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Select:
+    """A menu inside a message; choosing an option is an `Action` with the option's value."""
+
+    action_id: str
+    placeholder: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class Actions:
+    elements: tuple[Button | Select, ...]
+
+
+def buttons(*items: Button | Select) -> Actions:
+    return Actions(tuple(items))
+
+
+@dataclass(frozen=True)
+class Divider:
+    pass
+
+
+@dataclass(frozen=True)
+class Preformatted:
+    """Monospace text (tables, CSV exports); escaped like any user text."""
+
+    text: str
+
+
+Block = Heading | Text | Context | Fields | Bars | Actions | Divider | Preformatted
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"  # only the person who asked (Slack ephemeral)
+    CHANNEL = "channel"  # everyone in the conversation
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message. `replace_original` asks the adapter to update the message an action came from."""
+
+    blocks: tuple[Block, ...]
+    visibility: Visibility = Visibility.PRIVATE
+    replace_original: bool = False
+
+    @property
+    def fallback(self) -> str:
+        """One line for notifications and clients that cannot render blocks."""
+        for block in self.blocks:
+            if isinstance(block, Heading):
+                return block.text
+            if isinstance(block, Text):
+                return block.plain
+        return "alignbot"
+
+
+def reply(*blocks: Block, public: bool = False, replace_original: bool = False) -> Reply:
+    visibility = Visibility.CHANNEL if public else Visibility.PRIVATE
+    return Reply(tuple(blocks), visibility, replace_original)
+
+
+def say(*spans: Span) -> Reply:
+    """The most common reply: one private paragraph to the asker."""
+    return reply(text(*spans))
+
+
+# Forms -----------------------------------------------------------------------------------
+
+
+class InputKind(StrEnum):
+    TEXT = "text"
+    MULTILINE = "multiline"
+    SELECT = "select"
+    MULTI_SELECT = "multi_select"
+    NUMBER = "number"
+    DATE = "date"
+    TIME = "time"
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    label: str
+    kind: InputKind = InputKind.TEXT
+    required: bool = True
+    initial: str | tuple[str, ...] | None = None
+    placeholder: str = ""
+    hint: str = ""
+    options: tuple[Option, ...] = ()
+    max_length: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form: a Slack modal, a Teams card with inputs, console prompts."""
+
+    form_id: str
+    title: str
+    inputs: tuple[Input, ...]
+    submit_label: str = "Submit"
+    metadata: str = ""
+    intro: tuple[Span, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class FormErrors:
+    """Submitted values were refused: the form stays open with a message per input."""
+
+    errors: dict[str, str]
+
+
+Outcome = Reply | Form | FormErrors | None

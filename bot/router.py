@@ -1,0 +1,118 @@
+"""One grammar for every platform: maps commands, messages, actions and forms to handlers.
+
+A Slack slash command `/who owns x`, a Teams message "who owns x?", `@alignbot who owns x` and
+`/alignbot who owns x` all become `Command("who", "owns x")`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+from rapidfuzz import process
+
+from bot.context import Context
+from bot.errors import UserError
+from bot.events import Action, Command, Event, Message, Submission
+from bot.feature import ActionHandler, CommandSpec, Feature, SubmissionHandler
+from bot.replies import Outcome, say
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_COMMAND_CHARS = 20_000
+UMBRELLA = "alignbot"  # `/alignbot <command> ...` reaches every command through one slash command
+GREETINGS = frozenset({"", "help", "hi", "hello", "hey", "?", "commands"})
+_LEADING_NOISE = re.compile(r"^\s*(?:<@[^>]+>|@?alignbot\b)?[\s,:]*/?", re.IGNORECASE)
+
+
+class Router:
+    def __init__(self, features: Sequence[Feature]) -> None:
+        self.commands: dict[str, CommandSpec] = {}
+        self.actions: dict[str, ActionHandler] = {}
+        self.forms: dict[str, SubmissionHandler] = {}
+        for feature in features:
+            self._register(feature)
+
+    def _register(self, feature: Feature) -> None:
+        for spec in feature.commands:
+            _claim(self.commands, spec.name, spec, feature.name)
+        for action_id, action in feature.actions.items():
+            _claim(self.actions, action_id, action, feature.name)
+        for form_id, form in feature.forms.items():
+            _claim(self.forms, form_id, form, feature.name)
+
+    async def dispatch(self, event: Event, ctx: Context) -> Outcome:
+        """Runs the handler; bad input becomes a friendly reply, a bug never leaks a traceback."""
+        try:
+            return await self._route(event, ctx)
+        except UserError as error:
+            return say(error.message)
+        except Exception:
+            ref = secrets.token_hex(4)
+            log.exception("handler failed (ref %s) for %r", ref, event)
+            return say(
+                "Sorry, something went wrong on my side and nothing was changed. "
+                f"Please try again; if it keeps happening, give your admin this reference: {ref}."
+            )
+
+    async def _route(self, event: Event, ctx: Context) -> Outcome:
+        match event:
+            case Message():
+                return await self._route_command(self.parse(event), ctx)
+            case Command():
+                return await self._route_command(event, ctx)
+            case Action():
+                action = self.actions.get(event.action_id)
+                if action is None:
+                    raise UserError("That button is from an older version of alignbot; ask again.")
+                return await action(event, ctx)
+            case Submission():
+                form = self.forms.get(event.form_id)
+                if form is None:
+                    raise UserError("That form has expired; please open it again.")
+                return await form(event, ctx)
+
+    def parse(self, message: Message) -> Command:
+        """Reads free text as a command: the first word names it, the rest is its text."""
+        body = _LEADING_NOISE.sub("", message.text, count=1).strip()
+        name, _, rest = body.partition(" ")
+        return Command(
+            name.lower().rstrip("?!.,:"), rest.strip(), message.actor, message.conversation
+        )
+
+    async def _route_command(self, command: Command, ctx: Context) -> Outcome:
+        name = command.name.lower().lstrip("/")
+        text = command.text.strip()
+        if name == UMBRELLA:
+            head, _, tail = text.partition(" ")
+            name, text = head.lower(), tail.strip()
+        if len(text) > MAX_COMMAND_CHARS:
+            raise UserError(
+                f"That message is {len(text):,} characters long; I can read up to "
+                f"{MAX_COMMAND_CHARS:,}. Please shorten it."
+            )
+        if name in GREETINGS:
+            name = "help" if "help" in self.commands else name
+        spec = self.commands.get(name)
+        if spec is None:
+            raise UserError(self._unknown(name))
+        return await spec.handler(replace(command, name=name, text=text), ctx)
+
+    def _unknown(self, name: str) -> str:
+        known = sorted(self.commands)
+        guess = process.extractOne(name, known, score_cutoff=70)
+        hint = f" Did you mean `{guess[0]}`?" if guess else ""
+        return (
+            f"I don't know the command `{name[:40]}`.{hint} Type `help` to see everything I can do."
+        )
+
+
+def _claim(registry: dict[str, T], key: str, value: T, owner: str) -> None:
+    if key in registry:
+        raise ValueError(f"{owner} registers {key!r}, which another feature already handles")
+    registry[key] = value

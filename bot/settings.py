@@ -1,0 +1,42 @@
+"""Configuration from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.db import DEFAULT_URL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(DEFAULT_URL, validation_alias="ALIGNBOT_DATABASE_URL")
+    host: str = Field("0.0.0.0", validation_alias="ALIGNBOT_HOST")
+    port: int = Field(3978, validation_alias=AliasChoices("ALIGNBOT_PORT", "PORT"))
+    log_level: str = Field("INFO", validation_alias="ALIGNBOT_LOG_LEVEL")
+    # Comma-separated user ids treated as workspace admins (Teams tells bots of no admin flag).
+    admins: str = Field("", validation_alias="ALIGNBOT_ADMINS")
+
+    slack_bot_token: str | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
+
+    microsoft_app_id: str | None = Field(None, validation_alias="MICROSOFT_APP_ID")
+    microsoft_app_password: str | None = Field(None, validation_alias="MICROSOFT_APP_PASSWORD")
+    microsoft_app_tenant_id: str | None = Field(None, validation_alias="MICROSOFT_APP_TENANT_ID")
+    microsoft_app_type: str = Field("MultiTenant", validation_alias="MICROSOFT_APP_TYPE")
+    teams_insecure_local: bool = Field(False, validation_alias="ALIGNBOT_TEAMS_INSECURE_LOCAL")
+
+    @property
+    def admin_ids(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.admins.split(",") if part.strip())
+
+    @property
+    def slack_configured(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    @property
+    def teams_configured(self) -> bool:
+        return bool(self.microsoft_app_id and self.microsoft_app_password)

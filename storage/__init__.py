@@ -1,0 +1,1 @@
+"""Persistence: sqlmodel tables, repositories per aggregate, migrations."""

@@ -1,0 +1,1 @@
+"""Repositories: the only code that touches sessions; features call these."""

@@ -1,0 +1,36 @@
+"""Which product team a conversation belongs to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.events import Conversation
+from storage.models.core import ProductTeam
+from storage.upsert import insert_for
+
+DEFAULT_SLUG = "default"
+DEFAULT_NAME = "Product team"
+
+
+async def team_for(session: AsyncSession, conversation: Conversation, now: datetime) -> ProductTeam:
+    """The team whose home channel this is, else the workspace's default team."""
+    statement = select(ProductTeam).where(
+        ProductTeam.workspace_id == conversation.workspace_id,
+        ProductTeam.channel_id == conversation.channel_id,
+    )
+    team = (await session.exec(statement)).first()
+    return team or await default_team(session, conversation.workspace_id, now)
+
+
+async def default_team(session: AsyncSession, workspace_id: str, now: datetime) -> ProductTeam:
+    insert = insert_for(session, ProductTeam).values(
+        workspace_id=workspace_id, slug=DEFAULT_SLUG, name=DEFAULT_NAME, created_at=now
+    )
+    await session.exec(insert.on_conflict_do_nothing(index_elements=["workspace_id", "slug"]))
+    statement = select(ProductTeam).where(
+        ProductTeam.workspace_id == workspace_id, ProductTeam.slug == DEFAULT_SLUG
+    )
+    return (await session.exec(statement)).one()

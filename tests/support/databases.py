@@ -1,0 +1,57 @@
+"""Fresh, migrated databases per test: a SQLite file, or a private PostgreSQL schema."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from storage.db import Database
+
+POSTGRES_URL = os.environ.get(
+    "ALIGNBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@asynccontextmanager
+async def sqlite_database(directory: Path) -> AsyncIterator[Database]:
+    db = Database(f"sqlite+aiosqlite:///{directory}/alignbot-test.db")
+    await db.upgrade()
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[Database]:
+    """A schema of its own, so parallel or repeated runs never see each other's rows."""
+    schema = f"t_{secrets.token_hex(6)}"
+    admin = create_async_engine(POSTGRES_URL)
+    try:
+        async with admin.begin() as connection:
+            await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OSError as error:
+        await admin.dispose()
+        if running_in_ci():
+            raise RuntimeError(f"PostgreSQL is required in CI but unreachable: {error}") from error
+        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL} ({error}); CI runs these tests")
+    db = Database(POSTGRES_URL, search_path=schema)
+    try:
+        await db.upgrade()
+        yield db
+    finally:
+        await db.dispose()
+        async with admin.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
