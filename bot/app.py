@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.context import Context
+from bot.errors import UserError
 from bot.events import Action, Actor, Command, Event, Message, Submission
 from bot.feature import Feature, discover_features
+from bot.metrics import Metrics
 from bot.ports import Clock, MessengerHub, SystemClock
-from bot.replies import Outcome
+from bot.replies import Outcome, say
 from bot.router import Router
 from bot.settings import Settings
 from storage.db import Database
 from storage.repositories import people
 
+log = logging.getLogger(__name__)
+
 
 class AlignBot:
     def __init__(self, ctx: Context, features: Sequence[Feature] | None = None) -> None:
-        self.router = Router(discover_features() if features is None else features)
+        self.features = list(discover_features() if features is None else features)
+        self.router = Router(self.features)
         self.ctx = ctx
         self.ctx.commands = tuple(self.router.commands.values())
+        self.metrics = Metrics()
 
     @classmethod
     async def start(
@@ -43,10 +52,27 @@ class AlignBot:
         return self.ctx.messenger
 
     async def handle(self, event: Event) -> Outcome:
-        event = self._with_admin_flag(event)
-        async with self.ctx.db.transaction() as session:
-            await people.remember(session, event.actor, self.ctx.clock.now())
-        return await self.router.dispatch(event, self.ctx)
+        """Answers one event. Bad input becomes a friendly reply; a bug never shows a traceback."""
+        started = time.perf_counter()
+        failed = False
+        try:
+            event = self._with_admin_flag(event)
+            async with self.ctx.db.transaction() as session:
+                await people.remember(session, event.actor, self.ctx.clock.now())
+            return await self.router.route(event, self.ctx)
+        except UserError as error:
+            return say(error.message)
+        except Exception:
+            failed = True
+            ref = secrets.token_hex(4)
+            log.exception("handler failed (ref %s) for %r", ref, event)
+            return say(
+                "Sorry, something went wrong on my side and nothing was changed. "
+                f"Please try again; if it keeps happening, give your admin this reference: {ref}."
+            )
+        finally:
+            kind = type(event).__name__.lower()
+            self.metrics.observe(kind, time.perf_counter() - started, failed=failed)
 
     def _with_admin_flag(self, event: Event) -> Event:
         actor = event.actor

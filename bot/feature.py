@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 CommandHandler = Callable[[Command, "Context"], Awaitable[Outcome]]
 ActionHandler = Callable[[Action, "Context"], Awaitable[Outcome]]
 SubmissionHandler = Callable[[Submission, "Context"], Awaitable[Outcome]]
+TickHandler = Callable[["Context"], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,21 @@ class CommandSpec:
 
 
 @dataclass(frozen=True)
+class Tick:
+    """A periodic job: it finds what is due and claims each run (`bot.scheduler.run_once`)."""
+
+    name: str
+    every_seconds: int
+    run: TickHandler
+
+
+@dataclass(frozen=True)
 class Feature:
     name: str
     commands: tuple[CommandSpec, ...] = ()
     actions: Mapping[str, ActionHandler] = field(default_factory=dict)
     forms: Mapping[str, SubmissionHandler] = field(default_factory=dict)
+    ticks: tuple[Tick, ...] = ()
 
 
 def discover_features() -> list[Feature]:

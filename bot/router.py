@@ -6,9 +6,7 @@ A Slack slash command `/who owns x`, a Teams message "who owns x?", `@alignbot w
 
 from __future__ import annotations
 
-import logging
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TypeVar
@@ -19,9 +17,8 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Command, Event, Message, Submission
 from bot.feature import ActionHandler, CommandSpec, Feature, SubmissionHandler
-from bot.replies import Outcome, say
+from bot.replies import Outcome
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_COMMAND_CHARS = 20_000
@@ -46,21 +43,8 @@ class Router:
         for form_id, form in feature.forms.items():
             _claim(self.forms, form_id, form, feature.name)
 
-    async def dispatch(self, event: Event, ctx: Context) -> Outcome:
-        """Runs the handler; bad input becomes a friendly reply, a bug never leaks a traceback."""
-        try:
-            return await self._route(event, ctx)
-        except UserError as error:
-            return say(error.message)
-        except Exception:
-            ref = secrets.token_hex(4)
-            log.exception("handler failed (ref %s) for %r", ref, event)
-            return say(
-                "Sorry, something went wrong on my side and nothing was changed. "
-                f"Please try again; if it keeps happening, give your admin this reference: {ref}."
-            )
-
-    async def _route(self, event: Event, ctx: Context) -> Outcome:
+    async def route(self, event: Event, ctx: Context) -> Outcome:
+        """Runs the matching handler; `UserError` propagates for the caller to show."""
         match event:
             case Message():
                 return await self._route_command(self.parse(event), ctx)

@@ -1,0 +1,70 @@
+"""One aiohttp application: Slack's and Teams' endpoints, /healthz, /metrics, and the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.app import AlignBot
+from bot.scheduler import Scheduler
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BOT_KEY = web.AppKey("alignbot", AlignBot)
+
+
+def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
+    """The HTTP surface. Each platform adapter mounts itself only when it is configured."""
+    from adapters import slack, teams
+
+    app = web.Application()
+    app[BOT_KEY] = bot
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    enabled = [
+        name
+        for name, adapter in (("slack", slack), ("teams", teams))
+        if adapter.mount(app, bot, settings)
+    ]
+    log.info("platforms enabled: %s", ", ".join(enabled) or "none (local chat only)")
+    return app
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Healthy when the database answers; used by the Docker HEALTHCHECK and load balancers."""
+    bot = request.app[BOT_KEY]
+    try:
+        async with asyncio.timeout(3), bot.ctx.db.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:
+        log.warning("health check failed: %s", error)
+        return web.json_response({"status": "unhealthy", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    exposition = request.app[BOT_KEY].metrics.exposition()
+    return web.Response(text=exposition, content_type="text/plain", charset="utf-8")
+
+
+async def serve(settings: Settings) -> None:
+    """Runs until cancelled: migrations, web endpoints, scheduled jobs."""
+    bot = await AlignBot.start(settings)
+    app = build_web_app(bot, settings)
+    scheduler = Scheduler(bot.ctx, bot.features)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    scheduler.start()
+    log.info("alignbot listening on http://%s:%s", settings.host, settings.port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        scheduler.shutdown()
+        await runner.cleanup()
+        await bot.close()

@@ -1,0 +1,45 @@
+"""Claiming scheduled runs: insert-once, or take over a crashed run whose lease expired."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models.jobs import JobClaim
+from storage.upsert import insert_for
+
+
+async def claim(
+    session: AsyncSession, key: str, owner: str, now: datetime, lease: timedelta
+) -> bool:
+    """True when this owner may run `key` now; false while another holds it or it is done."""
+    insert = insert_for(session, JobClaim).values(
+        key=key, owner=owner, claimed_at=now, lease_until=now + lease
+    )
+    inserted: Any = await session.exec(insert.on_conflict_do_nothing(index_elements=["key"]))
+    if inserted.rowcount == 1:
+        return True
+    takeover = (
+        update(JobClaim)
+        .where(
+            col(JobClaim.key) == key,
+            col(JobClaim.done_at).is_(None),
+            col(JobClaim.lease_until) < now,
+        )
+        .values(owner=owner, claimed_at=now, lease_until=now + lease)
+    )
+    taken: Any = await session.exec(takeover)
+    return bool(taken.rowcount == 1)
+
+
+async def complete(session: AsyncSession, key: str, owner: str, now: datetime) -> None:
+    done = (
+        update(JobClaim)
+        .where(col(JobClaim.key) == key, col(JobClaim.owner) == owner)
+        .values(done_at=now)
+    )
+    await session.exec(done)
