@@ -1,5 +1,6 @@
-"""The core's one spelling of a mention inside command text: `<@USER_ID>` or `<@USER_ID|name>`.
+"""The core's one spelling of mentions inside command text.
 
+People: `<@USER_ID>` or `<@USER_ID|name>`; channels: `<#CHANNEL_ID>` or `<#CHANNEL_ID|name>`.
 Slack sends exactly this; the Teams and console adapters rewrite their mentions into it.
 """
 
@@ -27,3 +28,17 @@ def without_mentions(text: str) -> str:
 
 def mention_token(user_id: str, name: str = "") -> str:
     return f"<@{user_id}|{name}>" if name else f"<@{user_id}>"
+
+
+CHANNEL = re.compile(r"<#([A-Za-z0-9:_.\-@]+)(?:\|([^>]*))?>")
+
+
+@dataclass(frozen=True)
+class MentionedChannel:
+    channel_id: str
+    name: str
+
+
+def channel_mentions(text: str) -> list[MentionedChannel]:
+    """Channels named as `<#C123|general>` (Slack's spelling; other adapters rewrite to it)."""
+    return [MentionedChannel(m.group(1), m.group(2) or "") for m in CHANNEL.finditer(text)]
