@@ -230,8 +230,10 @@ class InputKind(StrEnum):
     SELECT = "select"
     MULTI_SELECT = "multi_select"
     NUMBER = "number"
-    DATE = "date"
-    TIME = "time"
+    DATE = "date"  # value "YYYY-MM-DD"
+    TIME = "time"  # value "HH:MM"
+    USERS = "users"  # value: list of user ids (Slack user picker, Teams people picker)
+    CHANNEL = "channel"  # value: one channel id (Slack channel picker)
 
 
 @dataclass(frozen=True)
