@@ -1,0 +1,94 @@
+"""The `alignbot` command: the composition root that wires core, storage and adapters."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+import sys
+
+import typer
+
+from bot.app import AlignBot
+from bot.scheduler import Scheduler
+from bot.settings import Settings
+
+app = typer.Typer(help="alignbot: stand-ups, votes, insights and RACI lookups for product teams.")
+db_app = typer.Typer(help="Database maintenance.")
+app.add_typer(db_app, name="db")
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    return settings
+
+
+@app.command()
+def serve() -> None:
+    """Serve Slack and Teams over HTTP (plus /healthz and /metrics) and run scheduled jobs."""
+    from adapters.server import serve as serve_forever
+
+    asyncio.run(serve_forever(_settings()))
+
+
+@app.command("chat")
+def chat_command(
+    user: str = typer.Option(getpass.getuser(), help="Who you are in the chat (e.g. ana)."),
+) -> None:
+    """Chat with alignbot in this terminal: no Slack or Teams needed."""
+    asyncio.run(_chat(_settings(), user))
+
+
+async def _chat(settings: Settings, user: str) -> None:
+    from adapters.local.console import chat
+
+    bot = await AlignBot.start(settings)
+    scheduler = Scheduler(bot.ctx, bot.features)
+    scheduler.start()
+    try:
+        await chat(bot, user, sys.stdin, sys.stdout)
+    finally:
+        scheduler.shutdown()
+        await bot.close()
+
+
+@app.command()
+def start() -> None:
+    """What `make run` does: serve when Slack or Teams credentials are set, else the local chat."""
+    settings = _settings()
+    if settings.slack_configured or settings.teams_configured:
+        serve()
+    else:
+        typer.echo("No Slack or Teams credentials set: starting the local chat (see README).")
+        chat_command(user=getpass.getuser())
+
+
+@app.command()
+def demo() -> None:
+    """Loads a demo team (people, roles, the PO/UX matrix) into the local workspace."""
+    from adapters.local.demo import load_demo
+
+    asyncio.run(load_demo(_settings()))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Applies pending migrations (serve and chat also do this on start)."""
+
+    async def upgrade() -> None:
+        bot = await AlignBot.start(_settings())
+        await bot.close()
+
+    asyncio.run(upgrade())
+    typer.echo("Database is up to date.")
+
+
+def main() -> None:
+    app()

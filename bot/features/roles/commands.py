@@ -1,0 +1,511 @@
+"""`/who`, `/role` and `/raci`: look up owners, staff roles, edit the matrix."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import Context
+from bot.errors import UserError
+from bot.events import Action, Command, Submission
+from bot.features.roles import exchange, service, views
+from bot.features.roles.lookup import Ambiguous, Found, find_decision
+from bot.features.roles.matrix import (
+    DecisionView,
+    check,
+    normalise,
+    parse_letters,
+    require_one_accountable,
+    validate_decision_name,
+    validate_role_name,
+)
+from bot.mentions import mentions, without_mentions
+from bot.replies import (
+    Code,
+    Form,
+    Input,
+    InputKind,
+    Outcome,
+    Preformatted,
+    Reply,
+    context,
+    reply,
+    say,
+    text,
+)
+from storage.repositories import people as directory
+from storage.repositories import product_teams
+from storage.repositories import roles as repo
+
+IMPORT_FORM = "roles.import"
+
+Subcommand = Callable[[Command, Context, list[str]], Awaitable[Outcome]]
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def split_args(raw: str) -> list[str]:
+    """Words, with "double quotes" (straight or curly) grouping; apostrophes stay literal."""
+    lexer = shlex.shlex(raw.replace("“", '"').replace("”", '"'), posix=True)
+    lexer.quotes = '"'
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:
+        raise UserError('A quote is left open: close every " you start.') from None
+
+
+async def _team_matrix(
+    session: AsyncSession, ctx: Context, command: Command | Action
+) -> service.TeamMatrix:
+    team = await product_teams.team_for(session, command.conversation, ctx.clock.now())
+    return await service.load(session, team)
+
+
+# /who ------------------------------------------------------------------------------------
+
+
+async def who(command: Command, ctx: Context) -> Outcome:
+    asked = command.text.strip()
+    if not asked or asked.casefold() in {"owns", "owns?"}:
+        raise UserError(
+            "Ask about a decision, e.g. `/who owns backlog priority` or `who owns the roadmap?`."
+        )
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+    result = find_decision(asked, tm.matrix.decisions)
+    if isinstance(result, Found):
+        return views.decision_card(result.decision, tm.matrix, asked=_shown(result.query))
+    if isinstance(result, Ambiguous):
+        return views.pick_list(_shown(result.query), result.candidates)
+    return views.not_found(_shown(result.query), result.nearest)
+
+
+def _shown(asked: str) -> str:
+    return asked if len(asked) <= 80 else asked[:79] + "…"
+
+
+async def pick(action: Action, ctx: Context) -> Outcome:
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, action)
+    decision = tm.matrix.decision(action.value)
+    if decision is None:
+        raise UserError("That decision is no longer in the matrix; ask again with `/who owns ...`.")
+    card = views.decision_card(decision, tm.matrix)
+    return Reply(card.blocks, card.visibility, replace_original=True)
+
+
+# /role -----------------------------------------------------------------------------------
+
+
+async def role(command: Command, ctx: Context) -> Outcome:
+    verb, _, rest = command.text.strip().partition(" ")
+    handlers: dict[str, Subcommand] = {
+        "": _role_list,
+        "list": _role_list,
+        "assign": _role_assign,
+        "unassign": _role_unassign,
+        "add": _role_add,
+        "remove": _role_remove,
+    }
+    handler = handlers.get(verb.casefold())
+    if handler is None:
+        raise UserError(
+            f"`/role {verb[:30]}` isn't something I know. Try `/role list`, "
+            "`/role assign @person UX Researcher`, `/role unassign @person UX Researcher`, "
+            '`/role add "Content Designer"` or `/role remove "Content Designer"`.'
+        )
+    return await handler(command, ctx, [rest])
+
+
+async def _role_list(command: Command, ctx: Context, _: list[str]) -> Outcome:
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+    return views.role_list(tm.matrix)
+
+
+def _people_and_role(raw: str, verb: str) -> tuple[list[tuple[str, str]], str]:
+    people = [(m.user_id, m.name) for m in mentions(raw)]
+    role_text = without_mentions(raw).strip().strip('"“”')
+    if not people or not role_text:
+        raise UserError(f"Name the person and the role: `/role {verb} @person UX Researcher`.")
+    return people, role_text
+
+
+async def _role_assign(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    people, role_text = _people_and_role(args[0], "assign")
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+        role_name = service.resolve_role_name(role_text, tm.matrix)
+        service.ensure_can_edit(command.actor, tm.matrix, bootstrap_role=role_name)
+        role_row = await repo.ensure_role(session, tm.team, role_name, normalise(role_name), now)
+        names = await _names(session, command.actor.workspace_id, people)
+        added = [
+            name
+            for user_id, name in names
+            if await repo.assign(session, role_row, user_id, name, command.actor.user_id, now)
+        ]
+        if added:
+            await repo.log_change(
+                session, tm.team, command.actor.user_id, f"{', '.join(added)} now {role_name}", now
+            )
+    if not added:
+        return say(f"Nothing changed: they already hold {role_name}.")
+    return say(
+        f"{', '.join(added)} now {'hold' if len(added) > 1 else 'holds'} the {role_name} role."
+    )
+
+
+async def _names(
+    session: AsyncSession, workspace_id: str, people: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    known = await directory.names(session, workspace_id, {user_id for user_id, _ in people})
+    return [(user_id, name or known.get(user_id, user_id)) for user_id, name in people]
+
+
+async def _role_unassign(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    people, role_text = _people_and_role(args[0], "unassign")
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+        role_name = service.resolve_role_name(role_text, tm.matrix)
+        service.ensure_can_edit(command.actor, tm.matrix)
+        role_row = tm.role_row(role_name)
+        removed = [
+            uid for uid, _ in people if role_row and await repo.unassign(session, role_row, uid)
+        ]
+        if removed:
+            await repo.log_change(
+                session, tm.team, command.actor.user_id, f"{len(removed)} left {role_name}", now
+            )
+    if not removed:
+        return say(f"Nothing changed: they don't hold {role_name}.")
+    return say(f"Done: {_count(len(removed), 'person', 'people')} no longer in {role_name}.")
+
+
+async def _role_add(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    name = validate_role_name(" ".join(split_args(args[0])))
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+        service.ensure_can_edit(command.actor, tm.matrix)
+        if tm.role_row(name):
+            return say(f"The team already has a {name} role.")
+        await repo.ensure_role(session, tm.team, name, normalise(name), now)
+        await repo.log_change(session, tm.team, command.actor.user_id, f"added role {name}", now)
+    return reply(
+        text(f"Added the {name} role. "),
+        context("Staff it with ", Code(f'/role assign @person "{name}"'), "."),
+    )
+
+
+async def _role_remove(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    wanted = " ".join(split_args(args[0]))
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+        service.ensure_can_edit(command.actor, tm.matrix)
+        role_name = service.resolve_role_name(wanted, tm.matrix)
+        row = tm.role_row(role_name)
+        if row is None:
+            raise UserError(
+                f"{role_name} is part of the default matrix, not a role you added; "
+                "nothing to remove."
+            )
+        accountable = [d.name for d in tm.matrix.decisions if role_name in d.roles_with("A")]
+        if accountable:
+            raise UserError(
+                f"{role_name} is Accountable for {', '.join(accountable[:5])}. "
+                "Make another role Accountable there first (`/raci set`), then remove it."
+            )
+        await repo.delete_role(session, row)
+        await repo.log_change(
+            session, tm.team, command.actor.user_id, f"removed role {role_name}", now
+        )
+    return say(f"Removed the {role_name} role and its place in the matrix.")
+
+
+# /raci -----------------------------------------------------------------------------------
+
+
+async def raci(command: Command, ctx: Context) -> Outcome:
+    verb, _, rest = command.text.strip().partition(" ")
+    handlers: dict[str, Subcommand] = {
+        "": _raci_show,
+        "show": _raci_show,
+        "set": _raci_set,
+        "add": _raci_add,
+        "alias": _raci_alias,
+        "remove": _raci_remove,
+        "check": _raci_check,
+        "template": _raci_template,
+        "export": _raci_export,
+        "import": _raci_import,
+    }
+    handler = handlers.get(verb.casefold())
+    if handler is None:
+        raise UserError(
+            f"`/raci {verb[:30]}` isn't something I know. Try `/raci show`, `/raci set`, "
+            "`/raci add`, `/raci alias`, `/raci remove`, `/raci check`, `/raci template`, "
+            "`/raci export` or `/raci import`."
+        )
+    return await handler(command, ctx, [rest])
+
+
+async def _raci_show(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+    wanted = args[0].strip().strip('"“”')
+    if not wanted:
+        return views.grid(tm.matrix)
+    decision = tm.matrix.decision(wanted)
+    if decision is None:
+        return await who(replace(command, text=wanted), ctx)
+    return views.decision_card(decision, tm.matrix)
+
+
+def _decision_and_letters(raw: str, verb: str) -> tuple[str, dict[str, str]]:
+    """`"Release go/no-go" "Tech Lead"=A PO=R` -> decision name, {role text: letters}."""
+    words = split_args(raw)
+    name_words = [word for word in words if "=" not in word]
+    pairs = [word for word in words if "=" in word]
+    if not name_words or not pairs:
+        raise UserError(
+            "Say which decision and which roles: "
+            f'`/raci {verb} "Release go/no-go" "Tech Lead"=R PO=A`. '
+            "Quote names with spaces; letters are R, A, C, I (e.g. `A/R`), or `-` to clear."
+        )
+    if words.index(pairs[0]) < len(name_words):
+        raise UserError(
+            'Put the decision name first, then the role assignments: `"Decision" Role=A`.'
+        )
+    assignments: dict[str, str] = {}
+    for pair in pairs:
+        role_text, _, letters = pair.rpartition("=")
+        if not role_text.strip():
+            raise UserError(f"`{pair[:40]}` names no role before the `=`.")
+        assignments[role_text.strip()] = letters
+    return validate_decision_name(" ".join(name_words)), assignments
+
+
+async def _edit(command: Command, ctx: Context, raw: str, *, creating: bool) -> Outcome:
+    verb = "add" if creating else "set"
+    name, raw_assignments = _decision_and_letters(raw, verb)
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+        service.ensure_can_edit(command.actor, tm.matrix)
+        changes = {
+            service.resolve_role_name(role_text, tm.matrix): parse_letters(letters, where=role_text)
+            for role_text, letters in raw_assignments.items()
+        }
+        existing = tm.matrix.decision(name)
+        if creating and existing:
+            raise UserError(f"“{existing.name}” already exists; change it with `/raci set`.")
+        if not creating and existing is None:
+            raise UserError(_missing_decision(name, tm.matrix.decisions))
+        base = existing or DecisionView(name)
+        updated = service.with_letters(base, changes)
+        require_one_accountable(updated)
+        forked = tm.matrix.is_default
+        tm = await service.fork_default(session, tm, now)
+        await service.write_decision(session, tm, updated, now)
+        summary = ", ".join(
+            f"{role}={''.join(sorted(held)) or '-'}" for role, held in changes.items()
+        )
+        await repo.log_change(
+            session, tm.team, command.actor.user_id, f"{verb} “{updated.name}”: {summary}", now
+        )
+        tm = await service.load(session, tm.team)
+    card = views.decision_card(tm.matrix.decision(updated.name) or updated, tm.matrix)
+    note = "This team now has its own copy of the PO/UX default matrix. " if forked else ""
+    return reply(text(f"{note}Saved."), *card.blocks)
+
+
+def _missing_decision(name: str, decisions: tuple[DecisionView, ...]) -> str:
+    result = find_decision(name, decisions)
+    near = (
+        [result.decision]
+        if isinstance(result, Found)
+        else list(getattr(result, "candidates", ()) or getattr(result, "nearest", ()))
+    )
+    hint = f" Did you mean “{near[0].name}”?" if near else ""
+    return (
+        f"There is no decision called “{name}”.{hint} "
+        "Use the exact name, or create it with `/raci add`."
+    )
+
+
+async def _raci_set(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    return await _edit(command, ctx, args[0], creating=False)
+
+
+async def _raci_add(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    return await _edit(command, ctx, args[0], creating=True)
+
+
+async def _raci_alias(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    words = split_args(args[0])
+    if len(words) < 2:
+        raise UserError(
+            "Name the decision, then the aliases: "
+            '`/raci alias "Product roadmap" plan, quarterly plan`.'
+        )
+    name, aliases_text = words[0], " ".join(words[1:])
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+        service.ensure_can_edit(command.actor, tm.matrix)
+        decision = tm.matrix.decision(name)
+        if decision is None:
+            raise UserError(_missing_decision(name, tm.matrix.decisions))
+        new = exchange.parse_aliases(aliases_text)
+        merged = tuple(dict.fromkeys((*decision.aliases, *new)))
+        tm = await service.fork_default(session, tm, now)
+        await service.write_decision(
+            session, tm, DecisionView(decision.name, merged, decision.letters), now
+        )
+        await repo.log_change(
+            session, tm.team, command.actor.user_id, f"aliases for “{decision.name}”", now
+        )
+    return say(f"“{decision.name}” is now also found as: {', '.join(merged)}.")
+
+
+async def _raci_remove(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    name = " ".join(split_args(args[0]))
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+        service.ensure_can_edit(command.actor, tm.matrix)
+        decision = tm.matrix.decision(name) if name else None
+        if decision is None:
+            raise UserError(
+                _missing_decision(name, tm.matrix.decisions)
+                if name
+                else 'Name the decision: `/raci remove "Pricing & packaging"`.'
+            )
+        tm = await service.fork_default(session, tm, now)
+        row = tm.decision_row(decision.name)
+        assert row is not None
+        await repo.delete_decision(session, row)
+        await repo.log_change(
+            session, tm.team, command.actor.user_id, f"removed “{decision.name}”", now
+        )
+    return say(f"Removed “{decision.name}” from the matrix.")
+
+
+async def _raci_check(command: Command, ctx: Context, _: list[str]) -> Outcome:
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+    problems = check(tm.matrix)
+    if not problems:
+        return say(
+            "The RACI matrix is healthy: every decision has one Accountable and a "
+            "Responsible, and every one of those roles is staffed."
+        )
+    shown = problems[:15]
+    more = f"\n…and {len(problems) - len(shown)} more." if len(problems) > len(shown) else ""
+    return reply(
+        text(f"{len(problems)} thing{'s' if len(problems) != 1 else ''} to look at:"),
+        text("• " + "\n• ".join(shown) + more),
+    )
+
+
+async def _raci_template(command: Command, ctx: Context, _: list[str]) -> Outcome:
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+        service.ensure_can_edit(command.actor, tm.matrix)
+        if tm.matrix.is_default:
+            tm = await service.fork_default(session, tm, now)
+            added = len(tm.matrix.decisions)
+        else:
+            default = service.build_matrix(repo.MatrixRows([], [], [], []))
+            missing = [d for d in default.decisions if tm.matrix.decision(d.name) is None]
+            for decision in missing:
+                await service.write_decision(session, tm, decision, now)
+            added = len(missing)
+        await repo.log_change(
+            session,
+            tm.team,
+            command.actor.user_id,
+            f"loaded the PO/UX template ({added} decisions)",
+            now,
+        )
+    return say(
+        f"Loaded the PO/UX default: {_count(added, 'decision', 'decisions')} added; "
+        "existing ones kept as they were."
+    )
+
+
+async def _raci_export(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    kind = args[0].strip().casefold() or "csv"
+    if kind not in {"csv", "yaml"}:
+        raise UserError("Export as `csv` or `yaml`: `/raci export csv`.")
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, command)
+    body = exchange.to_csv(tm.matrix) if kind == "csv" else exchange.to_yaml(tm.matrix)
+    return reply(
+        Preformatted(body), context("Edit it and paste it back with ", Code("/raci import"), ".")
+    )
+
+
+async def _raci_import(command: Command, ctx: Context, args: list[str]) -> Outcome:
+    if not args[0].strip():
+        return Form(
+            IMPORT_FORM,
+            "Import RACI matrix",
+            (
+                Input(
+                    "matrix",
+                    "CSV or YAML",
+                    InputKind.MULTILINE,
+                    placeholder="decision,aliases,Product Owner,UX Designer\nRoadmap,,A/R,C",
+                    max_length=20_000,
+                ),
+            ),
+            submit_label="Import",
+        )
+    return await _import(command, ctx, args[0])
+
+
+async def import_submitted(submission: Submission, ctx: Context) -> Outcome:
+    return await _import(submission, ctx, submission.text("matrix"))
+
+
+async def _import(event: Command | Submission, ctx: Context, body: str) -> Outcome:
+    decisions = exchange.parse(body)
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        team = await product_teams.team_for(session, event.conversation, now)
+        tm = await service.load(session, team)
+        service.ensure_can_edit(event.actor, tm.matrix)
+        decisions = [
+            DecisionView(
+                d.name,
+                d.aliases,
+                {
+                    service.resolve_or_new_role(role, tm.matrix): held
+                    for role, held in d.letters.items()
+                },
+            )
+            for d in decisions
+        ]
+        tm = await service.fork_default(session, tm, now)
+        created = sum(1 for d in decisions if tm.matrix.decision(d.name) is None)
+        for decision in decisions:
+            await service.write_decision(session, tm, decision, now)
+        await repo.log_change(
+            session, team, event.actor.user_id, f"imported {len(decisions)} decisions", now
+        )
+    return say(
+        f"Imported {_count(len(decisions), 'decision', 'decisions')} ({created} new, "
+        f"{len(decisions) - created} updated). Other decisions were kept."
+    )
