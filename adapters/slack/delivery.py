@@ -1,0 +1,226 @@
+"""Where each core outcome goes in Slack: ephemeral, in channel, in place, or as a modal.
+
+Every path has a fallback, so a reply is never silently lost: a `response_url` that fails falls
+back to `chat.postEphemeral`, which falls back to a DM; a channel the bot cannot post in falls
+back to the slash command's `response_url` (`in_channel`) or a DM.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack.blocks import modal
+from adapters.slack.messenger import DeliveryError, Outbox
+from adapters.slack.translate import ActionSource, MetadataTooLarge, private_metadata
+from bot.events import Conversation
+from bot.replies import (
+    Button,
+    ButtonStyle,
+    Form,
+    FormErrors,
+    Outcome,
+    Reply,
+    Visibility,
+    buttons,
+    reply,
+    say,
+    text,
+)
+
+log = logging.getLogger(__name__)
+
+OPEN_FORM_ACTION = "alignbot.slack.open_form"
+PENDING_FORM_TTL = 15 * 60.0
+Attempt = Callable[[], Awaitable[object]]
+DELIVERY_ERRORS = (SlackApiError, DeliveryError, OSError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class PendingForm:
+    form: Form
+    conversation: Conversation
+    expires: float
+
+
+def errors_reply(outcome: FormErrors) -> Reply:
+    lines = "\n".join(f"• {name}: {problem}" for name, problem in outcome.errors.items())
+    return say("That was not saved:\n", lines)
+
+
+class Delivery:
+    """Renders outcomes back to Slack for each kind of event that produced them."""
+
+    def __init__(self, outbox: Outbox, clock: Callable[[], float] = time.monotonic) -> None:
+        self.outbox = outbox
+        self._clock = clock
+        self._pending: dict[str, PendingForm] = {}
+
+    # Generic paths -----------------------------------------------------------------------
+
+    async def _first(self, what: str, attempts: list[Attempt]) -> bool:
+        """Tries each way of delivering in turn; True once one works."""
+        for attempt in attempts:
+            try:
+                await attempt()
+                return True
+            except DELIVERY_ERRORS as error:
+                log.warning("slack %s attempt failed: %s", what, error)
+        log.error("slack %s could not be delivered by any route", what)
+        return False
+
+    def _direct(self, user: str, answer: Reply) -> Attempt:
+        return lambda: self.outbox.direct(user, answer)
+
+    async def private(
+        self,
+        conversation: Conversation,
+        user: str,
+        answer: Reply,
+        response_url: str | None = None,
+    ) -> bool:
+        """Only `user` sees it: response_url, else an ephemeral message, else a DM."""
+        attempts: list[Attempt] = []
+        if response_url:
+            attempts.append(lambda: self.outbox.respond(response_url, answer))
+        channel = conversation.channel_id
+        if channel and conversation.is_direct and channel.startswith("D"):
+            attempts.append(lambda: self.outbox.post(channel, answer, conversation.thread_id))
+        elif channel:
+            attempts.append(
+                lambda: self.outbox.ephemeral(channel, user, answer, conversation.thread_id)
+            )
+        attempts.append(self._direct(user, answer))
+        return await self._first("private reply", attempts)
+
+    async def public(
+        self,
+        conversation: Conversation,
+        user: str,
+        answer: Reply,
+        response_url: str | None = None,
+    ) -> bool:
+        """Everyone in the conversation sees it, posted as the bot (so it can be updated)."""
+        attempts: list[Attempt] = []
+        channel = conversation.channel_id
+        if channel:
+            attempts.append(lambda: self.outbox.post(channel, answer, conversation.thread_id))
+        if response_url:
+            attempts.append(lambda: self.outbox.respond(response_url, answer, in_channel=True))
+        attempts.append(self._direct(user, answer))
+        return await self._first("channel reply", attempts)
+
+    async def reply(
+        self,
+        conversation: Conversation,
+        user: str,
+        answer: Reply,
+        response_url: str | None = None,
+    ) -> bool:
+        if answer.visibility is Visibility.CHANNEL:
+            return await self.public(conversation, user, answer, response_url)
+        return await self.private(conversation, user, answer, response_url)
+
+    async def open_form(
+        self,
+        trigger_id: str | None,
+        form: Form,
+        conversation: Conversation,
+        user: str,
+        response_url: str | None = None,
+    ) -> bool:
+        """A modal when Slack gave a trigger; otherwise a button that opens it."""
+        if not trigger_id:
+            return await self.private(conversation, user, self._form_button(form, conversation))
+        try:
+            view = modal(form, private_metadata(form, conversation))
+        except MetadataTooLarge as error:
+            log.error("cannot open form: %s", error)
+            sorry = say("Sorry, that form is too large to open in Slack.")
+            return await self.private(conversation, user, sorry, response_url)
+        try:
+            await self.outbox.open_modal(trigger_id, view)
+            return True
+        except DELIVERY_ERRORS as error:
+            log.warning("views.open failed for %s: %s", form.form_id, error)
+            retry = say("I could not open the form in time. Please try again.")
+            return await self.private(conversation, user, retry, response_url)
+
+    async def outcome(
+        self,
+        outcome: Outcome,
+        conversation: Conversation,
+        user: str,
+        *,
+        trigger_id: str | None = None,
+        response_url: str | None = None,
+    ) -> None:
+        """Commands and messages: the outcome goes back where the person asked."""
+        match outcome:
+            case Reply():
+                await self.reply(conversation, user, outcome, response_url)
+            case Form():
+                await self.open_form(trigger_id, outcome, conversation, user, response_url)
+            case FormErrors():
+                await self.private(conversation, user, errors_reply(outcome), response_url)
+            case None:
+                return
+
+    # Buttons -----------------------------------------------------------------------------
+
+    async def action_outcome(
+        self,
+        outcome: Outcome,
+        conversation: Conversation,
+        user: str,
+        source: ActionSource,
+        trigger_id: str | None,
+    ) -> None:
+        """Like `outcome`, and `replace_original` updates the message the button was on."""
+        if isinstance(outcome, Reply) and outcome.replace_original:
+            await self._replace(outcome, conversation, user, source)
+            return
+        await self.outcome(
+            outcome,
+            conversation,
+            user,
+            trigger_id=trigger_id,
+            response_url=source.response_url,
+        )
+
+    async def _replace(
+        self, answer: Reply, conversation: Conversation, user: str, source: ActionSource
+    ) -> None:
+        attempts: list[Attempt] = []
+        channel, ts, url = source.channel_id, source.message_ts, source.response_url
+        if channel and ts and not source.is_ephemeral:
+            attempts.append(lambda: self.outbox.update(channel, ts, answer))
+        if url:
+            attempts.append(lambda: self.outbox.respond(url, answer, replace_original=True))
+        if not await self._first("message update", attempts):
+            await self.reply(conversation, user, answer, url)
+
+    # Forms without a trigger -------------------------------------------------------------
+
+    def _form_button(self, form: Form, conversation: Conversation) -> Reply:
+        """DMs and mentions carry no trigger_id: a button click brings one."""
+        now = self._clock()
+        self._pending = {k: v for k, v in self._pending.items() if v.expires > now}
+        token = secrets.token_urlsafe(12)
+        self._pending[token] = PendingForm(form, conversation, now + PENDING_FORM_TTL)
+        label = form.title or "Open the form"
+        return reply(
+            text(f"{label}: press the button to fill it in."),
+            buttons(Button("Open form", OPEN_FORM_ACTION, token, ButtonStyle.PRIMARY)),
+        )
+
+    def take_pending(self, token: str) -> PendingForm | None:
+        pending = self._pending.pop(token, None)
+        if pending is None or pending.expires <= self._clock():
+            return None
+        return pending

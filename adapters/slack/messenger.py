@@ -1,0 +1,119 @@
+"""Everything alignbot sends to Slack, through slack_sdk with its retry handlers.
+
+429 answers are waited out (`Retry-After`) and retried, never dropped; 500/503 and broken
+connections are retried with backoff. `SlackMessenger` is the core's `Messenger` for Slack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.blocks import message
+from bot.events import Conversation, MessageRef
+from bot.replies import Reply
+
+PLATFORM = "slack"
+
+
+class DeliveryError(RuntimeError):
+    """Slack refused a `response_url` post."""
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """Rate limits are retried many times (never drop a reply); outages a few times."""
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=10),
+        AsyncServerErrorRetryHandler(max_retry_count=3),
+        AsyncConnectionErrorRetryHandler(max_retry_count=3),
+    ]
+
+
+def web_client(token: str, base_url: str) -> AsyncWebClient:
+    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers())
+
+
+class Outbox:
+    """Slack Web API calls in the core's terms: replies in, message references out."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> str:
+        """Posts as the bot; returns the message ts (needed to update it later)."""
+        response = await self.client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+            **message(reply),
+        )
+        return str(response["ts"])
+
+    async def ephemeral(
+        self, channel: str, user: str, reply: Reply, thread_ts: str | None = None
+    ) -> None:
+        await self.client.chat_postEphemeral(
+            channel=channel, user=user, thread_ts=thread_ts, **message(reply)
+        )
+
+    async def update(self, channel: str, ts: str, reply: Reply) -> None:
+        await self.client.chat_update(channel=channel, ts=ts, **message(reply))
+
+    async def open_direct(self, user: str) -> str:
+        response = await self.client.conversations_open(users=user)
+        return str(response["channel"]["id"])
+
+    async def direct(self, user: str, reply: Reply) -> tuple[str, str]:
+        channel = await self.open_direct(user)
+        return channel, await self.post(channel, reply)
+
+    async def respond(
+        self,
+        response_url: str,
+        reply: Reply,
+        *,
+        in_channel: bool = False,
+        replace_original: bool = False,
+    ) -> None:
+        """Answers through a `response_url` (ephemeral unless `in_channel`)."""
+        body: dict[str, Any] = {
+            **message(reply),
+            "response_type": "in_channel" if in_channel else "ephemeral",
+            "replace_original": replace_original,
+        }
+        hook = AsyncWebhookClient(
+            url=response_url, session=self.client.session, retry_handlers=retry_handlers()
+        )
+        response = await hook.send_dict(body)
+        if response.status_code != 200:
+            raise DeliveryError(f"response_url answered {response.status_code}: {response.body}")
+
+    async def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
+        await self.client.views_open(trigger_id=trigger_id, view=view)
+
+
+class SlackMessenger:
+    """The core's `Messenger` on Slack: proactive posts, DMs and message updates."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+
+    async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
+        ts = await self._outbox.post(conversation.channel_id, reply, conversation.thread_id)
+        return MessageRef(PLATFORM, conversation.workspace_id, conversation.channel_id, ts)
+
+    async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
+        channel, ts = await self._outbox.direct(user_id, reply)
+        return MessageRef(PLATFORM, workspace_id, channel, ts)
+
+    async def update(self, ref: MessageRef, reply: Reply) -> None:
+        await self._outbox.update(ref.channel_id, ref.message_id, reply)

@@ -1,0 +1,211 @@
+"""Slack payloads into core events: pure functions, so every mapping is unit-testable."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.slack.blocks import core_action_id, dumps, form_values
+from bot.events import Action, Actor, Command, Conversation, Message, MessageRef, Submission
+from bot.replies import Form
+
+PLATFORM = "slack"
+MAX_PRIVATE_METADATA = 3000
+
+Payload = Mapping[str, Any]
+
+
+def team_of(body: Payload) -> str:
+    """The workspace: commands carry `team_id`, interactions `team.id` or `user.team_id`."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    return str(team or (body.get("user") or {}).get("team_id") or "")
+
+
+def _is_direct(channel_id: str) -> bool:
+    return channel_id.startswith("D")
+
+
+def _thread(ts: str | None, thread_ts: str | None) -> str | None:
+    """A thread id only for replies inside a thread (a thread's parent has thread_ts == ts)."""
+    return thread_ts if thread_ts and thread_ts != ts else None
+
+
+# Slash commands ---------------------------------------------------------------------------
+
+
+def command_user(body: Payload) -> tuple[str, str]:
+    return str(body.get("user_id", "")), str(body.get("user_name", ""))
+
+
+def command(body: Payload, actor: Actor) -> Command:
+    channel_id = str(body.get("channel_id", ""))
+    direct = _is_direct(channel_id) or body.get("channel_name") == "directmessage"
+    return Command(
+        name=str(body.get("command", "")).lstrip("/").lower(),
+        text=str(body.get("text", "")).strip(),
+        actor=actor,
+        conversation=Conversation(PLATFORM, actor.workspace_id, channel_id, None, direct),
+        trigger_id=body.get("trigger_id"),
+    )
+
+
+# Block actions ----------------------------------------------------------------------------
+
+
+def interaction_user(body: Payload) -> tuple[str, str]:
+    user = body.get("user") or {}
+    return str(user.get("id", "")), str(user.get("name") or user.get("username") or "")
+
+
+def action_value(action: Payload) -> str:
+    """A button's value, or the chosen option of a menu."""
+    if "value" in action:
+        return str(action.get("value") or "")
+    option = action.get("selected_option")
+    if option:
+        return str(option.get("value", ""))
+    options = action.get("selected_options")
+    if options:
+        return ",".join(str(o.get("value", "")) for o in options)
+    for key in ("selected_user", "selected_conversation", "selected_channel", "selected_date"):
+        if action.get(key):
+            return str(action[key])
+    return ""
+
+
+@dataclass(frozen=True)
+class ActionSource:
+    """Where the button was: needed to answer in place (update it, or reply ephemerally)."""
+
+    channel_id: str
+    message_ts: str | None
+    is_ephemeral: bool
+    response_url: str | None
+
+
+def action_source(body: Payload) -> ActionSource:
+    container = body.get("container") or {}
+    posted = body.get("message") or {}
+    channel_id = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
+    return ActionSource(
+        channel_id=str(channel_id),
+        message_ts=container.get("message_ts") or posted.get("ts"),
+        is_ephemeral=bool(container.get("is_ephemeral")),
+        response_url=body.get("response_url"),
+    )
+
+
+def actions(body: Payload, actor: Actor) -> list[Action]:
+    source = action_source(body)
+    posted = body.get("message") or {}
+    thread = _thread(posted.get("ts"), posted.get("thread_ts"))
+    conversation = Conversation(
+        PLATFORM, actor.workspace_id, source.channel_id, thread, _is_direct(source.channel_id)
+    )
+    ref = None
+    if source.message_ts and source.channel_id and not source.is_ephemeral:
+        ref = MessageRef(PLATFORM, actor.workspace_id, source.channel_id, source.message_ts)
+    return [
+        Action(
+            action_id=core_action_id(str(item.get("action_id", ""))),
+            value=action_value(item),
+            actor=actor,
+            conversation=conversation,
+            message=ref,
+            trigger_id=body.get("trigger_id"),
+        )
+        for item in body.get("actions") or []
+    ]
+
+
+# Modals -----------------------------------------------------------------------------------
+
+
+class MetadataTooLarge(ValueError):
+    """The form's metadata does not fit Slack's 3,000 characters of private_metadata."""
+
+
+def private_metadata(form: Form, conversation: Conversation) -> str:
+    """What the submission needs back: the core form id and metadata, and where it began."""
+    packed = dumps(
+        {
+            "form": form.form_id,
+            "meta": form.metadata,
+            "channel": conversation.channel_id,
+            "thread": conversation.thread_id,
+            "direct": conversation.is_direct,
+        }
+    )
+    if len(packed) > MAX_PRIVATE_METADATA:
+        raise MetadataTooLarge(f"form {form.form_id} metadata is {len(packed)} characters")
+    return packed
+
+
+@dataclass(frozen=True)
+class Origin:
+    form_id: str
+    metadata: str
+    channel_id: str
+    thread_id: str | None
+    is_direct: bool
+
+
+def origin(view: Payload) -> Origin:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    return Origin(
+        form_id=str(data.get("form") or view.get("callback_id") or ""),
+        metadata=str(data.get("meta") or ""),
+        channel_id=str(data.get("channel") or ""),
+        thread_id=data.get("thread") or None,
+        is_direct=bool(data.get("direct")),
+    )
+
+
+def submission(body: Payload, actor: Actor) -> Submission:
+    view = body.get("view") or {}
+    where = origin(view)
+    return Submission(
+        form_id=where.form_id,
+        values=form_values((view.get("state") or {}).get("values") or {}),
+        actor=actor,
+        conversation=Conversation(
+            PLATFORM, actor.workspace_id, where.channel_id, where.thread_id, where.is_direct
+        ),
+        metadata=where.metadata,
+    )
+
+
+def input_block_ids(body: Payload) -> list[str]:
+    view = body.get("view") or {}
+    return [b["block_id"] for b in view.get("blocks") or [] if b.get("type") == "input"]
+
+
+# Events -----------------------------------------------------------------------------------
+
+
+def is_from_person(event: Payload) -> bool:
+    """Bots (us included) and edits, joins, deletions (`subtype`) are never commands."""
+    return bool(event.get("user")) and not event.get("bot_id") and not event.get("subtype")
+
+
+def message(event: Payload, actor: Actor) -> Message:
+    channel_id = str(event.get("channel", ""))
+    direct = event.get("channel_type") == "im" or _is_direct(channel_id)
+    return Message(
+        text=str(event.get("text", "")),
+        actor=actor,
+        conversation=Conversation(
+            PLATFORM,
+            actor.workspace_id,
+            channel_id,
+            _thread(event.get("ts"), event.get("thread_ts")),
+            direct,
+        ),
+    )
