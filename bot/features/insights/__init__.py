@@ -1,0 +1,36 @@
+"""Research insights: share a finding once, reach every subscribed channel and follower once,
+collect Seen / Will act / Disagree answers, and keep every posted copy up to date."""
+
+from __future__ import annotations
+
+from bot.feature import CommandSpec, Example, Feature
+from bot.features.insights import acks, commands, publish
+from bot.features.insights.forms import FORM_DISAGREE, FORM_EDIT, FORM_NEW
+
+FEATURE = Feature(
+    name="insights",
+    commands=(
+        CommandSpec(
+            name="insight",
+            summary="share research insights with the channels and people who follow their tags",
+            handler=commands.insight,
+            examples=(
+                Example("/insight new", "share an insight (opens a form)"),
+                Example("/insight subscribe here onboarding", "post onboarding insights here"),
+                Example("/insight follow checkout", "get checkout insights by DM"),
+                Example("/insight search #onboarding", "find insights"),
+                Example("/insight status 12", "who saw, will act on, or disagrees with #12"),
+            ),
+        ),
+    ),
+    actions={
+        "insight.seen": acks.seen,
+        "insight.act": acks.will_act,
+        "insight.disagree": acks.disagree,
+    },
+    forms={
+        FORM_NEW: publish.share,
+        FORM_EDIT: publish.save_edit,
+        FORM_DISAGREE: acks.disagree_submitted,
+    },
+)
