@@ -1,0 +1,532 @@
+"""The core reply tree as Adaptive Cards (schema 1.5). Pure functions: no I/O, no botbuilder.
+
+Safety: every plain `str` span is user data and is escaped, so it cannot become a markdown link,
+formatting, a heading/list, an `<at>` mention or HTML. Only spans the bot made (Bold, Italic,
+Code, Mention) produce markup. Mentions become real Teams mention entities (`msteams.entities`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.replies import (
+    Actions,
+    Bars,
+    Block,
+    Bold,
+    Button,
+    ButtonStyle,
+    Code,
+    Context,
+    Divider,
+    Fields,
+    Form,
+    Heading,
+    Input,
+    InputKind,
+    Italic,
+    Mention,
+    Option,
+    Preformatted,
+    Reply,
+    Select,
+    Span,
+    Text,
+)
+
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+
+# Keys the bot puts in Action.Submit / Action.Execute data; Teams merges input values beside them.
+ACTION_KEY = "alignbot_action"
+FORM_KEY = "alignbot_form"
+METADATA_KEY = "metadata"
+SELECT_KEY = "alignbot_select"
+MULTI_KEY = "alignbot_multi"
+CHANNEL_KEY = "alignbot_channel"
+FORM_SPEC_KEY = "alignbot_spec"
+RESERVED_KEYS = frozenset(
+    {ACTION_KEY, FORM_KEY, METADATA_KEY, SELECT_KEY, MULTI_KEY, CHANNEL_KEY, FORM_SPEC_KEY, "value"}
+)
+PEOPLE_DATASET = "graph.microsoft.com/users"
+NBSP = "\u00a0"
+
+_SPECIAL = re.compile(r"([\\*_\[\]()<>#`~])")
+_LEADING_MARK = re.compile(r"^(\s*)([-+=|])")
+_LEADING_NUMBER = re.compile(r"^(\s*\d+)\.")
+_STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
+
+
+def escape(value: str) -> str:
+    """User text made inert: markdown specials backslash-escaped, list/heading starts defused."""
+    lines = []
+    for line in value.replace("\r\n", "\n").split("\n"):
+        escaped = _SPECIAL.sub(r"\\\1", line)
+        escaped = _LEADING_MARK.sub(r"\1\\\2", escaped)
+        escaped = _LEADING_NUMBER.sub(r"\1\\.", escaped)
+        lines.append(escaped)
+    return "\n\n".join(lines)
+
+
+def _plain_name(name: str) -> str:
+    """A display name fit for `<at>…</at>`: no angle brackets, no line breaks."""
+    return " ".join(name.replace("<", "").replace(">", "").split())
+
+
+@dataclass
+class _Mentions:
+    """Mention entities collected while rendering, attached to the card once."""
+
+    entities: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, mention: Mention) -> str:
+        label = _plain_name(mention.name) or mention.user_id
+        tag = f"<at>{label}</at>"
+        entity = {
+            "type": "mention",
+            "text": tag,
+            "mentioned": {"id": mention.user_id, "name": label},
+        }
+        if entity not in self.entities:
+            self.entities.append(entity)
+        return tag
+
+
+def spans_markdown(spans: Iterable[Span], mentions: _Mentions | None = None) -> str:
+    """Teams markdown for spans; without `mentions` a Mention is the person's name in bold."""
+    out: list[str] = []
+    for span in spans:
+        match span:
+            case str():
+                out.append(escape(span))
+            case Bold():
+                out.append(f"**{escape(span.text)}**")
+            case Italic():
+                out.append(f"_{escape(span.text)}_")
+            case Code():
+                out.append("`" + span.text.replace("`", "'") + "`")
+            case Mention():
+                if mentions is None:
+                    out.append(f"**{escape(span.name or span.user_id)}**")
+                else:
+                    out.append(mentions.add(span))
+    return "".join(out)
+
+
+def _monospace_line(line: str) -> dict[str, Any]:
+    """One line of a chart or table: spaces kept (non-breaking) so columns stay aligned."""
+    return {
+        "type": "TextBlock",
+        "text": escape(line).replace(" ", NBSP) or NBSP,
+        "fontType": "Monospace",
+        "wrap": False,
+        "spacing": "None",
+    }
+
+
+def _heading(value: str) -> dict[str, Any]:
+    return {
+        "type": "TextBlock",
+        "text": escape(value),
+        "size": "Large",
+        "weight": "Bolder",
+        "wrap": True,
+    }
+
+
+def _submit(title: str, data: dict[str, Any], style: str | None = None) -> dict[str, Any]:
+    action: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": data}
+    if style:
+        action["style"] = style
+    return action
+
+
+def _button(button: Button) -> dict[str, Any]:
+    action = _submit(
+        button.label,
+        {ACTION_KEY: button.action_id, "value": button.value},
+        _STYLES.get(button.style),
+    )
+    action["associatedInputs"] = "none"  # a button never waits on a select elsewhere in the card
+    return action
+
+
+def _choices(options: Sequence[Option]) -> list[dict[str, str]]:
+    return [{"title": option.label, "value": option.value} for option in options]
+
+
+def _select(select: Select, number: int) -> list[dict[str, Any]]:
+    input_id = f"{SELECT_KEY}_{number}"
+    choice_set = {
+        "type": "Input.ChoiceSet",
+        "id": input_id,
+        "style": "compact",
+        "placeholder": select.placeholder,
+        "choices": _choices(select.options),
+    }
+    submit = _submit("Choose", {ACTION_KEY: select.action_id, SELECT_KEY: input_id})
+    return [choice_set, {"type": "ActionSet", "actions": [submit]}]
+
+
+def _actions(block: Actions, counter: list[int]) -> list[dict[str, Any]]:
+    """Consecutive buttons share one ActionSet; each select is a dropdown with its own submit."""
+    elements: list[dict[str, Any]] = []
+    pending: list[dict[str, Any]] = []
+    for element in block.elements:
+        if isinstance(element, Button):
+            pending.append(_button(element))
+            continue
+        if pending:
+            elements.append({"type": "ActionSet", "actions": pending})
+            pending = []
+        counter[0] += 1
+        elements.extend(_select(element, counter[0]))
+    if pending:
+        elements.append({"type": "ActionSet", "actions": pending})
+    return elements
+
+
+def _block(block: Block, mentions: _Mentions, counter: list[int]) -> list[dict[str, Any]]:
+    match block:
+        case Heading():
+            return [_heading(block.text)]
+        case Text():
+            return [
+                {"type": "TextBlock", "text": spans_markdown(block.spans, mentions), "wrap": True}
+            ]
+        case Context():
+            return [
+                {
+                    "type": "TextBlock",
+                    "text": spans_markdown(block.spans, mentions),
+                    "wrap": True,
+                    "size": "Small",
+                    "isSubtle": True,
+                }
+            ]
+        case Fields():
+            facts = [
+                {"title": escape(item.label), "value": spans_markdown(item.value)}
+                for item in block.items
+            ]
+            return [{"type": "FactSet", "facts": facts}]
+        case Bars():
+            title = (
+                [
+                    {
+                        "type": "TextBlock",
+                        "text": escape(block.title),
+                        "weight": "Bolder",
+                        "wrap": True,
+                    }
+                ]
+                if block.title
+                else []
+            )
+            return title + [_monospace_line(line) for line in block.lines()]
+        case Preformatted():
+            return [_monospace_line(line) for line in block.text.splitlines()]
+        case Actions():
+            return _actions(block, counter)
+        case Divider():
+            return []
+
+
+def _card(body: list[dict[str, Any]], mentions: _Mentions) -> dict[str, Any]:
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+    if mentions.entities:
+        card["msteams"]["entities"] = mentions.entities
+    return card
+
+
+def reply_card(reply: Reply) -> dict[str, Any]:
+    """A message reply as one card; a Divider draws a separator above the next block."""
+    mentions = _Mentions()
+    counter = [0]
+    body: list[dict[str, Any]] = []
+    separate = False
+    for block in reply.blocks:
+        if isinstance(block, Divider):
+            separate = bool(body)
+            continue
+        rendered = _block(block, mentions, counter)
+        if rendered and separate:
+            rendered[0] = {**rendered[0], "separator": True, "spacing": "Medium"}
+            separate = False
+        body.extend(rendered)
+    if not body:
+        body.append({"type": "TextBlock", "text": escape(reply.fallback), "wrap": True})
+    return _card(body, mentions)
+
+
+# Forms ------------------------------------------------------------------------------------
+
+FormValues = Mapping[str, str | list[str] | None]
+
+
+def form_card(
+    form: Form,
+    *,
+    errors: Mapping[str, str] | None = None,
+    values: FormValues | None = None,
+    names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """A form as a card: labelled inputs, required markers, server errors beside their inputs.
+
+    `values` (what the person typed) win over the form's initial values, so a refused
+    submission comes back with everything still filled in. `names` labels pre-chosen people.
+    """
+    errors = errors or {}
+    mentions = _Mentions()
+    body: list[dict[str, Any]] = [_heading(form.title)]
+    if form.intro:
+        body.append(
+            {"type": "TextBlock", "text": spans_markdown(form.intro, mentions), "wrap": True}
+        )
+    unknown = [message for name, message in errors.items() if name not in _names(form)]
+    for message in unknown:
+        body.append(_error(message))
+    for item in form.inputs:
+        current = _current_value(item, values)
+        body.append(input_element(item, current, names or {}))
+        if item.hint:
+            body.append(
+                {
+                    "type": "TextBlock",
+                    "text": escape(item.hint),
+                    "size": "Small",
+                    "isSubtle": True,
+                    "wrap": True,
+                    "spacing": "None",
+                }
+            )
+        if item.name in errors:
+            body.append(_error(errors[item.name]))
+    card = _card(body, mentions)
+    card["actions"] = [_submit(form.submit_label, submit_data(form), "positive")]
+    return card
+
+
+def _names(form: Form) -> set[str]:
+    return {item.name for item in form.inputs}
+
+
+def _error(message: str) -> dict[str, Any]:
+    return {
+        "type": "TextBlock",
+        "text": f"⚠ {escape(message)}",
+        "color": "Attention",
+        "wrap": True,
+        "spacing": "None",
+    }
+
+
+def _current_value(item: Input, values: FormValues | None) -> str | tuple[str, ...] | None:
+    if values is not None and item.name in values:
+        typed = values[item.name]
+        return tuple(typed) if isinstance(typed, list) else typed
+    return item.initial
+
+
+def _joined(value: str | tuple[str, ...] | None) -> str | None:
+    if value is None:
+        return None
+    return ",".join(value) if isinstance(value, tuple) else value
+
+
+def input_element(
+    item: Input, value: str | tuple[str, ...] | None, names: Mapping[str, str]
+) -> dict[str, Any]:
+    """One Adaptive Card input for a form input, with its label and required marker."""
+    element: dict[str, Any] = {"id": item.name, "label": item.label, "isRequired": item.required}
+    if item.required:
+        element["errorMessage"] = f"{item.label} is required."
+    element.update(_kind_properties(item, names, value))
+    joined = _joined(value)
+    if joined not in (None, ""):
+        element["value"] = _typed_value(item, joined)
+    return element
+
+
+def _typed_value(item: Input, joined: str | None) -> Any:
+    if item.kind is InputKind.NUMBER and joined is not None:
+        try:
+            number = float(joined)
+        except ValueError:
+            return joined
+        return int(number) if number.is_integer() else number
+    return joined
+
+
+def _kind_properties(
+    item: Input, names: Mapping[str, str], value: str | tuple[str, ...] | None
+) -> dict[str, Any]:
+    kind = item.kind
+    if kind in (InputKind.TEXT, InputKind.MULTILINE, InputKind.CHANNEL):
+        props: dict[str, Any] = {"type": "Input.Text", "placeholder": item.placeholder}
+        if kind is InputKind.MULTILINE:
+            props["isMultiline"] = True
+        if kind is InputKind.CHANNEL and not item.placeholder:
+            props["placeholder"] = "Paste the channel's link (… > Get link to channel)"
+        if item.max_length:
+            props["maxLength"] = item.max_length
+        return props
+    if kind in (InputKind.SELECT, InputKind.MULTI_SELECT):
+        return {
+            "type": "Input.ChoiceSet",
+            "style": "compact",
+            "isMultiSelect": kind is InputKind.MULTI_SELECT,
+            "placeholder": item.placeholder,
+            "choices": _choices(item.options),
+        }
+    if kind is InputKind.NUMBER:
+        props = {"type": "Input.Number", "placeholder": item.placeholder}
+        if item.min_value is not None:
+            props["min"] = item.min_value
+        if item.max_value is not None:
+            props["max"] = item.max_value
+        return props
+    if kind is InputKind.DATE:
+        return {"type": "Input.Date"}
+    if kind is InputKind.TIME:
+        return {"type": "Input.Time"}
+    return _people_picker(item, names, value)
+
+
+def _people_picker(
+    item: Input, names: Mapping[str, str], value: str | tuple[str, ...] | None
+) -> dict[str, Any]:
+    """Teams' people picker: searches the organisation's directory; values are AAD object ids."""
+    chosen = value if isinstance(value, tuple) else tuple(filter(None, (value or "").split(",")))
+    return {
+        "type": "Input.ChoiceSet",
+        "isMultiSelect": True,
+        "placeholder": item.placeholder or "Type a name",
+        "choices": [{"title": names.get(uid, uid), "value": uid} for uid in chosen],
+        "choices.data": {"type": "Data.Query", "dataset": PEOPLE_DATASET},
+    }
+
+
+def submit_data(form: Form) -> dict[str, Any]:
+    """What comes back with the inputs: which form, its metadata, how to read each value, and
+    the form itself so a refused submission can be shown again without server-side state."""
+    return {
+        FORM_KEY: form.form_id,
+        METADATA_KEY: form.metadata,
+        MULTI_KEY: [
+            item.name
+            for item in form.inputs
+            if item.kind in (InputKind.MULTI_SELECT, InputKind.USERS)
+        ],
+        CHANNEL_KEY: [item.name for item in form.inputs if item.kind is InputKind.CHANNEL],
+        FORM_SPEC_KEY: form_to_data(form),
+    }
+
+
+def form_to_data(form: Form) -> dict[str, Any]:
+    """A JSON-safe copy of a form (spans tagged by kind)."""
+    return {
+        "form_id": form.form_id,
+        "title": form.title,
+        "submit_label": form.submit_label,
+        "metadata": form.metadata,
+        "intro": [_span_to_data(span) for span in form.intro],
+        "inputs": [_input_to_data(item) for item in form.inputs],
+    }
+
+
+def form_from_data(data: Mapping[str, Any]) -> Form:
+    """The inverse of `form_to_data`; raises ValueError/KeyError/TypeError on a mangled copy."""
+    return Form(
+        form_id=str(data["form_id"]),
+        title=str(data["title"]),
+        inputs=tuple(_input_from_data(item) for item in data["inputs"]),
+        submit_label=str(data["submit_label"]),
+        metadata=str(data["metadata"]),
+        intro=tuple(_span_from_data(span) for span in data["intro"]),
+    )
+
+
+def _span_to_data(span: Span) -> dict[str, str]:
+    match span:
+        case str():
+            return {"t": "s", "x": span}
+        case Bold():
+            return {"t": "b", "x": span.text}
+        case Italic():
+            return {"t": "i", "x": span.text}
+        case Code():
+            return {"t": "c", "x": span.text}
+        case Mention():
+            return {"t": "m", "x": span.name, "u": span.user_id}
+
+
+def _span_from_data(data: Mapping[str, str]) -> Span:
+    kind, value = data["t"], str(data["x"])
+    if kind == "b":
+        return Bold(value)
+    if kind == "i":
+        return Italic(value)
+    if kind == "c":
+        return Code(value)
+    if kind == "m":
+        return Mention(str(data["u"]), value)
+    return value
+
+
+def _input_to_data(item: Input) -> dict[str, Any]:
+    initial = list(item.initial) if isinstance(item.initial, tuple) else item.initial
+    return {
+        "name": item.name,
+        "label": item.label,
+        "kind": item.kind.value,
+        "required": item.required,
+        "initial": initial,
+        "placeholder": item.placeholder,
+        "hint": item.hint,
+        "options": [[option.label, option.value] for option in item.options],
+        "max_length": item.max_length,
+        "min_value": item.min_value,
+        "max_value": item.max_value,
+    }
+
+
+def _input_from_data(data: Mapping[str, Any]) -> Input:
+    initial = data["initial"]
+    return Input(
+        name=str(data["name"]),
+        label=str(data["label"]),
+        kind=InputKind(data["kind"]),
+        required=bool(data["required"]),
+        initial=tuple(initial) if isinstance(initial, list) else initial,
+        placeholder=str(data["placeholder"]),
+        hint=str(data["hint"]),
+        options=tuple(Option(str(label), str(value)) for label, value in data["options"]),
+        max_length=data["max_length"],
+        min_value=data["min_value"],
+        max_value=data["max_value"],
+    )
+
+
+def submitted_card(form: Form, who: str) -> dict[str, Any]:
+    """What a form card turns into once accepted, so nobody submits it twice by accident."""
+    body = [
+        _heading(form.title),
+        {
+            "type": "TextBlock",
+            "text": f"✓ Submitted by {escape(who)}.",
+            "isSubtle": True,
+            "wrap": True,
+        },
+    ]
+    return _card(body, _Mentions())

@@ -1,0 +1,316 @@
+"""The Teams bot: activities in, core events to `AlignBot.handle`, cards out.
+
+Teams has no slash commands, so every message is handed to the core as a `Message` and parsed
+by the same router as Slack's commands. Cards use Action.Submit (a message whose `value` holds
+our payload); Action.Execute (`adaptiveCard/action` invokes) is understood as well.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse
+
+from adapters.teams import cards
+from adapters.teams.inbound import (
+    actor_of,
+    card_event,
+    conversation_of,
+    form_spec,
+    is_card_payload,
+    is_personal,
+    mentioned_teams_ids,
+    message_text,
+    split_conversation_id,
+    tenant_of,
+    user_id_of,
+)
+from adapters.teams.outbox import Outbox, addressed, card_activity, reference_to_json
+from adapters.teams.retry import RetryPolicy
+from bot.app import AlignBot
+from bot.events import Event, Message, Submission
+from bot.replies import (
+    Code,
+    Form,
+    FormErrors,
+    Heading,
+    InputKind,
+    Outcome,
+    Reply,
+    reply,
+    say,
+    text,
+)
+from storage.repositories import people, teams_refs
+
+log = logging.getLogger(__name__)
+
+INVOKE_CARD = "application/vnd.microsoft.card.adaptive"
+INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
+WELCOME = reply(
+    Heading("Hi, I'm alignbot"),
+    text(
+        "I keep product owners, designers, researchers and stakeholders aligned. Write ",
+        Code("help"),
+        " to see everything I can do, e.g. ",
+        Code("who owns the roadmap?"),
+        ".",
+    ),
+)
+
+
+@dataclass
+class _Delivery:
+    """Where a turn's answer goes: a reply in the conversation, or onto the card used."""
+
+    turn: TurnContext
+    outbox: Outbox
+    card_id: str | None = None
+
+    async def send(self, card: dict[str, Any], summary: str) -> str:
+        activity = self.turn.activity
+        reference = TurnContext.get_conversation_reference(activity)
+        message = addressed(card_activity(card, summary), reference)
+        if activity.type == ActivityTypes.message and activity.id:
+            return await self.outbox.reply(activity.conversation.id, activity.id, message)
+        return await self.outbox.post(activity.conversation.id, message)
+
+    async def replace(self, card: dict[str, Any], summary: str) -> None:
+        """Updates the card the person used; without one, sends the card instead."""
+        if not self.card_id:
+            await self.send(card, summary)
+            return
+        activity = self.turn.activity
+        reference = TurnContext.get_conversation_reference(activity)
+        message = addressed(card_activity(card, summary), reference)
+        await self.outbox.update(activity.conversation.id, self.card_id, message)
+
+
+class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
+    """Translates each activity and delivers the core's outcome as cards."""
+
+    def __init__(self, bot: AlignBot, policy: RetryPolicy | None = None) -> None:
+        super().__init__()
+        self.bot = bot
+        self.policy = policy or RetryPolicy()
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await self._remember(turn_context)
+        await super().on_turn(turn_context)
+
+    # Messages and Action.Submit -----------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        delivery = _Delivery(turn_context, Outbox.of(turn_context, self.policy))
+        if is_card_payload(activity.value):
+            delivery.card_id = activity.reply_to_id
+            await self._card_used(activity, activity.value, delivery)
+            return
+        known = await self._known_ids(activity)
+        event = Message(
+            message_text(activity, known), actor_of(activity), conversation_of(activity)
+        )
+        await self._deliver(event, await self.bot.handle(event), delivery)
+
+    async def _card_used(
+        self, activity: Activity, payload: dict[str, Any], delivery: _Delivery
+    ) -> None:
+        event = card_event(activity, payload)
+        outcome = await self.bot.handle(event)
+        await self._deliver(event, outcome, delivery, payload)
+
+    async def _deliver(
+        self,
+        event: Event,
+        outcome: Outcome,
+        delivery: _Delivery,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        form = _submitted_form(payload)
+        if isinstance(outcome, FormErrors):
+            await self._refuse(event, outcome, delivery, form)
+            return
+        if isinstance(event, Submission) and form is not None:
+            await delivery.replace(cards.submitted_card(form, event.actor.label), form.title)
+        match outcome:
+            case None:
+                return
+            case Reply() if outcome.replace_original:
+                await delivery.replace(cards.reply_card(outcome), outcome.fallback)
+            case Reply():
+                await delivery.send(cards.reply_card(outcome), outcome.fallback)
+            case Form():
+                card = await self._form_card(outcome, event.actor.workspace_id)
+                await delivery.send(card, outcome.title)
+
+    async def _refuse(
+        self, event: Event, refused: FormErrors, delivery: _Delivery, form: Form | None
+    ) -> None:
+        """The form again, in place, with each message beside its input and values kept."""
+        if form is None or not isinstance(event, Submission):
+            lines = "; ".join(refused.errors.values()) or "Please check your answers."
+            await delivery.send(cards.reply_card(say(lines)), lines)
+            return
+        card = await self._form_card(form, event.actor.workspace_id, refused.errors, event)
+        await delivery.replace(card, form.title)
+
+    async def _form_card(
+        self,
+        form: Form,
+        workspace_id: str,
+        errors: dict[str, str] | None = None,
+        submission: Submission | None = None,
+    ) -> dict[str, Any]:
+        values = dict(submission.values) if submission else None
+        chosen: set[str] = set()
+        for item in form.inputs:
+            if item.kind is InputKind.USERS:
+                source = values.get(item.name) if values else item.initial
+                chosen.update([source] if isinstance(source, str) else list(source or ()))
+        async with self.bot.ctx.db.transaction() as session:
+            names = await people.names(session, workspace_id, chosen)
+        return cards.form_card(form, errors=errors, values=values, names=names)
+
+    # Action.Execute ---------------------------------------------------------------------
+
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: Any
+    ) -> AdaptiveCardInvokeResponse:
+        activity = turn_context.activity
+        action = invoke_value.action or {}
+        payload = action.get("data") if isinstance(action, dict) else None
+        if not isinstance(payload, dict) or not is_card_payload(payload):
+            return _invoke_message("That card is not one of mine.", status=400)
+        event = card_event(activity, payload)
+        outcome = await self.bot.handle(event)
+        form = _submitted_form(payload)
+        delivery = _Delivery(turn_context, Outbox.of(turn_context, self.policy))
+        if isinstance(outcome, FormErrors) and form is not None and isinstance(event, Submission):
+            card = await self._form_card(form, event.actor.workspace_id, outcome.errors, event)
+            return _invoke_card(card)
+        if isinstance(outcome, Form):
+            return _invoke_card(await self._form_card(outcome, event.actor.workspace_id))
+        if isinstance(outcome, Reply) and outcome.replace_original:
+            return _invoke_card(cards.reply_card(outcome))
+        if isinstance(outcome, Reply):
+            await delivery.send(cards.reply_card(outcome), outcome.fallback)
+            return _invoke_message(outcome.fallback)
+        if isinstance(outcome, FormErrors):
+            return _invoke_message("; ".join(outcome.errors.values()))
+        return _invoke_message("Done.")
+
+    # Installation and references ------------------------------------------------------------
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        """References are stored by `on_turn`; here we only greet a new 1:1 chat.
+
+        botbuilder's default would look every added member up through the connector; we
+        need nothing from them beyond what the activity already says.
+        """
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        added = {member.id for member in activity.members_added or []}
+        if bot_id in added and is_personal(activity):
+            delivery = _Delivery(turn_context, Outbox.of(turn_context, self.policy))
+            await delivery.send(cards.reply_card(WELCOME), WELCOME.fallback)
+
+    async def _remember(self, turn_context: TurnContext) -> None:
+        """Stores how to reach this conversation and the people in it, on every activity."""
+        activity = turn_context.activity
+        if not activity.conversation or not activity.service_url or not activity.from_property:
+            return
+        seen = _seen(activity)
+        if not seen:
+            return
+        async with self.bot.ctx.db.transaction() as session:
+            for item in seen:
+                await teams_refs.remember(session, item, self.bot.ctx.clock.now())
+
+    async def _known_ids(self, activity: Activity) -> dict[str, str]:
+        wanted = mentioned_teams_ids(activity)
+        if not wanted:
+            return {}
+        async with self.bot.ctx.db.transaction() as session:
+            return await teams_refs.user_ids_by_teams_id(session, tenant_of(activity), wanted)
+
+
+def _submitted_form(payload: dict[str, Any] | None) -> Form | None:
+    spec = form_spec(payload) if payload else None
+    if spec is None:
+        return None
+    try:
+        return cards.form_from_data(spec)
+    except (KeyError, TypeError, ValueError):
+        log.warning("a Teams form card came back with an unreadable form copy; ignoring it")
+        return None
+
+
+def _seen(activity: Activity) -> list[teams_refs.Seen]:
+    workspace_id = tenant_of(activity)
+    base, _ = split_conversation_id(activity.conversation.id)
+    reference = TurnContext.get_conversation_reference(activity)
+    reference.activity_id = None
+    reference.conversation.id = base
+    sender = activity.from_property
+    bot_id = activity.recipient.id if activity.recipient else None
+    is_bot = sender.id == bot_id
+    seen: list[teams_refs.Seen] = []
+    common = {
+        "workspace_id": workspace_id,
+        "conversation_id": base,
+        "service_url": activity.service_url,
+    }
+    if is_personal(activity):
+        if not is_bot:
+            user_id = user_id_of(sender)
+            seen.append(
+                teams_refs.Seen(
+                    kind=teams_refs.PERSONAL,
+                    subject_id=user_id,
+                    reference=reference_to_json(reference),
+                    user_id=user_id,
+                    teams_user_id=sender.id,
+                    **common,
+                )
+            )
+        return seen
+    seen.append(
+        teams_refs.Seen(
+            kind=teams_refs.CHANNEL,
+            subject_id=base,
+            reference=reference_to_json(reference),
+            **common,
+        )
+    )
+    people_here = [] if is_bot else [sender]
+    people_here += [m for m in activity.members_added or [] if m.id != bot_id]
+    for person in people_here:
+        personal = TurnContext.get_conversation_reference(activity)
+        personal.activity_id = None
+        personal.conversation.id = base
+        personal.user = person
+        user_id = user_id_of(person)
+        seen.append(
+            teams_refs.Seen(
+                kind=teams_refs.MEMBER,
+                subject_id=user_id,
+                reference=reference_to_json(personal),
+                user_id=user_id,
+                teams_user_id=person.id,
+                **common,
+            )
+        )
+    return seen
+
+
+def _invoke_card(card: dict[str, Any]) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(status_code=200, type=INVOKE_CARD, value=card)
+
+
+def _invoke_message(message: str, status: int = 200) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(status_code=status, type=INVOKE_MESSAGE, value=message)

@@ -1,0 +1,168 @@
+"""Proactive Teams output for jobs: post to channels, message people, update posted cards.
+
+Every target needs a stored conversation reference (see `storage.repositories.teams_refs`):
+Teams only lets a bot speak where it was installed, and only via the service URL it was told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from copy import copy
+from dataclasses import dataclass
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import ChannelAccount, ConversationParameters, ConversationReference
+
+from adapters.teams.cards import reply_card
+from adapters.teams.inbound import PLATFORM, THREAD_MARK, split_conversation_id
+from adapters.teams.outbox import (
+    Outbox,
+    addressed,
+    card_activity,
+    reference_from_json,
+    reference_to_json,
+)
+from adapters.teams.retry import RetryPolicy
+from bot.events import Conversation, MessageRef
+from bot.ports import Clock, NoRouteError
+from bot.replies import Reply
+from storage.db import Database
+from storage.models.teams_refs import TeamsReference
+from storage.repositories import teams_refs
+
+
+@dataclass
+class TeamsMessenger:
+    """`bot.ports.Messenger` for Teams.
+
+    `MessageRef.channel_id` is the exact conversation id the card was posted in (with its
+    `;messageid=` suffix for a thread reply), which is what `update_activity` needs.
+    """
+
+    adapter: CloudAdapter
+    db: Database
+    clock: Clock
+    app_id: str | None
+    policy: RetryPolicy
+
+    async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
+        row = await self._conversation_row(conversation.workspace_id, conversation.channel_id)
+        target = row.conversation_id
+        if conversation.thread_id:
+            target = f"{target}{THREAD_MARK}{conversation.thread_id}"
+        reference = reference_from_json(row.reference)
+        activity = card_activity(reply_card(reply), reply.fallback)
+        message_id = await self._run(
+            reference, lambda outbox: outbox.post(target, addressed(activity, reference, target))
+        )
+        return MessageRef(PLATFORM, conversation.workspace_id, target, message_id)
+
+    async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
+        async with self.db.transaction() as session:
+            personal = await teams_refs.for_person(
+                session, workspace_id, user_id, teams_refs.PERSONAL
+            )
+        if personal is not None:
+            direct = Conversation(PLATFORM, workspace_id, personal.conversation_id, is_direct=True)
+            return await self.post(direct, reply)
+        return await self._open_and_send(workspace_id, user_id, reply)
+
+    async def update(self, ref: MessageRef, reply: Reply) -> None:
+        base, _ = split_conversation_id(ref.channel_id)
+        row = await self._conversation_row(ref.workspace_id, base)
+        reference = reference_from_json(row.reference)
+        activity = card_activity(reply_card(reply), reply.fallback)
+
+        async def update(outbox: Outbox) -> str:
+            target = addressed(activity, reference, ref.channel_id)
+            await outbox.update(ref.channel_id, ref.message_id, target)
+            return ref.message_id
+
+        await self._run(reference, update)
+
+    async def _open_and_send(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
+        """No 1:1 chat yet: open one through the connector, from the person's (or any) reference
+        in their tenant, send the card, and remember the new chat for next time."""
+        async with self.db.transaction() as session:
+            member = await teams_refs.for_person(session, workspace_id, user_id, teams_refs.MEMBER)
+            row = member or await teams_refs.any_in_workspace(session, workspace_id)
+        if row is None:
+            raise NoRouteError(
+                f"alignbot has not been installed anywhere in Teams tenant {workspace_id!r} yet, "
+                "so it cannot message people there"
+            )
+        reference = reference_from_json(row.reference)
+        teams_user_id = member.teams_user_id if member and member.teams_user_id else user_id
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=reference.bot,
+            members=[ChannelAccount(id=teams_user_id)],
+            tenant_id=workspace_id,
+            channel_data={"tenant": {"id": workspace_id}},
+        )
+        activity = card_activity(reply_card(reply), reply.fallback)
+        opened: dict[str, str] = {}
+
+        async def open_and_send(outbox: Outbox) -> str:
+            conversation_id = await outbox.open_direct(parameters)
+            opened["id"] = conversation_id
+            direct = _direct_reference(reference, conversation_id, teams_user_id)
+            return await outbox.post(conversation_id, addressed(activity, direct))
+
+        message_id = await self._run(reference, open_and_send)
+        direct = _direct_reference(reference, opened["id"], teams_user_id)
+        await self._remember_direct(workspace_id, user_id, teams_user_id, direct)
+        return MessageRef(PLATFORM, workspace_id, opened["id"], message_id)
+
+    async def _remember_direct(
+        self, workspace_id: str, user_id: str, teams_user_id: str, reference: ConversationReference
+    ) -> None:
+        seen = teams_refs.Seen(
+            workspace_id=workspace_id,
+            kind=teams_refs.PERSONAL,
+            subject_id=user_id,
+            conversation_id=reference.conversation.id,
+            service_url=reference.service_url,
+            reference=reference_to_json(reference),
+            user_id=user_id,
+            teams_user_id=teams_user_id,
+        )
+        async with self.db.transaction() as session:
+            await teams_refs.remember(session, seen, self.clock.now())
+
+    async def _conversation_row(self, workspace_id: str, conversation_id: str) -> TeamsReference:
+        base, _ = split_conversation_id(conversation_id)
+        async with self.db.transaction() as session:
+            row = await teams_refs.for_conversation(session, workspace_id, base)
+        if row is None:
+            raise NoRouteError(
+                f"alignbot has no Teams reference for conversation {base!r}: it must be "
+                "installed there (or spoken to there) before it can post"
+            )
+        return row
+
+    async def _run(
+        self, reference: ConversationReference, work: Callable[[Outbox], Awaitable[str]]
+    ) -> str:
+        """Runs `work` in a proactive turn (botbuilder's continue_conversation)."""
+        result: dict[str, str] = {}
+
+        async def callback(turn: TurnContext) -> None:
+            result["id"] = await work(Outbox.of(turn, self.policy))
+
+        await self.adapter.continue_conversation(reference, callback, self.app_id)
+        return result["id"]
+
+
+def _direct_reference(
+    reference: ConversationReference, conversation_id: str, teams_user_id: str
+) -> ConversationReference:
+    direct = copy(reference)
+    direct.activity_id = None
+    direct.conversation = copy(reference.conversation)
+    direct.conversation.id = conversation_id
+    direct.conversation.conversation_type = "personal"
+    direct.conversation.is_group = False
+    direct.user = ChannelAccount(id=teams_user_id)
+    return direct

@@ -1,0 +1,95 @@
+"""The real aiohttp app with the Teams adapter, on 127.0.0.1, beside a fake connector."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from adapters.server import build_web_app
+from adapters.teams import TEAMS_KEY, TeamsEndpoint
+from adapters.teams.retry import RetryPolicy
+from bot.app import AlignBot
+from bot.context import Context
+from bot.feature import Feature
+from bot.ports import MessengerHub
+from bot.settings import Settings
+from storage.db import Database
+from tests.support.fake_connector import FakeConnector
+from tests.support.recording import FakeClock
+
+FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
+
+
+@dataclass
+class TeamsHarness:
+    bot: AlignBot
+    endpoint: TeamsEndpoint
+    connector: FakeConnector
+    url: str
+    session: aiohttp.ClientSession
+
+    @property
+    def service_url(self) -> str:
+        return self.connector.url
+
+    async def send(
+        self, activity: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> aiohttp.ClientResponse:
+        response = await self.session.post(
+            f"{self.url}/api/messages", json=activity, headers=headers
+        )
+        await response.read()
+        return response
+
+
+def insecure_settings(**overrides: Any) -> Settings:
+    return Settings(_env_file=None, ALIGNBOT_TEAMS_INSECURE_LOCAL=True, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    fake = FakeConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def features() -> Sequence[Feature] | None:
+    """Override in a test module to run a tiny test-only feature set (None = every feature)."""
+    return None
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    return runner, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+async def teams(
+    sqlite_db: Database,
+    clock: FakeClock,
+    connector: FakeConnector,
+    features: Sequence[Feature] | None,
+) -> AsyncIterator[TeamsHarness]:
+    settings = insecure_settings()
+    bot = AlignBot(
+        Context(db=sqlite_db, messenger=MessengerHub(), clock=clock, settings=settings),
+        features=features,
+    )
+    app = build_web_app(bot, settings)
+    endpoint = app[TEAMS_KEY]
+    endpoint.use_retry_policy(FAST)
+    runner, url = await serve(app)
+    async with aiohttp.ClientSession() as session:
+        yield TeamsHarness(bot, endpoint, connector, url, session)
+    await runner.cleanup()
