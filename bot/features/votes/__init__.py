@@ -1,0 +1,24 @@
+"""Backlog priority votes: six methods, live results, anonymous ballots, splits by role."""
+
+from __future__ import annotations
+
+from bot.feature import CommandSpec, Feature, Tick
+from bot.features.votes import commands, polls
+from bot.features.votes.ballots import BALLOT_FORM
+from bot.features.votes.forms import NEW_FORM
+from bot.features.votes.views import OPEN_BALLOT_ACTION, PICK_ACTION
+
+FEATURE = Feature(
+    name="votes",
+    commands=(
+        CommandSpec(
+            name="vote",
+            summary="prioritise the backlog together: six voting methods, results by role",
+            handler=commands.vote,
+            examples=commands.EXAMPLES,
+        ),
+    ),
+    actions={PICK_ACTION: commands.pick, OPEN_BALLOT_ACTION: commands.open_ballot},
+    forms={NEW_FORM: commands.submit_new, BALLOT_FORM: commands.submit_ballot},
+    ticks=(Tick("close_due", 60, polls.close_due),),
+)

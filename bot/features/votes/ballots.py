@@ -1,0 +1,280 @@
+"""Ballot UIs per method, and reading a submitted ballot into the stored payload.
+
+Single choice votes straight from a menu in the poll message; every other method opens a
+form pre-filled with the voter's current ballot, so changing a vote starts from it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+
+from bot.events import Submission
+from bot.features.votes.tally import MOSCOW, MOSCOW_NAMES, Method, Payload
+from bot.replies import Form, Input, InputKind, Option
+from storage.models.votes import Poll
+
+BALLOT_FORM = "vote.ballot"
+IMPACTS = (0.25, 0.5, 1.0, 2.0, 3.0)
+IMPACT_NAMES = {0.25: "minimal", 0.5: "low", 1.0: "medium", 2.0: "high", 3.0: "massive"}
+OPTION_CHARS = 75  # Slack's limit for an option label
+Errors = dict[str, str]
+
+
+def items_of(poll: Poll) -> list[str]:
+    items: list[str] = json.loads(poll.items)
+    return items
+
+
+def method_of(poll: Poll) -> Method:
+    return Method(poll.method)
+
+
+def short(label: str, limit: int = OPTION_CHARS) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def item_options(items: list[str]) -> tuple[Option, ...]:
+    return tuple(Option(short(f"{i + 1}. {item}"), str(i)) for i, item in enumerate(items))
+
+
+def ballot_form(poll: Poll, current: Payload | None) -> Form:
+    """The form a voter fills in; `current` pre-fills it when they vote again."""
+    items = items_of(poll)
+    build = FORM_INPUTS[method_of(poll)]
+    return Form(
+        form_id=BALLOT_FORM,
+        title=short(f"Vote #{poll.id}", 24),
+        inputs=build(poll, items, current),
+        submit_label="Cast ballot",
+        metadata=str(poll.id),
+        intro=(poll.question, "\n", INSTRUCTIONS[method_of(poll)](poll)),
+    )
+
+
+def _single_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+    initial = str(current[0]) if current else None
+    return (
+        Input(
+            "choice", "Your choice", InputKind.SELECT, initial=initial, options=item_options(items)
+        ),
+    )
+
+
+def _multi_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+    initial = tuple(str(i) for i in current) if current else None
+    return (
+        Input(
+            "choices",
+            f"Pick up to {poll.max_choices}",
+            InputKind.MULTI_SELECT,
+            initial=initial,
+            options=item_options(items),
+        ),
+    )
+
+
+def _dot_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+    return tuple(
+        Input(
+            f"dots_{i}",
+            short(item),
+            InputKind.NUMBER,
+            required=False,
+            initial=str(current[i]) if current and current[i] else None,
+            min_value=0,
+            max_value=poll.dots,
+        )
+        for i, item in enumerate(items)
+    )
+
+
+def _ranked_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+    options = item_options(items)
+    return tuple(
+        Input(
+            f"rank_{rank + 1}",
+            f"Choice #{rank + 1}",
+            InputKind.SELECT,
+            required=rank == 0,
+            initial=str(current[rank]) if current and rank < len(current) else None,
+            options=options,
+        )
+        for rank in range(len(items))
+    )
+
+
+def _moscow_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+    options = tuple(Option(MOSCOW_NAMES[c], c) for c in MOSCOW)
+    return tuple(
+        Input(
+            f"item_{i}",
+            short(item),
+            InputKind.SELECT,
+            initial=current[i] if current else None,
+            options=options,
+        )
+        for i, item in enumerate(items)
+    )
+
+
+def _rice_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+    impacts = tuple(Option(f"{v:g} ({IMPACT_NAMES[v]})", f"{v:g}") for v in IMPACTS)
+    inputs: list[Input] = []
+    for i, item in enumerate(items):
+        r, im, c, e = (f"{v:g}" for v in current[i]) if current else (None,) * 4
+        label = short(item, 40)
+        inputs += [
+            Input(f"reach_{i}", f"{label}: Reach", InputKind.NUMBER, initial=r, min_value=0),
+            Input(f"impact_{i}", f"{label}: Impact", InputKind.SELECT, initial=im, options=impacts),
+            Input(
+                f"confidence_{i}",
+                f"{label}: Confidence %",
+                InputKind.NUMBER,
+                initial=c,
+                min_value=0,
+                max_value=100,
+            ),
+            Input(f"effort_{i}", f"{label}: Effort", InputKind.NUMBER, initial=e, min_value=0),
+        ]
+    return tuple(inputs)
+
+
+FORM_INPUTS: dict[Method, Callable[[Poll, list[str], Payload | None], tuple[Input, ...]]] = {
+    Method.SINGLE: _single_inputs,
+    Method.MULTI: _multi_inputs,
+    Method.DOT: _dot_inputs,
+    Method.RANKED: _ranked_inputs,
+    Method.MOSCOW: _moscow_inputs,
+    Method.RICE: _rice_inputs,
+}
+
+INSTRUCTIONS: dict[Method, Callable[[Poll], str]] = {
+    Method.SINGLE: lambda poll: "Pick one item.",
+    Method.MULTI: lambda poll: f"Pick up to {poll.max_choices} items.",
+    Method.DOT: lambda poll: (
+        f"Spread up to {poll.dots} dots; put several on one item if it matters most."
+    ),
+    Method.RANKED: lambda poll: "Order the items, best first. Unranked items tie at the bottom.",
+    Method.MOSCOW: lambda poll: "Classify every item: Must, Should, Could or Won't have.",
+    Method.RICE: lambda poll: (
+        "Score every item: Reach (people per period, 0 or more), Impact (0.25 to 3), "
+        "Confidence (0-100 %), Effort (person-months, more than 0)."
+    ),
+}
+
+
+def read(poll: Poll, submission: Submission) -> Payload | Errors:
+    """The ballot the form describes, or the errors to show next to its inputs."""
+    return READERS[method_of(poll)](poll, len(items_of(poll)), submission)
+
+
+def single_choice(n: int, value: str) -> Payload | None:
+    index = _index(value, n)
+    return None if index is None else [index]
+
+
+def _index(value: str, n: int) -> int | None:
+    return int(value) if value.isdigit() and int(value) < n else None
+
+
+def _read_single(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
+    return single_choice(n, submission.text("choice")) or {"choice": "Pick an item from the list."}
+
+
+def _read_multi(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
+    picked = [_index(value, n) for value in submission.choices("choices")]
+    chosen = sorted({i for i in picked if i is not None})
+    if len(chosen) != len(picked) or not chosen:
+        return {"choices": "Pick at least one item from the list."}
+    if len(chosen) > poll.max_choices:
+        return {"choices": f"Pick at most {poll.max_choices}; you picked {len(chosen)}."}
+    return list(chosen)
+
+
+def _read_dots(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
+    counts: list[int] = []
+    errors: Errors = {}
+    for i in range(n):
+        raw = submission.text(f"dots_{i}") or "0"
+        if not raw.isdigit():
+            errors[f"dots_{i}"] = "Use a whole number of dots (0 or more)."
+        counts.append(int(raw) if raw.isdigit() else 0)
+    if errors:
+        return errors
+    total = sum(counts)
+    if total == 0:
+        return {"dots_0": f"Place at least one of your {poll.dots} dots."}
+    if total > poll.dots:
+        return {"dots_0": f"You placed {total} dots; you have {poll.dots}."}
+    return counts
+
+
+def _read_ranked(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
+    order: list[int] = []
+    items = items_of(poll)
+    for rank in range(1, n + 1):
+        value = submission.text(f"rank_{rank}")
+        if not value:
+            continue
+        index = _index(value, n)
+        if index is None:
+            return {f"rank_{rank}": "Pick an item from the list."}
+        if index in order:
+            return {f"rank_{rank}": f"“{short(items[index], 40)}” is already ranked higher."}
+        order.append(index)
+    if not order:
+        return {"rank_1": "Rank at least your first choice."}
+    return order
+
+
+def _read_moscow(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
+    picks = [submission.text(f"item_{i}").upper() for i in range(n)]
+    errors = {
+        f"item_{i}": "Choose Must, Should, Could or Won't."
+        for i, pick in enumerate(picks)
+        if pick not in MOSCOW
+    }
+    return errors or list(picks)
+
+
+def _read_rice(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
+    scores: list[list[float]] = []
+    errors: Errors = {}
+    for i in range(n):
+        values = [_number(submission.text(f"{part}_{i}")) for part in RICE_PARTS]
+        for part, value in zip(RICE_PARTS, values, strict=True):
+            problem = RICE_RULES[part](value)
+            if problem:
+                errors[f"{part}_{i}"] = problem
+        scores.append([v if v is not None else 0.0 for v in values])
+    return errors or list(scores)
+
+
+def _number(raw: str) -> float | None:
+    try:
+        value = float(raw.replace("%", "").replace(" ", ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+RICE_PARTS = ("reach", "impact", "confidence", "effort")
+RICE_RULES: dict[str, Callable[[float | None], str | None]] = {
+    "reach": lambda v: None if v is not None and v >= 0 else "Reach is a number, 0 or more.",
+    "impact": lambda v: None if v in IMPACTS else "Impact is one of 0.25, 0.5, 1, 2 or 3.",
+    "confidence": lambda v: (
+        None if v is not None and 0 <= v <= 100 else "Confidence is a percentage from 0 to 100."
+    ),
+    "effort": lambda v: None if v is not None and v > 0 else "Effort is a number above 0.",
+}
+
+READERS: dict[Method, Callable[[Poll, int, Submission], Payload | Errors]] = {
+    Method.SINGLE: _read_single,
+    Method.MULTI: _read_multi,
+    Method.DOT: _read_dots,
+    Method.RANKED: _read_ranked,
+    Method.MOSCOW: _read_moscow,
+    Method.RICE: _read_rice,
+}

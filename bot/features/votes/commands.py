@@ -1,0 +1,234 @@
+"""`/vote` and its subcommands, the ballot actions and the two forms' handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.context import Context
+from bot.errors import PermissionDenied, UserError
+from bot.events import Action, Actor, Command, Submission
+from bot.feature import Example
+from bot.features.votes import ballots, forms, importers, polls, views
+from bot.features.votes.deadline import zone
+from bot.features.votes.settings import VoteSettings
+from bot.features.votes.tally import MOSCOW_NAMES, Method, Payload
+from bot.replies import Code, FormErrors, Outcome, Reply, reply, text
+from storage.models.votes import Poll
+from storage.repositories import people, votes
+
+EXAMPLES = (
+    Example("/vote new", "open the form: question, items, method, deadline, who votes"),
+    Example("/vote new Which epic next?", "the same form with the question filled in"),
+    Example("/vote new from csv <pasted CSV>", "the form with items from CSV (title column)"),
+    Example("/vote new from github acme/app bug,ux", "items from open GitHub issues (labels)"),
+    Example("/vote new from jira project = APP AND status = Open", "items from a Jira search"),
+    Example("/vote list", "this channel's votes, open and closed"),
+    Example("/vote results 7", "results of vote #7, split by role"),
+    Example("/vote close 7", "close #7 now and post the final result (creator or admin)"),
+    Example("/vote delete 7", "delete #7 and its ballots (creator or admin)"),
+    Example("/vote export 7", "the result as CSV"),
+)
+
+
+async def vote(command: Command, ctx: Context) -> Outcome:
+    parts = command.text.split(None, 1)
+    sub = parts[0].lower() if parts else "help"
+    rest = parts[1] if len(parts) > 1 else ""
+    if sub == "new":
+        return await _new(command, ctx, rest)
+    handler = BY_ID.get(sub)
+    if handler is not None:
+        if not rest.strip():
+            raise UserError(f"Which vote? Add its number, like `/vote {sub} 7`.")
+        return await handler(command.actor, ctx, polls.parse_id(rest.split()[0]))
+    if sub == "list":
+        return await _list(command, ctx)
+    return usage(sub)
+
+
+def usage(sub: str = "help") -> Reply:
+    lines: list[str | Code] = []
+    if sub not in ("help", "?"):
+        lines.append(f"I don't know `/vote {sub[:30]}`. ")
+    lines.append("Here is what `/vote` can do:")
+    for example in EXAMPLES:
+        lines += ["\n", Code(example.command), f"  {example.meaning}"]
+    return reply(text(*lines))
+
+
+# /vote new ---------------------------------------------------------------------------------
+
+
+async def _new(command: Command, ctx: Context, rest: str) -> Outcome:
+    head = rest.split(None, 2)
+    if len(head) >= 2 and head[0].lower() == "from":
+        source = head[1].lower()
+        argument = head[2] if len(head) > 2 else ""
+        items = await _import(source, argument)
+        return _prefilled(command, items, source)
+    return forms.new_form(command.conversation, question=" ".join(rest.split())[:300])
+
+
+async def _import(source: str, argument: str) -> list[str]:
+    settings = VoteSettings()
+    if source == "csv":
+        return importers.from_csv(argument)
+    if source == "github":
+        repo, _, labels = argument.strip().partition(" ")
+        return await importers.from_github(
+            settings, repo, ",".join(labels.replace(",", " ").split())
+        )
+    if source == "jira":
+        return await importers.from_jira(settings, argument)
+    raise UserError("I can import from `csv`, `github` or `jira`, e.g. `/vote new from csv`.")
+
+
+def _prefilled(command: Command, items: list[str], source: str) -> Outcome:
+    if not items:
+        raise UserError(f"I found no backlog items in that {source} import; nothing was opened.")
+    kept = items[: forms.MAX_ITEMS]
+    note = f"Imported {len(kept)} items from {source}; edit them as you like."
+    if len(items) > len(kept):
+        note = f"Imported the first {len(kept)} of {len(items)} items from {source} (the limit)."
+    return forms.new_form(command.conversation, items=kept, note=note)
+
+
+async def submit_new(submission: Submission, ctx: Context) -> Outcome:
+    now = ctx.clock.now()
+    checked = forms.validate(submission, now, await _zone(ctx, submission.actor))
+    if isinstance(checked, dict):
+        return FormErrors(checked)
+    poll = await polls.open_poll(ctx, submission.actor, forms.home(submission), checked)
+    closes = f"; it closes {views.when(poll, poll.deadline)}" if poll.deadline else ""
+    return reply(
+        text(
+            f"Vote #{poll.id} is open in the channel{closes}. Close it early with ",
+            Code(f"/vote close {poll.id}"),
+            ".",
+        )
+    )
+
+
+async def _zone(ctx: Context, actor: Actor) -> ZoneInfo:
+    """The asker's zone: from the platform, else the people directory, else UTC."""
+    if actor.timezone:
+        return zone(actor.timezone)
+    async with ctx.db.transaction() as session:
+        known = await people.find(session, actor.workspace_id, actor.user_id)
+    return zone(known.timezone if known else None)
+
+
+# Ballots -----------------------------------------------------------------------------------
+
+
+async def pick(action: Action, ctx: Context) -> Outcome:
+    """Single choice straight from the menu in the poll message."""
+    poll_part, _, item_part = action.value.partition(":")
+    poll_id = polls.parse_id(poll_part)
+    poll, _ = await polls.current_ballot(ctx, action.actor, poll_id)
+    choice = ballots.single_choice(len(ballots.items_of(poll)), item_part)
+    if choice is None:
+        raise UserError("That choice isn't on this vote any more; open the vote again.")
+    return await polls.cast(ctx, action.actor, poll_id, choice)
+
+
+async def open_ballot(action: Action, ctx: Context) -> Outcome:
+    poll, current = await polls.current_ballot(ctx, action.actor, polls.parse_id(action.value))
+    return ballots.ballot_form(poll, current)
+
+
+async def submit_ballot(submission: Submission, ctx: Context) -> Outcome:
+    poll_id = polls.parse_id(submission.metadata)
+    poll, _ = await polls.current_ballot(ctx, submission.actor, poll_id)
+    ballot = ballots.read(poll, submission)
+    if isinstance(ballot, dict):
+        return FormErrors(ballot)
+    return await polls.cast(ctx, submission.actor, poll_id, ballot)
+
+
+# Subcommands taking a vote id ----------------------------------------------------------------
+
+
+async def _list(command: Command, ctx: Context) -> Outcome:
+    where = command.conversation
+    async with ctx.db.transaction() as session:
+        found = await votes.in_channel(session, where.workspace_id, where.channel_id)
+        turnouts = {p.id: await votes.turnout(session, p.id) for p in found if p.id is not None}
+    return views.list_reply(found, turnouts, ctx.clock.now())
+
+
+async def results(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        poll = await polls.load(session, actor.workspace_id, poll_id)
+        _refuse_while_hidden(poll, now)
+        result, split, turnout = await polls.summarize(session, poll)
+    return views.results_reply(poll, result, split, turnout, now)
+
+
+def _refuse_while_hidden(poll: Poll, now: datetime) -> None:
+    if not polls.results_visible(poll, now):
+        closes = f" at {views.when(poll, poll.deadline)}" if poll.deadline else ""
+        raise UserError(f"Vote #{poll.id} keeps its results hidden until it closes{closes}.")
+
+
+async def close(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
+    async with ctx.db.transaction() as session:
+        poll = await polls.load(session, actor.workspace_id, poll_id)
+    if not polls.may_manage(poll, actor):
+        raise PermissionDenied("Only the vote's creator or a workspace admin can close it.")
+    if await polls.finish(ctx, actor.workspace_id, poll_id) is None:
+        raise UserError(f"Vote #{poll_id} is already closed; `/vote results {poll_id}` shows it.")
+    return reply(text(f"Vote #{poll_id} is closed; the final result is posted in the channel."))
+
+
+async def delete(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
+    return await polls.delete(ctx, actor, poll_id)
+
+
+async def export(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
+    """CSV of the result; the creator or an admin also gets each voter's ballot on open polls."""
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        poll = await polls.load(session, actor.workspace_id, poll_id)
+        _refuse_while_hidden(poll, now)
+        result, stored, _ = await polls.counted(session, poll)
+        rows: list[tuple[str, str]] = []
+        if not poll.anonymous and polls.may_manage(poll, actor):
+            named = {b.voter_id or "" for b in stored}
+            names = await people.names(session, actor.workspace_id, named)
+            items = ballots.items_of(poll)
+            rows = sorted(
+                (
+                    names[b.voter_id or ""],
+                    describe(ballots.method_of(poll), items, polls.payload_of(b)),
+                )
+                for b in stored
+            )
+    return views.export_reply(poll, result, rows)
+
+
+def describe(method: Method, items: Sequence[str], ballot: Payload) -> str:
+    """A ballot in words, for exports of open (non-anonymous) votes."""
+    if method in (Method.SINGLE, Method.MULTI):
+        return "; ".join(items[i] for i in ballot)
+    if method is Method.DOT:
+        return "; ".join(f"{items[i]} x{n}" for i, n in enumerate(ballot) if n)
+    if method is Method.RANKED:
+        return " > ".join(items[i] for i in ballot)
+    if method is Method.MOSCOW:
+        return "; ".join(f"{items[i]}: {MOSCOW_NAMES[c]}" for i, c in enumerate(ballot))
+    return "; ".join(
+        f"{items[i]}: R {r:g} I {im:g} C {c:g}% E {e:g}" for i, (r, im, c, e) in enumerate(ballot)
+    )
+
+
+BY_ID: dict[str, Callable[[Actor, Context, int], Awaitable[Outcome]]] = {
+    "results": results,
+    "result": results,
+    "close": close,
+    "delete": delete,
+    "export": export,
+}

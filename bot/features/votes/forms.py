@@ -1,0 +1,250 @@
+"""The `/vote new` form and the checks a new poll must pass before anything is stored."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.errors import UserError
+from bot.events import Conversation, Submission
+from bot.features.votes import deadline
+from bot.features.votes.tally import Method
+from bot.replies import Form, Input, InputKind, Option, Span
+
+NEW_FORM = "vote.new"
+MIN_ITEMS, MAX_ITEMS, MAX_RICE_ITEMS = 2, 50, 25
+MAX_ITEM_CHARS, MAX_QUESTION_CHARS = 150, 300
+MAX_DOTS = 100
+METHOD_NAMES = {
+    Method.SINGLE: "Single choice",
+    Method.MULTI: "Multiple choice (with a limit)",
+    Method.DOT: "Dot voting",
+    Method.RANKED: "Ranked choice (Borda + Schulze)",
+    Method.MOSCOW: "MoSCoW",
+    Method.RICE: "RICE scoring",
+}
+_BULLET = re.compile(r"^\s*(?:[-*•]\s+)")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A poll that passed every check, ready to store."""
+
+    question: str
+    items: tuple[str, ...]
+    method: Method
+    deadline: datetime | None
+    anonymous: bool
+    hide_results: bool
+    voters: tuple[str, ...]
+    max_choices: int
+    dots: int
+    timezone: str
+
+
+def new_form(
+    conversation: Conversation, question: str = "", items: list[str] | None = None, note: str = ""
+) -> Form:
+    """The creation form; imports pre-fill the items, `note` explains what was imported."""
+    yes_no = (Option("No", "no"), Option("Yes", "yes"))
+    intro: tuple[Span, ...] = (note,) if note else ()
+    return Form(
+        form_id=NEW_FORM,
+        title="New backlog vote",
+        submit_label="Open the vote",
+        metadata=json.dumps({"c": conversation.channel_id, "t": conversation.thread_id}),
+        intro=intro,
+        inputs=(
+            Input(
+                "question",
+                "Question",
+                initial=question or None,
+                max_length=MAX_QUESTION_CHARS,
+                placeholder="Which epic should we build next?",
+            ),
+            Input(
+                "items",
+                "Backlog items, one per line",
+                InputKind.MULTILINE,
+                initial="\n".join(items) if items else None,
+                hint=f"{MIN_ITEMS} to {MAX_ITEMS} items (RICE: up to {MAX_RICE_ITEMS}).",
+            ),
+            Input(
+                "method",
+                "Method",
+                InputKind.SELECT,
+                initial=Method.RANKED.value,
+                options=tuple(Option(name, m.value) for m, name in METHOD_NAMES.items()),
+            ),
+            Input("deadline_date", "Deadline date", InputKind.DATE, required=False),
+            Input(
+                "deadline_time",
+                "Deadline time",
+                InputKind.TIME,
+                required=False,
+                hint="In your time zone; 17:00 when only a date is given.",
+            ),
+            Input(
+                "deadline_text",
+                "…or a deadline in words",
+                required=False,
+                placeholder="in 2d · fri 17:00 · tomorrow 9:00",
+                hint="Leave both empty to close the vote by hand with /vote close.",
+            ),
+            Input(
+                "anonymous", "Anonymous ballots?", InputKind.SELECT, initial="no", options=yes_no
+            ),
+            Input(
+                "hide_results",
+                "Hide results until the vote closes?",
+                InputKind.SELECT,
+                initial="no",
+                options=yes_no,
+            ),
+            Input(
+                "voters",
+                "Only these people may vote",
+                InputKind.USERS,
+                required=False,
+                hint="Leave empty to let everyone in the channel vote.",
+            ),
+            Input(
+                "max_choices",
+                "Multiple choice: how many picks",
+                InputKind.NUMBER,
+                required=False,
+                initial="3",
+                min_value=1,
+                max_value=MAX_ITEMS,
+            ),
+            Input(
+                "dots",
+                "Dot voting: dots per voter",
+                InputKind.NUMBER,
+                required=False,
+                initial="5",
+                min_value=1,
+                max_value=MAX_DOTS,
+            ),
+        ),
+    )
+
+
+def home(submission: Submission) -> Conversation:
+    """Where the poll goes: the conversation the form was opened in."""
+    try:
+        meta = json.loads(submission.metadata) if submission.metadata else {}
+    except ValueError:
+        meta = {}
+    if not isinstance(meta, dict) or not meta.get("c"):
+        return submission.conversation
+    return Conversation(
+        submission.conversation.platform,
+        submission.actor.workspace_id,
+        str(meta["c"]),
+        meta.get("t") or None,
+    )
+
+
+def clean_items(text: str) -> list[str]:
+    """One item per line; bullets and blank lines dropped, inner spaces collapsed."""
+    lines = (" ".join(_BULLET.sub("", line).split()) for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def item_problem(items: list[str], method: Method) -> str | None:
+    limit = MAX_RICE_ITEMS if method is Method.RICE else MAX_ITEMS
+    if len(items) < MIN_ITEMS:
+        return f"Give at least {MIN_ITEMS} items, one per line."
+    if len(items) > limit:
+        extra = " for RICE, so the scoring form fits on every platform" if limit < MAX_ITEMS else ""
+        return f"That's {len(items)} items; a vote takes at most {limit}{extra}."
+    seen: dict[str, str] = {}
+    for item in items:
+        if len(item) > MAX_ITEM_CHARS:
+            return f"“{item[:40]}…” is too long; keep each item under {MAX_ITEM_CHARS} characters."
+        key = item.casefold()
+        if key in seen:
+            return f"“{item}” is listed twice; each item must be different."
+        seen[key] = item
+    return None
+
+
+def validate(submission: Submission, now: datetime, tz: ZoneInfo) -> Draft | dict[str, str]:
+    """A `Draft` when every input is acceptable, else an error per input."""
+    errors: dict[str, str] = {}
+    question = " ".join(submission.text("question").split())
+    if not question:
+        errors["question"] = "Ask a question, e.g. “Which epic should we build next?”"
+    elif len(question) > MAX_QUESTION_CHARS:
+        errors["question"] = f"Keep the question under {MAX_QUESTION_CHARS} characters."
+    try:
+        method = Method(submission.text("method") or Method.RANKED.value)
+    except ValueError:
+        errors["method"] = "Choose one of the methods in the list."
+        method = Method.RANKED
+    items = clean_items(submission.text("items"))
+    problem = item_problem(items, method)
+    if problem:
+        errors["items"] = problem
+    when = _deadline(submission, now, tz, errors)
+    max_choices = (
+        _whole(submission, "max_choices", 3, 1, max(len(items), 1), errors)
+        if method is Method.MULTI
+        else 1
+    )
+    dots = _whole(submission, "dots", 5, 1, MAX_DOTS, errors) if method is Method.DOT else 0
+    if errors:
+        return errors
+    return Draft(
+        question=question,
+        items=tuple(items),
+        method=method,
+        deadline=when,
+        anonymous=submission.text("anonymous") == "yes",
+        hide_results=submission.text("hide_results") == "yes",
+        voters=tuple(dict.fromkeys(v for v in submission.choices("voters") if v)),
+        max_choices=max_choices,
+        dots=dots,
+        timezone=tz.key,
+    )
+
+
+def _deadline(
+    submission: Submission, now: datetime, tz: ZoneInfo, errors: dict[str, str]
+) -> datetime | None:
+    words, day, clock = (submission.text(name) for name in DEADLINE_INPUTS)
+    try:
+        if words:
+            return deadline.parse(words, now, tz)
+        if day:
+            return deadline.from_fields(day, clock, now, tz)
+    except UserError as error:
+        errors["deadline_text" if words else "deadline_date"] = error.message
+        return None
+    if clock:
+        errors["deadline_date"] = "Pick a date for that time too."
+    return None
+
+
+DEADLINE_INPUTS = ("deadline_text", "deadline_date", "deadline_time")
+
+
+def _whole(
+    submission: Submission,
+    name: str,
+    default: int,
+    low: int,
+    high: int,
+    errors: dict[str, str],
+) -> int:
+    raw = submission.text(name)
+    if not raw:
+        return min(default, high)
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        errors[name] = f"Use a whole number from {low} to {high}."
+        return default
+    return int(raw)

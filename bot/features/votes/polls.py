@@ -1,0 +1,325 @@
+"""Poll life cycle: open, cast, refresh the live message, close (by hand or at the deadline).
+
+Anonymous ballots: the ballot row holds a random id, the choice, the voter's role names and an
+owner key = HMAC(ALIGNBOT_VOTE_SECRET, poll id + per-poll salt + user id). The voted-flag row
+holds only (poll, person). Nothing on either row (no timestamp, no sequential id) links them,
+and the salt is erased when the poll closes, after which no one can recompute the link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import Context
+from bot.errors import PermissionDenied, UserError
+from bot.events import Actor, Conversation, MessageRef
+from bot.features.votes import views
+from bot.features.votes.ballots import items_of, method_of
+from bot.features.votes.forms import Draft
+from bot.features.votes.settings import VoteSettings
+from bot.features.votes.tally import Payload, Result, tally
+from bot.features.votes.views import RoleSplit
+from bot.replies import Reply, context, reply, text
+from bot.scheduler import run_once
+from storage.models.votes import Ballot, Poll
+from storage.repositories import product_teams, roles, votes
+
+log = logging.getLogger(__name__)
+
+NO_ROLE = "No role"
+OTHER_ROLES = "Other roles"
+MIN_ANONYMOUS_GROUP = 3
+
+
+def parse_id(raw: str) -> int:
+    value = raw.strip().lstrip("#")
+    if not value.isdigit() or len(value) > 12:
+        raise UserError(f"Vote ids are numbers, like `/vote results 7`; “{raw[:20]}” isn't one.")
+    return int(value)
+
+
+async def load(session: AsyncSession, workspace_id: str, poll_id: int) -> Poll:
+    poll = await votes.get(session, workspace_id, poll_id)
+    if poll is None:
+        raise UserError(
+            f"There's no vote #{poll_id} here. `/vote list` shows this channel's votes."
+        )
+    return poll
+
+
+def conversation_of(poll: Poll) -> Conversation:
+    return Conversation(poll.platform, poll.workspace_id, poll.channel_id, poll.thread_id)
+
+
+def message_of(poll: Poll) -> MessageRef | None:
+    if poll.message_id is None:
+        return None
+    return MessageRef(poll.platform, poll.workspace_id, poll.channel_id, poll.message_id)
+
+
+def may_manage(poll: Poll, actor: Actor) -> bool:
+    return actor.is_admin or actor.user_id == poll.creator_id
+
+
+def results_visible(poll: Poll, now: datetime) -> bool:
+    return not poll.hide_results or not views.is_open(poll, now)
+
+
+def owner_key(poll: Poll, user_id: str) -> str:
+    """Who owns a ballot: the person on open polls; an unlinkable keyed hash on anonymous ones."""
+    if not poll.anonymous:
+        return f"u:{user_id}"
+    secret = VoteSettings().ballot_secret.encode()
+    message = f"{poll.id}:{poll.ballot_salt}:{user_id}".encode()
+    return "k:" + hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def payload_of(ballot: Ballot) -> Payload:
+    choice: Payload = json.loads(ballot.choice)
+    return choice
+
+
+# Opening -----------------------------------------------------------------------------------
+
+
+async def open_poll(ctx: Context, actor: Actor, where: Conversation, draft: Draft) -> Poll:
+    """Stores the poll and posts its live message, in one transaction: both happen or neither."""
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        team = await product_teams.team_for(session, where, now)
+        assert team.id is not None
+        poll = await votes.create(session, _new_poll(actor, where, draft, team.id, now))
+        assert poll.id is not None
+        shown = None if poll.hide_results else _empty(poll)
+        ref = await ctx.messenger.post(where, views.poll_message(poll, shown, 0, now))
+        poll.message_id = ref.message_id
+        await votes.set_message(session, poll.id, ref.message_id)
+    return poll
+
+
+def _new_poll(actor: Actor, where: Conversation, draft: Draft, team_id: int, now: datetime) -> Poll:
+    return Poll(
+        workspace_id=where.workspace_id,
+        team_id=team_id,
+        platform=where.platform,
+        channel_id=where.channel_id,
+        thread_id=where.thread_id,
+        creator_id=actor.user_id,
+        question=draft.question,
+        method=draft.method.value,
+        items=json.dumps(list(draft.items)),
+        anonymous=draft.anonymous,
+        hide_results=draft.hide_results,
+        allowed_voters=json.dumps(list(draft.voters)) if draft.voters else "",
+        max_choices=draft.max_choices,
+        dots=draft.dots,
+        ballot_salt=secrets.token_hex(16) if draft.anonymous else "",
+        deadline=draft.deadline,
+        timezone=draft.timezone,
+        created_at=now,
+    )
+
+
+def _empty(poll: Poll) -> Result:
+    return tally(method_of(poll), len(items_of(poll)), [])
+
+
+# Voting ------------------------------------------------------------------------------------
+
+
+def refuse_unless_open(poll: Poll, now: datetime) -> None:
+    if poll.closed_at is not None:
+        raise UserError(f"Vote #{poll.id} is closed, so ballots can't change any more.")
+    if poll.deadline is not None and now >= poll.deadline:
+        raise UserError(
+            f"Sorry, voting on #{poll.id} ended at {views.when(poll, poll.deadline)}; "
+            "the result is on its way."
+        )
+
+
+def refuse_unless_allowed(poll: Poll, actor: Actor) -> None:
+    allowed: list[str] = json.loads(poll.allowed_voters) if poll.allowed_voters else []
+    if allowed and actor.user_id not in allowed:
+        raise PermissionDenied(
+            f"Vote #{poll.id} is open to named people only, and you're not on its list. "
+            "Ask its creator if you should be."
+        )
+
+
+async def current_ballot(ctx: Context, actor: Actor, poll_id: int) -> tuple[Poll, Payload | None]:
+    """The poll, checked open to this voter, and their ballot so far (to pre-fill the form)."""
+    async with ctx.db.transaction() as session:
+        poll = await load(session, actor.workspace_id, poll_id)
+        refuse_unless_open(poll, ctx.clock.now())
+        refuse_unless_allowed(poll, actor)
+        assert poll.id is not None
+        ballot = await votes.ballot_of(session, poll.id, owner_key(poll, actor.user_id))
+    return poll, payload_of(ballot) if ballot else None
+
+
+async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Reply:
+    """Stores the ballot (replacing an earlier one), then refreshes the live message."""
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        poll = await votes.get(session, actor.workspace_id, poll_id, for_vote=True)
+        if poll is None:
+            raise UserError(f"Vote #{poll_id} no longer exists.")
+        refuse_unless_open(poll, now)
+        refuse_unless_allowed(poll, actor)
+        role_names = ""
+        if poll.anonymous:
+            held = (await roles.roles_by_person(session, poll.team_id)).get(actor.user_id, [])
+            role_names = json.dumps(sorted(held))
+        first = await votes.cast(
+            session,
+            poll,
+            user_id=actor.user_id,
+            owner_key=owner_key(poll, actor.user_id),
+            voter_id=None if poll.anonymous else actor.user_id,
+            roles=role_names,
+            choice=json.dumps(payload),
+        )
+    await refresh(ctx, poll.workspace_id, poll_id)
+    verb = "is in" if first else "was updated"
+    until = f" until {views.when(poll, poll.deadline)}" if poll.deadline else " until it closes"
+    return reply(
+        text(f"Your ballot for vote #{poll_id} {verb}."),
+        context(f"You can change it{until}."),
+    )
+
+
+# Results -----------------------------------------------------------------------------------
+
+
+async def counted(session: AsyncSession, poll: Poll) -> tuple[Result, list[Ballot], int]:
+    """The tally, the ballots behind it and the turnout."""
+    assert poll.id is not None
+    stored = await votes.ballots(session, poll.id)
+    result = tally(method_of(poll), len(items_of(poll)), [payload_of(b) for b in stored])
+    return result, stored, await votes.turnout(session, poll.id)
+
+
+async def summarize(session: AsyncSession, poll: Poll) -> tuple[Result, RoleSplit, int]:
+    """The tally, the split by role and the turnout."""
+    result, stored, turnout = await counted(session, poll)
+    split = _split(poll, len(items_of(poll)), await _role_groups(session, poll, stored))
+    return result, split, turnout
+
+
+async def _role_groups(
+    session: AsyncSession, poll: Poll, stored: Sequence[Ballot]
+) -> dict[str, list[Ballot]]:
+    held = {} if poll.anonymous else await roles.roles_by_person(session, poll.team_id)
+    groups: dict[str, list[Ballot]] = defaultdict(list)
+    for ballot in stored:
+        if poll.anonymous:
+            names: list[str] = json.loads(ballot.roles) if ballot.roles else []
+        else:
+            names = held.get(ballot.voter_id or "", [])
+        for name in names or [NO_ROLE]:
+            groups[name].append(ballot)
+    return groups
+
+
+def _split(poll: Poll, n: int, groups: dict[str, list[Ballot]]) -> RoleSplit:
+    """Per-role results; on anonymous polls small groups merge, or are withheld, never shown."""
+    if not groups or set(groups) == {NO_ROLE}:
+        return RoleSplit(())
+    withheld = 0
+    if poll.anonymous:
+        small = {name for name, members in groups.items() if len(members) < MIN_ANONYMOUS_GROUP}
+        merged = {b.id: b for name in small for b in groups.pop(name)}
+        if len(merged) >= MIN_ANONYMOUS_GROUP:
+            groups[OTHER_ROLES] = list(merged.values())
+        else:
+            withheld = len(merged)
+    method = method_of(poll)
+    order = sorted(groups, key=lambda name: (name in (NO_ROLE, OTHER_ROLES), name.casefold()))
+    shown = tuple(
+        (name, len(groups[name]), tally(method, n, [payload_of(b) for b in groups[name]]))
+        for name in order
+    )
+    return RoleSplit(shown, withheld)
+
+
+async def refresh(ctx: Context, workspace_id: str, poll_id: int) -> None:
+    """Redraws the live message; a platform hiccup is logged, never lost votes."""
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        poll = await votes.get(session, workspace_id, poll_id)
+        if poll is None:
+            return
+        result, _, turnout = await counted(session, poll)
+    ref = message_of(poll)
+    if ref is None:
+        return
+    shown = result if results_visible(poll, now) else None
+    try:
+        await ctx.messenger.update(ref, views.poll_message(poll, shown, turnout, now))
+    except Exception:
+        log.warning("could not refresh the live message of vote %s", poll_id, exc_info=True)
+
+
+# Closing -----------------------------------------------------------------------------------
+
+
+async def finish(ctx: Context, workspace_id: str, poll_id: int) -> Poll | None:
+    """Closes the poll and posts the final result in one transaction; None if already closed.
+
+    Posting inside the transaction means a failed post leaves the poll open, so the deadline
+    job tries again instead of closing silently.
+    """
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        if not await votes.close(session, poll_id, now):
+            return None
+        poll = await load(session, workspace_id, poll_id)
+        result, split, turnout = await summarize(session, poll)
+        await ctx.messenger.post(
+            conversation_of(poll), views.final_reply(poll, result, split, turnout)
+        )
+    ref = message_of(poll)
+    if ref is not None:
+        try:
+            await ctx.messenger.update(ref, views.poll_message(poll, result, turnout, now))
+        except Exception:
+            log.warning("could not mark vote %s closed in its message", poll_id, exc_info=True)
+    return poll
+
+
+async def close_due(ctx: Context) -> None:
+    """The deadline tick: every overdue poll is closed exactly once across replicas."""
+    async with ctx.db.transaction() as session:
+        due = [(p.workspace_id, p.id) for p in await votes.due(session, ctx.clock.now())]
+    for workspace_id, poll_id in due:
+        assert poll_id is not None
+
+        async def work(workspace_id: str = workspace_id, poll_id: int = poll_id) -> None:
+            await finish(ctx, workspace_id, poll_id)
+
+        await run_once(ctx, f"vote.close:{poll_id}", work)
+
+
+async def delete(ctx: Context, actor: Actor, poll_id: int) -> Reply:
+    async with ctx.db.transaction() as session:
+        poll = await load(session, actor.workspace_id, poll_id)
+        if not may_manage(poll, actor):
+            raise PermissionDenied("Only the vote's creator or a workspace admin can delete it.")
+        await votes.remove(session, poll_id)
+    ref = message_of(poll)
+    if ref is not None:
+        gone = reply(text(f"Vote #{poll_id} was deleted by {actor.label}."), public=True)
+        try:
+            await ctx.messenger.update(ref, gone)
+        except Exception:
+            log.warning("could not mark vote %s deleted in its message", poll_id, exc_info=True)
+    return reply(text(f"Vote #{poll_id} and all its ballots are deleted."))

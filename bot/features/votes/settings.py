@@ -1,0 +1,23 @@
+"""The votes feature's own settings (importer endpoints, the anonymous-ballot secret)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class VoteSettings(BaseSettings):
+    """Read from the environment / `.env`; tokens are optional for public GitHub repositories."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    github_api_url: str = Field(
+        "https://api.github.com", validation_alias="ALIGNBOT_GITHUB_API_URL"
+    )
+    github_token: str | None = Field(None, validation_alias="ALIGNBOT_GITHUB_TOKEN")
+    jira_url: str | None = Field(None, validation_alias="ALIGNBOT_JIRA_URL")
+    jira_token: str | None = Field(None, validation_alias="ALIGNBOT_JIRA_TOKEN")
+    timeout_seconds: float = Field(10.0, validation_alias="ALIGNBOT_IMPORT_TIMEOUT")
+    # Keyed hash for anonymous ballot owner keys: kept out of the database, so a database copy
+    # alone cannot link an open anonymous ballot to a person. Set it in production.
+    ballot_secret: str = Field("", validation_alias="ALIGNBOT_VOTE_SECRET")

@@ -1,0 +1,244 @@
+"""What polls look like: the live message, results, role splits, lists and CSV exports.
+
+Every item is drawn through `item_line`, the one place a per-item annotation (e.g. linked
+insights) can later be added without touching the tallies.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.features.votes.ballots import item_options, items_of, method_of, short
+from bot.features.votes.deadline import zone
+from bot.features.votes.forms import METHOD_NAMES
+from bot.features.votes.tally import Method, Placed, Result
+from bot.replies import (
+    Actions,
+    Bar,
+    Bars,
+    Block,
+    Bold,
+    Button,
+    ButtonStyle,
+    Code,
+    Divider,
+    Heading,
+    Option,
+    Preformatted,
+    Reply,
+    Select,
+    Span,
+    context,
+    reply,
+    text,
+)
+from storage.models.votes import Poll
+
+PICK_ACTION = "vote.pick"
+OPEN_BALLOT_ACTION = "vote.open"
+TOP_PER_GROUP = 3
+
+
+@dataclass(frozen=True)
+class RoleSplit:
+    """Results per role group; `withheld` ballots sat in groups too small to show anonymously."""
+
+    groups: tuple[tuple[str, int, Result], ...]
+    withheld: int = 0
+
+
+def when(poll: Poll, moment: datetime) -> str:
+    local = moment.astimezone(zone(poll.timezone))
+    return f"{local:%a %d %b %H:%M} ({poll.timezone})"
+
+
+def is_open(poll: Poll, now: datetime) -> bool:
+    return poll.closed_at is None and (poll.deadline is None or now < poll.deadline)
+
+
+def item_line(items: Sequence[str], placed: Placed) -> str:
+    return f"{placed.rank}. {items[placed.index]}"
+
+
+def bars(items: Sequence[str], order: Sequence[Placed], title: str = "") -> Bars:
+    return Bars(
+        tuple(
+            Bar(item_line(items, p), p.score, f"{p.note}{'  (tie)' if p.tied else ''}")
+            for p in order
+        ),
+        title=title,
+    )
+
+
+def status_line(poll: Poll, turnout: int, now: datetime) -> Span:
+    parts = [METHOD_NAMES[method_of(poll)]]
+    if poll.method == Method.MULTI:
+        parts.append(f"up to {poll.max_choices} picks")
+    if poll.method == Method.DOT:
+        parts.append(f"{poll.dots} dots each")
+    if poll.anonymous:
+        parts.append("anonymous")
+    parts.append(f"{turnout} voted")
+    if poll.closed_at is not None:
+        parts.append(f"closed {when(poll, poll.closed_at)}")
+    elif poll.deadline is not None:
+        verb = "closes" if now < poll.deadline else "closed"
+        parts.append(f"{verb} {when(poll, poll.deadline)}")
+    else:
+        parts.append("closes when its creator closes it")
+    return " · ".join(parts)
+
+
+def poll_message(poll: Poll, result: Result | None, turnout: int, now: datetime) -> Reply:
+    """The message in the channel, updated in place after every ballot and at close."""
+    items = items_of(poll)
+    blocks: list[Block] = [Heading(short(f"Vote #{poll.id}: {poll.question}", 150))]
+    blocks.append(context(status_line(poll, turnout, now)))
+    if result is None:
+        listed = "\n".join(f"{i + 1}. {item}" for i, item in enumerate(items))
+        blocks += [text(listed), context("Results stay hidden until the vote closes.")]
+    else:
+        blocks += [*winner_blocks(items, result), bars(items, result.order)]
+    if is_open(poll, now):
+        blocks.append(_vote_controls(poll, items))
+        blocks.append(context("You can change your ballot until the vote closes."))
+    return reply(*blocks, public=True)
+
+
+def _vote_controls(poll: Poll, items: list[str]) -> Actions:
+    if poll.method == Method.SINGLE:
+        options = tuple(
+            Option(option.label, f"{poll.id}:{option.value}") for option in item_options(items)
+        )
+        return Actions((Select(PICK_ACTION, "Vote for…", options),))
+    return Actions((Button("Vote", OPEN_BALLOT_ACTION, str(poll.id), ButtonStyle.PRIMARY),))
+
+
+def winner_blocks(items: Sequence[str], result: Result) -> list[Block]:
+    if not result.ballots:
+        return [text("No ballots yet.")]
+    main = "Borda winner" if result.method is Method.RANKED else "Top"
+    blocks: list[Block] = [text(*_winner_spans(items, result.winners, main))]
+    if result.method is Method.RANKED:
+        blocks.append(text(*_winner_spans(items, result.schulze_winners, "Schulze winner")))
+        if result.condorcet is not None:
+            blocks.append(
+                context(
+                    f"Condorcet winner (beats every other item head to head): "
+                    f"{items[result.condorcet]}"
+                )
+            )
+    return blocks
+
+
+def _winner_spans(items: Sequence[str], winners: Sequence[int], label: str) -> list[Span]:
+    names = [items[i] for i in winners]
+    if len(names) == 1:
+        return [f"{label}: ", Bold(names[0])]
+    return [f"{label}: tie between ", Bold(" and ".join(names)), " (listed in poll order)"]
+
+
+def result_blocks(poll: Poll, result: Result, split: RoleSplit | None) -> list[Block]:
+    """The full picture: winners, bars, the Schulze order for ranked votes, the role split."""
+    items = items_of(poll)
+    title = "Borda points" if result.method is Method.RANKED else ""
+    blocks: list[Block] = [*winner_blocks(items, result), bars(items, result.order, title)]
+    if result.method is Method.RANKED and result.ballots:
+        schulze = "\n".join(
+            f"{item_line(items, p)}  ({p.note}{', tie' if p.tied else ''})" for p in result.schulze
+        )
+        blocks += [text(Bold("Schulze / Condorcet order")), text(schulze)]
+    if split is not None and split.groups:
+        blocks += [Divider(), *_split_blocks(items, split)]
+    return blocks
+
+
+def _split_blocks(items: Sequence[str], split: RoleSplit) -> list[Block]:
+    lines = []
+    for role, voters, result in split.groups:
+        top = " · ".join(
+            f"{item_line(items, p)}{' (tie)' if p.tied else ''}"
+            for p in result.order[:TOP_PER_GROUP]
+        )
+        lines.append(f"{role} ({voters}): {top}")
+    blocks: list[Block] = [text(Bold("By role")), text("\n".join(lines))]
+    if split.withheld:
+        blocks.append(
+            context(
+                f"{split.withheld} ballots from role groups under 3 voters are not shown "
+                "separately, so nobody can be singled out."
+            )
+        )
+    return blocks
+
+
+def results_reply(
+    poll: Poll, result: Result, split: RoleSplit | None, turnout: int, now: datetime
+) -> Reply:
+    heading = Heading(short(f"Results of vote #{poll.id}: {poll.question}", 150))
+    status = context(status_line(poll, turnout, now))
+    return reply(heading, status, *result_blocks(poll, result, split))
+
+
+def final_reply(poll: Poll, result: Result, split: RoleSplit | None, turnout: int) -> Reply:
+    """Posted to the channel once, when the vote closes."""
+    assert poll.closed_at is not None
+    heading = Heading(short(f"Final result of vote #{poll.id}: {poll.question}", 150))
+    status = context(status_line(poll, turnout, poll.closed_at))
+    rule = context("Ties share a rank; among tied items the one listed first is shown first.")
+    return reply(heading, status, *result_blocks(poll, result, split), rule, public=True)
+
+
+def list_reply(polls: Sequence[Poll], turnouts: dict[int, int], now: datetime) -> Reply:
+    if not polls:
+        return reply(text("No votes in this channel yet. Start one with ", Code("/vote new"), "."))
+    lines = []
+    for poll in polls:
+        state = "open" if is_open(poll, now) else "closed"
+        lines.append(
+            f"#{poll.id} [{state}] {short(poll.question, 80)} · "
+            f"{METHOD_NAMES[method_of(poll)]} · {turnouts.get(poll.id or 0, 0)} voted"
+        )
+    return reply(
+        Heading("Votes in this channel"),
+        text("\n".join(lines)),
+        context("See one with /vote results <id>."),
+    )
+
+
+def export_reply(poll: Poll, result: Result, ballot_rows: Sequence[tuple[str, str]]) -> Reply:
+    """CSV of the result; `ballot_rows` (voter, ballot) only for open polls, to their creator."""
+    items = items_of(poll)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["rank", "item", "score", "tied", "detail"])
+    for p in result.order:
+        writer.writerow([p.rank, items[p.index], f"{p.score:g}", "yes" if p.tied else "", p.note])
+    blocks: list[Block] = [
+        Heading(short(f"Export of vote #{poll.id}", 150)),
+        Preformatted(out.getvalue()),
+    ]
+    if result.method is Method.RANKED:
+        blocks.append(Preformatted(_schulze_csv(items, result)))
+    if ballot_rows:
+        ballots_out = io.StringIO()
+        ballot_writer = csv.writer(ballots_out, lineterminator="\n")
+        ballot_writer.writerow(["voter", "ballot"])
+        ballot_writer.writerows(ballot_rows)
+        blocks.append(Preformatted(ballots_out.getvalue()))
+    elif poll.anonymous:
+        blocks.append(context("Anonymous vote: only totals are exported, never ballots."))
+    return reply(*blocks)
+
+
+def _schulze_csv(items: Sequence[str], result: Result) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["schulze_rank", "item", "beats", "tied"])
+    for p in result.schulze:
+        writer.writerow([p.rank, items[p.index], f"{p.score:g}", "yes" if p.tied else ""])
+    return out.getvalue()

@@ -1,0 +1,78 @@
+"""Backlog priority polls: the poll, its ballots, and a voted-flag per person.
+
+Ballots carry no voter identity on anonymous polls: a random id, the choice, the voter's role
+names at cast time and an owner key derived from a per-poll salt (erased at close) so the voter
+can change their ballot while the poll is open. No ballot timestamp, no insertion-ordered id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+class Poll(SQLModel, table=True):
+    __tablename__ = "vote_poll"
+    __table_args__ = (
+        Index("ix_vote_poll_channel", "workspace_id", "channel_id", "created_at"),
+        Index("ix_vote_poll_due", "closed_at", "deadline"),
+        CheckConstraint(
+            "method IN ('single', 'multi', 'dot', 'ranked', 'moscow', 'rice')",
+            name="vote_poll_method",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(max_length=64)
+    team_id: int = Field(foreign_key="product_team.id", ondelete="CASCADE")
+    platform: str = Field(max_length=16)
+    channel_id: str = Field(max_length=128)
+    thread_id: str | None = Field(default=None, max_length=128)
+    creator_id: str = Field(max_length=128)
+    question: str = Field(max_length=300)
+    method: str = Field(max_length=16)
+    items: str = Field(sa_type=sa.Text)  # JSON list of item labels, in the order given
+    anonymous: bool = False
+    hide_results: bool = False
+    allowed_voters: str = Field(default="", sa_type=sa.Text)  # JSON list; empty = the channel
+    max_choices: int = 1
+    dots: int = 0
+    ballot_salt: str = Field(default="", max_length=64)  # anonymous polls; erased at close
+    deadline: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    timezone: str = Field(default="UTC", max_length=64)
+    message_id: str | None = Field(default=None, max_length=128)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Ballot(SQLModel, table=True):
+    """One ballot per owner key; `voter_id` is empty on anonymous polls."""
+
+    __tablename__ = "vote_ballot"
+    __table_args__ = (
+        UniqueConstraint("poll_id", "owner_key"),
+        {"sqlite_with_rowid": False},  # no hidden insertion-ordered rowid on SQLite
+    )
+
+    id: str = Field(primary_key=True, max_length=32)  # random, never sequential
+    poll_id: int = Field(foreign_key="vote_poll.id", ondelete="CASCADE")
+    owner_key: str = Field(max_length=128)
+    voter_id: str | None = Field(default=None, max_length=128)
+    roles: str = Field(default="", sa_type=sa.Text)  # JSON list, anonymous polls only
+    choice: str = Field(sa_type=sa.Text)  # JSON, shape depends on the method
+
+
+class PollVoter(SQLModel, table=True):
+    """Who has voted (for turnout and one-ballot-per-person), never what they chose."""
+
+    __tablename__ = "vote_voter"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    poll_id: int = Field(foreign_key="vote_poll.id", ondelete="CASCADE", primary_key=True)
+    user_id: str = Field(max_length=128, primary_key=True)
+    workspace_id: str = Field(max_length=64)

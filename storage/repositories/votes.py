@@ -1,0 +1,128 @@
+"""Polls, ballots and voted-flags. Casting is an upsert, so concurrent voters never collide."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import delete, func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models.votes import Ballot, Poll, PollVoter
+from storage.upsert import insert_for
+
+
+async def create(session: AsyncSession, poll: Poll) -> Poll:
+    session.add(poll)
+    await session.flush()
+    return poll
+
+
+async def get(
+    session: AsyncSession, workspace_id: str, poll_id: int, *, for_vote: bool = False
+) -> Poll | None:
+    """The poll; `for_vote` share-locks it (PostgreSQL) so closing waits for ballots in flight."""
+    statement = select(Poll).where(Poll.workspace_id == workspace_id, Poll.id == poll_id)
+    if for_vote:
+        statement = statement.with_for_update(read=True)
+    return (await session.exec(statement)).first()
+
+
+async def in_channel(
+    session: AsyncSession, workspace_id: str, channel_id: str, limit: int = 20
+) -> list[Poll]:
+    """The channel's polls, newest first."""
+    statement = (
+        select(Poll)
+        .where(Poll.workspace_id == workspace_id, Poll.channel_id == channel_id)
+        .order_by(col(Poll.created_at).desc(), col(Poll.id).desc())
+        .limit(limit)
+    )
+    return list((await session.exec(statement)).all())
+
+
+async def set_message(session: AsyncSession, poll_id: int, message_id: str) -> None:
+    await session.exec(update(Poll).where(col(Poll.id) == poll_id).values(message_id=message_id))
+
+
+async def cast(
+    session: AsyncSession,
+    poll: Poll,
+    *,
+    user_id: str,
+    owner_key: str,
+    voter_id: str | None,
+    roles: str,
+    choice: str,
+) -> bool:
+    """Stores or replaces this owner's ballot and flags the person; True for a first ballot."""
+    assert poll.id is not None
+    ballot = insert_for(session, Ballot).values(
+        id=secrets.token_hex(16),
+        poll_id=poll.id,
+        owner_key=owner_key,
+        voter_id=voter_id,
+        roles=roles,
+        choice=choice,
+    )
+    await session.exec(
+        ballot.on_conflict_do_update(
+            index_elements=["poll_id", "owner_key"], set_={"choice": choice, "roles": roles}
+        )
+    )
+    flag = insert_for(session, PollVoter).values(
+        poll_id=poll.id, user_id=user_id, workspace_id=poll.workspace_id
+    )
+    result = await session.exec(flag.on_conflict_do_nothing(index_elements=["poll_id", "user_id"]))
+    return bool(result.rowcount)
+
+
+async def ballot_of(session: AsyncSession, poll_id: int, owner_key: str) -> Ballot | None:
+    statement = select(Ballot).where(Ballot.poll_id == poll_id, Ballot.owner_key == owner_key)
+    return (await session.exec(statement)).first()
+
+
+async def ballots(session: AsyncSession, poll_id: int) -> list[Ballot]:
+    """Every ballot, in random-id order (which says nothing about who voted when)."""
+    statement = select(Ballot).where(Ballot.poll_id == poll_id).order_by(col(Ballot.id))
+    return list((await session.exec(statement)).all())
+
+
+async def has_voted(session: AsyncSession, poll_id: int, user_id: str) -> bool:
+    statement = select(PollVoter).where(PollVoter.poll_id == poll_id, PollVoter.user_id == user_id)
+    return (await session.exec(statement)).first() is not None
+
+
+async def turnout(session: AsyncSession, poll_id: int) -> int:
+    statement = select(func.count()).select_from(PollVoter).where(PollVoter.poll_id == poll_id)
+    return int((await session.exec(statement)).one())
+
+
+async def close(session: AsyncSession, poll_id: int, now: datetime) -> bool:
+    """Closes an open poll and forgets its ballot salt; False when it was already closed."""
+    statement = (
+        update(Poll)
+        .where(col(Poll.id) == poll_id, col(Poll.closed_at).is_(None))
+        .values(closed_at=now, ballot_salt="")
+    )
+    result = await session.exec(statement)
+    return bool(result.rowcount)
+
+
+async def remove(session: AsyncSession, poll_id: int) -> None:
+    await session.exec(delete(Ballot).where(col(Ballot.poll_id) == poll_id))
+    await session.exec(delete(PollVoter).where(col(PollVoter.poll_id) == poll_id))
+    await session.exec(delete(Poll).where(col(Poll.id) == poll_id))
+
+
+async def due(session: AsyncSession, now: datetime, limit: int = 100) -> list[Poll]:
+    """Open polls whose deadline has passed, oldest deadline first."""
+    statement = (
+        select(Poll)
+        .where(col(Poll.closed_at).is_(None), col(Poll.deadline).is_not(None))
+        .where(col(Poll.deadline) <= now)
+        .order_by(col(Poll.deadline), col(Poll.id))
+        .limit(limit)
+    )
+    return list((await session.exec(statement)).all())
