@@ -22,6 +22,7 @@ from aiohttp import ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack import translate
 from adapters.slack.blocks import modal, modal_errors
@@ -83,8 +84,22 @@ class SlackAdapter:
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """POST /slack/events: bolt verifies the signature (401 if forged or stale)."""
-        response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except ValueError:
+            return await self._unreadable(request)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    async def _unreadable(self, request: web.Request) -> web.Response:
+        """A body bolt cannot parse: 401 unless Slack signed it, then 400."""
+        verifier = SignatureVerifier(self.settings.slack_signing_secret or "")
+        signed = verifier.is_valid(
+            await request.text(),
+            request.headers.get("X-Slack-Request-Timestamp", "0"),
+            request.headers.get("X-Slack-Signature", ""),
+        )
+        log.warning("slack: unreadable request body (signed: %s)", signed)
+        return web.json_response({"error": "invalid request"}, status=400 if signed else 401)
 
     async def start(self, _app: web.Application) -> None:
         self.client.session = ClientSession()

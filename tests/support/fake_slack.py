@@ -1,0 +1,214 @@
+"""A fake Slack Web API on 127.0.0.1: records every call and misbehaves on demand.
+
+Answers `POST|GET /api/<method>` like Slack (`{"ok": true, ...}`), posts to `response_url`s at
+`/response/<name>`, and serves Socket Mode at `/socket` (`apps.connections.open` points there).
+Faults are queued per method: `rate_limit` (429 + Retry-After), `server_error` (500/503),
+`refuse` (`{"ok": false, "error": ...}`), each for the next N calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+BOT_USER = "UBOT"
+TEAM = "T1"
+
+
+@dataclass
+class Call:
+    method: str
+    body: dict[str, Any]
+    status: int
+
+
+@dataclass
+class Fault:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+def default_user(user_id: str) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "team_id": TEAM,
+        "name": user_id.lower(),
+        "real_name": f"Real {user_id}",
+        "tz": "Europe/Berlin",
+        "is_admin": False,
+        "is_owner": False,
+        "profile": {"display_name": f"Person {user_id}", "real_name": f"Real {user_id}"},
+    }
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.responses: list[tuple[str, dict[str, Any]]] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.socket_acks: list[dict[str, Any]] = []
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._ts = itertools.count(1)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._socket_ready = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{name}", self._response_url)
+        app.router.add_get("/socket", self._socket)
+        self.app = app
+
+    # Lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> FakeSlack:
+        self._runner = web.AppRunner(self.app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def close(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    # Faults ------------------------------------------------------------------------------
+
+    def rate_limit(self, method: str, times: int = 1, retry_after: int = 0) -> None:
+        for _ in range(times):
+            self._faults[method].append(Fault(429, {"Retry-After": str(retry_after)}))
+
+    def server_error(self, method: str, times: int = 1, status: int = 500) -> None:
+        for _ in range(times):
+            self._faults[method].append(Fault(status))
+
+    def refuse(self, method: str, error: str, times: int = 1) -> None:
+        for _ in range(times):
+            self._faults[method].append(Fault(200, error=error))
+
+    # Inspection --------------------------------------------------------------------------
+
+    def called(self, method: str) -> list[dict[str, Any]]:
+        """Bodies of the calls to `method` that Slack answered with success."""
+        return [c.body for c in self.calls if c.method == method and c.status == 200]
+
+    def attempts(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def methods(self) -> list[str]:
+        return [c.method for c in self.calls]
+
+    # Web API -----------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        body = await _parse(request)
+        faults = self._faults.get(method)
+        fault = faults.popleft() if faults else None
+        if fault is not None and fault.error is None:
+            self.calls.append(Call(method, body, fault.status))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited" if fault.status == 429 else "fatal_error"},
+                status=fault.status,
+                headers=fault.headers,
+            )
+        if fault is not None:
+            self.calls.append(Call(method, body, 400))
+            return web.json_response({"ok": False, "error": fault.error})
+        self.calls.append(Call(method, body, 200))
+        return web.json_response({"ok": True, **self._answer(method, body)})
+
+    def _next_ts(self) -> str:
+        n = next(self._ts)
+        return f"{1_700_000_000 + n}.{n:06d}"
+
+    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        match method:
+            case "auth.test":
+                return {
+                    "url": "https://test.slack.com/",
+                    "team": "Test",
+                    "user": "alignbot",
+                    "team_id": TEAM,
+                    "user_id": BOT_USER,
+                    "bot_id": "BBOT",
+                }
+            case "chat.postMessage":
+                return {"channel": body.get("channel"), "ts": self._next_ts(), "message": body}
+            case "chat.update":
+                return {"channel": body.get("channel"), "ts": body.get("ts")}
+            case "chat.postEphemeral":
+                return {"message_ts": self._next_ts()}
+            case "views.open" | "views.update":
+                return {"view": {"id": "V1", **(body.get("view") or {})}}
+            case "conversations.open":
+                return {"channel": {"id": f"D{body.get('users', 'X')}"}}
+            case "users.info":
+                user_id = str(body.get("user", ""))
+                return {"user": self.users.get(user_id, default_user(user_id))}
+            case "apps.connections.open":
+                return {"url": f"ws://127.0.0.1:{self.port}/socket"}
+            case _:
+                return {}
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        body = await request.json()
+        faults = self._faults.get(f"response:{name}")
+        fault = faults.popleft() if faults else None
+        if fault is not None:
+            return web.Response(status=fault.status, headers=fault.headers, text="rate_limited")
+        self.responses.append((name, body))
+        return web.Response(text="ok")
+
+    # Socket Mode -------------------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {}})
+        self._socket_ready.set()
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(msg.data))
+        return ws
+
+    async def send_envelope(self, envelope: dict[str, Any]) -> None:
+        """Delivers an event over the open Socket Mode connection, as Slack would."""
+        async with asyncio.timeout(5):
+            await self._socket_ready.wait()
+        await self._sockets[-1].send_json(envelope)
+
+
+async def _parse(request: web.Request) -> dict[str, Any]:
+    """slack_sdk sends JSON for some methods, form fields or a query string for others."""
+    body: dict[str, Any] = dict(parse_qsl(request.query_string))
+    if request.can_read_body:
+        raw = await request.text()
+        if request.content_type == "application/json" and raw:
+            body.update(json.loads(raw))
+        elif raw:
+            body.update(dict(parse_qsl(raw)))
+    body.pop("token", None)
+    return body
