@@ -1,0 +1,508 @@
+"""`/standup ...`: one command, many verbs; a team may be named first (`/standup design stats`)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+
+from rapidfuzz import process
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import Context
+from bot.errors import PermissionDenied, UserError
+from bot.events import Actor, Command, Submission
+from bot.features.standups import forms, views
+from bot.features.standups.answers import answer_now
+from bot.features.standups.questions import dump_questions, load_questions
+from bot.features.standups.schedule import (
+    MAX_PERIOD_DAYS,
+    canonical_zone,
+    days_between,
+    local_day,
+    parse_date,
+    parse_period,
+)
+from bot.features.standups.service import (
+    holiday_days,
+    is_skipping,
+    is_standup_day,
+    load_entries,
+    person_zones,
+    settings_of,
+)
+from bot.mentions import mentions, without_mentions
+from bot.replies import Block, Code, FormErrors, Heading, Outcome, context, fields, reply, text
+from storage.models.standups import StandupHoliday, StandupTeam
+from storage.repositories import people
+from storage.repositories import standups as repo
+
+Verb = Callable[[Command, Context, str, StandupTeam | None], Awaitable[Outcome]]
+
+
+async def standup(command: Command, ctx: Context) -> Outcome:
+    """Routes `/standup [team] [verb] [args]`; no verb means “answer now”."""
+    head, _, rest = command.text.strip().partition(" ")
+    rest = rest.strip()
+    if not head:
+        return await answer_now(command, ctx, None)
+    verb = VERBS.get(head.lower())
+    if verb is not None:
+        return await verb(command, ctx, rest, None)
+    async with ctx.db.transaction() as session:
+        team = await repo.team_by_slug(session, command.actor.workspace_id, forms.slugify(head))
+        known = [t.slug for t in await repo.workspace_teams(session, command.actor.workspace_id)]
+    if team is None:
+        raise UserError(_unknown(head, known))
+    if not rest:
+        return await answer_now(command, ctx, team)
+    name, _, args = rest.partition(" ")
+    verb = TEAM_VERBS.get(name.lower())
+    if verb is None:
+        raise UserError(_unknown(name, list(TEAM_VERBS)))
+    return await verb(command, ctx, args.strip(), team)
+
+
+def _unknown(word: str, known: list[str]) -> str:
+    choices = [*VERBS, *known]
+    guess = process.extractOne(word.lower(), choices, score_cutoff=70)
+    hint = f" Did you mean `{guess[0]}`?" if guess else ""
+    return (
+        f"“{word[:40]}” is neither a /standup command nor a stand-up team.{hint} Try /standup help."
+    )
+
+
+async def _which_team(
+    session: AsyncSession, command: Command, team: StandupTeam | None
+) -> StandupTeam:
+    """The named team, else this channel's, else the asker's only one."""
+    if team is not None:
+        return team
+    actor = command.actor
+    here = await repo.teams_in_channel(session, actor.workspace_id, command.conversation.channel_id)
+    if len(here) == 1:
+        return here[0]
+    mine = await repo.teams_of_member(session, actor.workspace_id, actor.user_id)
+    candidates = here or mine
+    if len(candidates) == 1:
+        return candidates[0]
+    everyone = candidates or await repo.workspace_teams(session, actor.workspace_id)
+    if not everyone:
+        raise UserError("There is no stand-up yet. Create one with /standup setup.")
+    names = ", ".join(t.slug for t in everyone[:8])
+    raise UserError(f"Which stand-up? Name it first, e.g. /standup {everyone[0].slug} … ({names}).")
+
+
+async def _can_manage(session: AsyncSession, actor: Actor, team: StandupTeam) -> bool:
+    if actor.is_admin or team.created_by == actor.user_id:
+        return True
+    assert team.id is not None
+    return actor.user_id in {m.user_id for m in await repo.members(session, team.id)}
+
+
+# Set-up -------------------------------------------------------------------------------------
+
+
+async def setup(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+    """`/standup setup [name]`: the set-up form, for a new team or an existing one."""
+    actor = command.actor
+    async with ctx.db.transaction() as session:
+        if team is None and args:
+            team = await repo.team_by_slug(session, actor.workspace_id, forms.slugify(args))
+        if team is None and not args:
+            here = await repo.teams_in_channel(
+                session, actor.workspace_id, command.conversation.channel_id
+            )
+            team = here[0] if len(here) == 1 else None
+        if team is None:
+            zone = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
+            channel_id = "" if command.conversation.is_direct else command.conversation.channel_id
+            defaults = forms.new_team_defaults(args[:80], channel_id, actor.user_id, zone.tz.key)
+            return forms.setup_form(defaults, None)
+        if not await _can_manage(session, actor, team):
+            raise PermissionDenied(
+                f"Only {team.name}'s members and admins can change its stand-up."
+            )
+        assert team.id is not None
+        member_ids = [m.user_id for m in await repo.members(session, team.id)]
+    return forms.setup_form(
+        forms.team_defaults(team, member_ids, load_questions(team.questions)), team.id
+    )
+
+
+async def submit_setup(submission: Submission, ctx: Context) -> Outcome:
+    """Creates or updates the team in one transaction; bad values keep the form open."""
+    values = forms.read_setup(submission)
+    if isinstance(values, dict):
+        return FormErrors(values)
+    actor = submission.actor
+    now = ctx.clock.now()
+    team_id = int(submission.metadata) if submission.metadata.isdigit() else None
+    async with ctx.db.transaction() as session:
+        team = await _team_to_save(session, actor, team_id, now)
+        clash = await repo.team_by_slug(session, actor.workspace_id, values.slug)
+        if clash is not None and clash.id != team_id:
+            return FormErrors(
+                {"name": f"There is already a stand-up called {clash.name}; pick another name."}
+            )
+        _apply(team, values, now)
+        await repo.save_team(session, team, values.member_ids, now)
+        zones = await person_zones(session, actor.workspace_id, values.member_ids)
+        names = await people.names(session, actor.workspace_id, set(values.member_ids))
+    members = [
+        views.MemberLine(names[uid], zones[uid].tz.key, zones[uid].source == "fallback")
+        for uid in values.member_ids
+    ]
+    return views.team_saved(team, values.questions, members, created=team_id is None)
+
+
+async def _team_to_save(
+    session: AsyncSession, actor: Actor, team_id: int | None, now: datetime
+) -> StandupTeam:
+    if team_id is None:
+        return StandupTeam(
+            workspace_id=actor.workspace_id,
+            platform=actor.platform,
+            slug="",
+            name="",
+            channel_id="",
+            questions="[]",
+            weekdays="",
+            prompt_time="",
+            summary_time="",
+            timezone="UTC",
+            reminder_minutes=0,
+            style="",
+            created_by=actor.user_id,
+            created_at=now,
+            updated_at=now,
+        )
+    team = await repo.team_by_id(session, team_id)
+    if team is None or team.workspace_id != actor.workspace_id:
+        raise UserError("That stand-up was deleted meanwhile; nothing was saved.")
+    if not await _can_manage(session, actor, team):
+        raise PermissionDenied(f"Only {team.name}'s members and admins can change its stand-up.")
+    return team
+
+
+def _apply(team: StandupTeam, values: forms.SetupValues, now: datetime) -> None:
+    team.name = values.name
+    team.slug = values.slug
+    team.channel_id = values.channel_id
+    team.questions = dump_questions(values.questions)
+    team.weekdays = values.weekdays_column
+    team.prompt_time = values.prompt_text
+    team.summary_time = values.summary_text
+    team.timezone = canonical_zone(values.timezone) or "UTC"
+    team.reminder_minutes = values.reminder_minutes
+    team.style = values.style
+    team.updated_at = now
+
+
+async def remove(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+    """`/standup remove <team>`: deletes the stand-up and its history (admins or its creator)."""
+    actor = command.actor
+    async with ctx.db.transaction() as session:
+        if team is None:
+            if not args:
+                raise UserError("Which stand-up? e.g. /standup remove design")
+            team = await repo.team_by_slug(session, actor.workspace_id, forms.slugify(args))
+            if team is None:
+                raise UserError(f"There is no stand-up called “{args[:40]}”.")
+        if not (actor.is_admin or team.created_by == actor.user_id):
+            raise PermissionDenied("Only an admin or whoever created a stand-up can remove it.")
+        await repo.delete_team(session, team)
+    return reply(text(f"The {team.name} stand-up and its history are removed."))
+
+
+async def list_teams(
+    command: Command, ctx: Context, args: str, team: StandupTeam | None
+) -> Outcome:
+    async with ctx.db.transaction() as session:
+        teams = await repo.workspace_teams(session, command.actor.workspace_id)
+        counts = await repo.members_of(session, [t.id for t in teams if t.id is not None])
+    return views.team_list(teams, {tid: len(ids) for tid, ids in counts.items()})
+
+
+# Time zones and days off --------------------------------------------------------------------
+
+
+async def tz(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+    """`/standup tz [Zone|auto]`: shows or sets the zone your prompts follow."""
+    actor = command.actor
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        if args.lower() in {"auto", "reset", "profile"}:
+            await repo.clear_timezone(session, actor.workspace_id, actor.user_id)
+        elif args:
+            name = canonical_zone(args)
+            if name is None:
+                raise UserError(forms.unknown_zone_message(args))
+            await repo.set_timezone(session, actor.workspace_id, actor.user_id, name, now)
+        current = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
+    source = {
+        "chosen": "you chose it",
+        "profile": "from your profile",
+        "fallback": "I don't know yours, so I use UTC",
+    }[current.source]
+    local = now.astimezone(current.tz)
+    return reply(
+        text(f"Your stand-up time zone: {current.tz.key} ({source}); it is {local:%H:%M} there."),
+        context(
+            "Change it with ",
+            Code("/standup tz Europe/Paris"),
+            "; follow your profile again with ",
+            Code("/standup tz auto"),
+            ".",
+        ),
+    )
+
+
+async def skip(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+    """`/standup skip today|tomorrow|until 2026-12-01|2026-12-01[..2026-12-05]`."""
+    actor = command.actor
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        zone = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
+        today = local_day(now, zone.tz)
+        if not args:
+            return await _show_skips(session, actor, today)
+        first, last = _skip_days(args, today)
+        await repo.add_skip(session, actor.workspace_id, actor.user_id, first, last, now)
+    span = views.day_label(first) + ("" if first == last else f" to {views.day_label(last)}")
+    return reply(
+        text(
+            f"You're away {span}: no stand-up prompts or reminders, and summaries list you as "
+            "away. Undo with /standup unskip."
+        )
+    )
+
+
+def _skip_days(args: str, today: date) -> tuple[date, date]:
+    word = args.strip().lower()
+    if word == "today":
+        return today, today
+    if word == "tomorrow":
+        return today + timedelta(days=1), today + timedelta(days=1)
+    if word.startswith("until "):
+        last = parse_date(word.removeprefix("until "))
+        if last is None:
+            raise UserError("Give the last day away as a date, e.g. /standup skip until 2026-12-01")
+        first = today
+    elif ".." in word:
+        try:
+            first, last = parse_period(word, today)
+        except ValueError as error:
+            raise UserError(str(error)) from error
+    else:
+        day = parse_date(word)
+        if day is None:
+            raise UserError(
+                "Skip when? /standup skip today, tomorrow, until 2026-12-01, or a date like "
+                "2026-12-24."
+            )
+        first = last = day
+    if last < today:
+        raise UserError("That day is already past; pick today or a later day.")
+    if (last - today).days > MAX_PERIOD_DAYS:
+        raise UserError("You can plan up to a year ahead.")
+    return max(first, today), last
+
+
+async def _show_skips(session: AsyncSession, actor: Actor, today: date) -> Outcome:
+    found = (await repo.skips(session, actor.workspace_id, [actor.user_id], today, date.max)).get(
+        actor.user_id, []
+    )
+    usage = context(
+        "Mark days away with ",
+        Code("/standup skip tomorrow"),
+        " or ",
+        Code("/standup skip until 2026-12-01"),
+        ".",
+    )
+    if not found:
+        return reply(text("You have no days away planned."), usage)
+    lines = [
+        views.day_label(s.first_day)
+        + ("" if s.first_day == s.last_day else f" – {views.day_label(s.last_day)}")
+        for s in found
+    ]
+    return reply(text("You're away: " + "; ".join(lines) + "."), usage)
+
+
+async def unskip(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+    actor = command.actor
+    async with ctx.db.transaction() as session:
+        zone = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
+        today = local_day(ctx.clock.now(), zone.tz)
+        cleared = await repo.clear_skips(session, actor.workspace_id, actor.user_id, today)
+    if not cleared:
+        return reply(text("You had no days away planned from today on."))
+    return reply(text("You're back: stand-up prompts resume from today."))
+
+
+async def holiday(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+    """`/standup holiday 2026-12-25 [note]`, `holiday list`, `holiday remove 2026-12-25`."""
+    word, _, rest = args.partition(" ")
+    async with ctx.db.transaction() as session:
+        team = await _which_team(session, command, team)
+        s = settings_of(team)
+        today = local_day(ctx.clock.now(), s.tz)
+        if word.lower() in {"", "list"}:
+            upcoming = await repo.holidays(session, s.team_id, today, date.max)
+            return _holiday_list(team, upcoming)
+        if not await _can_manage(session, command.actor, team):
+            raise PermissionDenied(
+                f"Only {team.name}'s members and admins can change its holidays."
+            )
+        if word.lower() in {"remove", "delete"}:
+            day = _holiday_day(rest.strip(), today, allow_past=True)
+            if not await repo.remove_holiday(session, s.team_id, day):
+                raise UserError(f"{views.day_label(day)} is not a {team.name} holiday.")
+            return reply(text(f"{views.day_label(day)} is a normal stand-up day again."))
+        day = _holiday_day(word, today, allow_past=False)
+        note = rest.strip()[:200]
+        added = await repo.add_holiday(
+            session, team, day, note, command.actor.user_id, ctx.clock.now()
+        )
+    if not added:
+        return reply(text(f"{views.day_label(day)} already is a {team.name} holiday."))
+    return reply(
+        text(f"{views.day_label(day)} is a {team.name} holiday: no prompts and no summary."),
+        public=True,
+    )
+
+
+def _holiday_day(word: str, today: date, *, allow_past: bool) -> date:
+    day = parse_date(word)
+    if day is None:
+        raise UserError("Give the holiday as a date, e.g. /standup holiday 2026-12-25")
+    if day < today and not allow_past:
+        raise UserError("That day is already past.")
+    return day
+
+
+def _holiday_list(team: StandupTeam, days: list[StandupHoliday]) -> Outcome:
+    if not days:
+        return reply(
+            text(f"No upcoming {team.name} holidays."),
+            context("Add one with ", Code("/standup holiday 2026-12-25 Christmas"), "."),
+        )
+    return reply(
+        Heading(f"{team.name} holidays"),
+        fields(*[(views.day_label(h.day), h.note or "—") for h in days]),
+    )
+
+
+# History and stats --------------------------------------------------------------------------
+
+
+async def history(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+    """`/standup history [@person] [7d|30d|2026-11-01..2026-11-20]` (default: 7 days)."""
+    who = mentions(args)
+    period_text = without_mentions(args) or "7d"
+    async with ctx.db.transaction() as session:
+        team = await _which_team(session, command, team)
+        s = settings_of(team)
+        first, last = _period(period_text, local_day(ctx.clock.now(), s.tz))
+        user_ids = [m.user_id for m in who] or None
+        answers = await repo.answers_between(session, s.team_id, first, last, user_ids)
+        names = await people.names(
+            session, team.workspace_id, {a.user_id for a in answers} | {m.user_id for m in who}
+        )
+    items = [
+        views.HistoryItem(a.day, names[a.user_id], load_entries(a), a.on_time)
+        for a in sorted(answers, key=lambda a: (-a.day.toordinal(), names[a.user_id].lower()))
+    ]
+    person = ", ".join(m.name or names[m.user_id] for m in who) or None
+    return views.history(team.name, _period_label(first, last), items, person)
+
+
+def _period(spec: str, today: date) -> tuple[date, date]:
+    try:
+        return parse_period(spec, today)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+
+
+def _period_label(first: date, last: date) -> str:
+    return f"from {first:%a %d %b %Y} to {last:%a %d %b %Y}"
+
+
+async def stats(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+    """`/standup stats [7d|30d|from..to]`: participation per person and team, on time or late."""
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        team = await _which_team(session, command, team)
+        s = settings_of(team)
+        today = local_day(now, s.tz)
+        first, last = _period(args or "30d", today)
+        last = min(last, today)
+        members = await repo.members(session, s.team_id)
+        member_ids = [m.user_id for m in members]
+        answers = await repo.answers_between(session, s.team_id, first, last, member_ids)
+        holidays = await holiday_days(session, s.team_id, first, last)
+        away = await repo.skips(session, team.workspace_id, member_ids, first, last)
+        names = await people.names(session, team.workspace_id, set(member_ids))
+    finished = [
+        d
+        for d in days_between(first, last)
+        if is_standup_day(s, d, holidays) and (d < today or now >= s.summary_instant(d))
+    ]
+    given = {(a.user_id, a.day): a for a in answers}
+    rows = []
+    for member in members:
+        joined = local_day(member.added_at, s.tz)
+        days = [
+            d for d in finished if d >= joined and not is_skipping(away.get(member.user_id, []), d)
+        ]
+        mine = [given[(member.user_id, d)] for d in days if (member.user_id, d) in given]
+        rows.append(
+            views.Participation(
+                names[member.user_id], len(days), len(mine), sum(a.on_time for a in mine)
+            )
+        )
+    return views.stats(team.name, _period_label(first, last), rows)
+
+
+# Help ---------------------------------------------------------------------------------------
+
+
+async def usage(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+    lines = [
+        ("/standup", "answer today's stand-up (pre-filled with yesterday's plan)"),
+        ("/standup setup [name]", "create or change a stand-up team"),
+        ("/standup tz Europe/Paris", "your own time zone for prompts (auto: from your profile)"),
+        ("/standup skip today|tomorrow|until 2026-12-01", "days away; /standup unskip undoes"),
+        ("/standup holiday 2026-12-25", "a team holiday (holiday list, holiday remove DATE)"),
+        ("/standup history [@person] [7d|30d|from..to]", "past answers"),
+        ("/standup stats [30d]", "participation and answers on time"),
+        ("/standup list", "every stand-up in this workspace"),
+    ]
+    blocks: list[Block] = [Heading("Stand-ups")]
+    blocks += [text(Code(cmd), f"  {meaning}") for cmd, meaning in lines]
+    blocks.append(context("Name a team first to pick it: ", Code("/standup design history 30d")))
+    return reply(*blocks)
+
+
+VERBS: dict[str, Verb] = {
+    "setup": setup,
+    "tz": tz,
+    "skip": skip,
+    "skips": skip,
+    "unskip": unskip,
+    "holiday": holiday,
+    "holidays": holiday,
+    "history": history,
+    "stats": stats,
+    "list": list_teams,
+    "remove": remove,
+    "help": usage,
+}
+TEAM_VERBS: dict[str, Verb] = {
+    "setup": setup,
+    "holiday": holiday,
+    "holidays": holiday,
+    "history": history,
+    "stats": stats,
+    "remove": remove,
+}

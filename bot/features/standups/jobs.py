@@ -1,0 +1,157 @@
+"""The stand-up tick: every minute, send what became due (prompts, reminders, summaries).
+
+Each tick looks back `CATCH_UP`, so items whose time passed during missed ticks (a restart, a
+slow replica) still go out, once: storage remembers what was sent, and every item is wrapped in
+`run_once`, whose claim makes concurrent ticks or replicas send it exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.context import Context
+from bot.feature import Tick
+from bot.features.standups import views
+from bot.features.standups.schedule import due_days
+from bot.features.standups.service import (
+    PersonZone,
+    Settings,
+    holiday_days,
+    is_skipping,
+    is_standup_day,
+    person_zones,
+    post_summary,
+    settings_of,
+)
+from bot.scheduler import run_once
+from storage.repositories import standups as repo
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60
+CATCH_UP = timedelta(hours=2)
+FANOUT_CONCURRENCY = 16
+PROMPT = "prompt"
+REMINDER = "reminder"
+
+
+async def tick(ctx: Context) -> None:
+    """Sends everything due for every stand-up; one failing team does not stop the others."""
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        teams = await repo.all_teams(session)
+    for team in teams:
+        try:
+            await run_team(ctx, settings_of(team), now)
+        except Exception:
+            log.exception("stand-up tick failed for team %s; the next tick retries", team.id)
+
+
+async def run_team(ctx: Context, s: Settings, now: datetime) -> None:
+    due = await _due_messages(ctx, s, now)
+    await _run_all(ctx, s, due)
+    sent = [item for item in due if item.sent]
+    if sent:
+        async with ctx.db.transaction() as session:
+            for item in sent:
+                await repo.record_prompt(session, s.team, item.user_id, item.day, item.kind, now)
+    for day in await _due_summaries(ctx, s, now):
+        await run_once(ctx, f"standup:{s.team_id}:summary:{day}", _summary_work(ctx, s, day))
+
+
+@dataclass
+class _Message:
+    user_id: str
+    day: date
+    kind: str
+    zone: PersonZone
+    sent: bool = False
+
+
+async def _due_messages(ctx: Context, s: Settings, now: datetime) -> list[_Message]:
+    """Prompts and reminders that became due in the catch-up window and were not sent yet."""
+    since = now - CATCH_UP
+    delay = timedelta(minutes=s.team.reminder_minutes)
+    async with ctx.db.transaction() as session:
+        member_ids = [m.user_id for m in await repo.members(session, s.team_id)]
+        zones = await person_zones(session, s.team.workspace_id, member_ids)
+        candidates: list[_Message] = []
+        for uid, pz in zones.items():
+            for day in due_days(s.prompt_at, pz.tz, since, now):
+                candidates.append(_Message(uid, day, PROMPT, pz))
+            if s.team.reminder_minutes:
+                for day in due_days(s.prompt_at, pz.tz, since - delay, now - delay):
+                    candidates.append(_Message(uid, day, REMINDER, pz))
+        if not candidates:
+            return []
+        days = {c.day for c in candidates}
+        first, last = min(days), max(days)
+        holidays = await holiday_days(session, s.team_id, first, last)
+        away = await repo.skips(session, s.team.workspace_id, member_ids, first, last)
+        sent = await repo.sent_prompts(session, s.team_id, days)
+        answered = await repo.answered(session, s.team_id, days)
+
+    def wanted(c: _Message) -> bool:
+        if not is_standup_day(s, c.day, holidays) or is_skipping(away.get(c.user_id, []), c.day):
+            return False
+        if (c.user_id, c.day) in answered or (c.user_id, c.day, c.kind) in sent:
+            return False
+        return c.kind == PROMPT or (c.user_id, c.day, PROMPT) in sent
+
+    return [c for c in candidates if wanted(c)]
+
+
+async def _run_all(ctx: Context, s: Settings, messages: list[_Message]) -> None:
+    """DMs go out concurrently (bounded); each is claimed first, so it is sent once."""
+    gate = asyncio.Semaphore(FANOUT_CONCURRENCY)
+
+    async def one(message: _Message) -> None:
+        key = f"standup:{s.team_id}:{message.kind}:{message.user_id}:{message.day}"
+        async with gate:
+            try:
+                message.sent = await run_once(ctx, key, _dm_work(ctx, s, message))
+            except Exception:
+                log.exception("stand-up %s failed; a later tick retries it", key)
+
+    await asyncio.gather(*(one(m) for m in messages))
+
+
+def _dm_work(ctx: Context, s: Settings, message: _Message) -> Callable[[], Awaitable[None]]:
+    dm = views.prompt(
+        s.team,
+        s.questions,
+        message.day,
+        reminder=message.kind == REMINDER,
+        zone_hint=message.zone.source == "fallback",
+    )
+
+    async def work() -> None:
+        await ctx.messenger.send_direct(
+            s.team.workspace_id, message.user_id, dm, platform=s.team.platform
+        )
+
+    return work
+
+
+async def _due_summaries(ctx: Context, s: Settings, now: datetime) -> list[date]:
+    days = due_days(s.summary_at, s.tz, now - CATCH_UP, now)
+    if not days:
+        return []
+    async with ctx.db.transaction() as session:
+        holidays = await holiday_days(session, s.team_id, min(days), max(days))
+        posted = {d for d in days if await repo.summary_for(session, s.team_id, d) is not None}
+    return [d for d in days if is_standup_day(s, d, holidays) and d not in posted]
+
+
+def _summary_work(ctx: Context, s: Settings, day: date) -> Callable[[], Awaitable[None]]:
+    async def work() -> None:
+        await post_summary(ctx, s, day)
+
+    return work
+
+
+TICK = Tick("standup.tick", TICK_SECONDS, tick)

@@ -1,0 +1,301 @@
+"""What commands and scheduled jobs share: a team's settings, people's zones and days, and
+building, posting and updating a day's summary."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import Context
+from bot.events import Conversation, MessageRef
+from bot.features.standups.questions import Kind, Question, load_questions
+from bot.features.standups.schedule import (
+    at_local,
+    is_workday,
+    local_day,
+    parse_clock,
+    previous_standup_days,
+    zone,
+)
+from bot.features.standups.summary import (
+    DaySummary,
+    Entry,
+    OwnerOf,
+    PersonAnswers,
+    Someone,
+    Summary,
+    blocker_streak,
+    build_summary,
+    is_blocker,
+)
+from storage.models.standups import StandupAnswer, StandupSkip, StandupSummary, StandupTeam
+from storage.repositories import people
+from storage.repositories import standups as repo
+
+log = logging.getLogger(__name__)
+
+STREAK_LOOKBACK = 10  # stand-up days looked at to measure how long a blocker has repeated
+THREADED = "threaded"
+COMPACT = "compact"
+
+OwnerLookupLoader = Callable[[AsyncSession, StandupTeam], Awaitable[OwnerOf | None]]
+_owner_lookup_loader: OwnerLookupLoader | None = None
+
+
+def plug_owner_lookup(loader: OwnerLookupLoader | None) -> None:
+    """Lets the roles feature name who is Accountable for what a blocker mentions.
+
+    `loader(session, team)` returns an `owner_of(blocker_text) -> str | None` for that team
+    (or None); every summary built afterwards shows its answer under the blocker.
+    """
+    global _owner_lookup_loader
+    _owner_lookup_loader = loader
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A team's settings, parsed once from its row."""
+
+    team: StandupTeam
+    questions: tuple[Question, ...]
+    weekdays: frozenset[int]
+    prompt_at: time
+    summary_at: time
+    tz: ZoneInfo
+
+    @property
+    def team_id(self) -> int:
+        assert self.team.id is not None
+        return self.team.id
+
+    @property
+    def threaded(self) -> bool:
+        return self.team.style == THREADED
+
+    def summary_instant(self, day: date) -> datetime:
+        return at_local(day, self.summary_at, self.tz)
+
+    def conversation(self, thread_id: str | None = None) -> Conversation:
+        team = self.team
+        return Conversation(team.platform, team.workspace_id, team.channel_id, thread_id)
+
+
+def settings_of(team: StandupTeam) -> Settings:
+    return Settings(
+        team=team,
+        questions=load_questions(team.questions),
+        weekdays=frozenset(int(d) for d in team.weekdays.split(",") if d),
+        prompt_at=parse_clock(team.prompt_time) or time(9, 30),
+        summary_at=parse_clock(team.summary_time) or time(11, 0),
+        tz=zone(team.timezone) or ZoneInfo("UTC"),
+    )
+
+
+# People's zones and days --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonZone:
+    user_id: str
+    tz: ZoneInfo
+    source: str  # "chosen", "profile" or "fallback" (UTC because nothing valid is known)
+
+
+def resolve_zone(user_id: str, zones: repo.Zones | None) -> PersonZone:
+    """The person's own choice, else their platform profile, else UTC."""
+    if zones is not None:
+        chosen, profile = zone(zones.chosen), zone(zones.profile)
+        if chosen is not None:
+            return PersonZone(user_id, chosen, "chosen")
+        if profile is not None:
+            return PersonZone(user_id, profile, "profile")
+    return PersonZone(user_id, ZoneInfo("UTC"), "fallback")
+
+
+async def person_zones(
+    session: AsyncSession, workspace_id: str, user_ids: Collection[str]
+) -> dict[str, PersonZone]:
+    found = await repo.zones(session, workspace_id, user_ids)
+    return {uid: resolve_zone(uid, found.get(uid)) for uid in user_ids}
+
+
+def is_skipping(skips: Collection[StandupSkip], day: date) -> bool:
+    return any(skip.first_day <= day <= skip.last_day for skip in skips)
+
+
+async def holiday_days(session: AsyncSession, team_id: int, first: date, last: date) -> set[date]:
+    return {holiday.day for holiday in await repo.holidays(session, team_id, first, last)}
+
+
+def now_day(now: datetime, tz: ZoneInfo) -> date:
+    return local_day(now, tz)
+
+
+def is_standup_day(s: Settings, day: date, holidays: Collection[date]) -> bool:
+    return is_workday(day, s.weekdays, holidays)
+
+
+# Answers ------------------------------------------------------------------------------------
+
+
+def entries_json(entries: Collection[Entry]) -> str:
+    return json.dumps(
+        [{"question": e.question, "kind": e.kind, "answer": e.answer} for e in entries]
+    )
+
+
+def load_entries(answer: StandupAnswer) -> tuple[Entry, ...]:
+    return tuple(
+        Entry(item["question"], Kind(item["kind"]), item["answer"])
+        for item in json.loads(answer.entries)
+    )
+
+
+def answer_of_kind(answer: StandupAnswer | None, kind: Kind) -> str | None:
+    if answer is None:
+        return None
+    return next((e.answer for e in load_entries(answer) if e.kind is kind and e.answer), None)
+
+
+def blocker_of(answer: StandupAnswer | None) -> str | None:
+    text = answer_of_kind(answer, Kind.BLOCKERS)
+    return text if text is not None and is_blocker(text) else None
+
+
+# Summaries ----------------------------------------------------------------------------------
+
+
+async def day_summary(session: AsyncSession, s: Settings, day: date) -> DaySummary:
+    """Who answered (with blocker streaks), who has not, and who is away on `day`."""
+    team = s.team
+    member_ids = [m.user_id for m in await repo.members(session, s.team_id)]
+    answers = await repo.answers_between(session, s.team_id, day, day)
+    answered_ids = [a.user_id for a in answers]
+    names = await people.names(session, team.workspace_id, set(member_ids) | set(answered_ids))
+    away_by_user = await repo.skips(session, team.workspace_id, member_ids, day, day)
+    streaks = await _streaks(session, s, day, answers)
+    done = set(answered_ids)
+    return DaySummary(
+        team_name=team.name,
+        day=day,
+        answers=tuple(
+            PersonAnswers(a.user_id, names[a.user_id], load_entries(a), streaks.get(a.user_id, 0))
+            for a in sorted(answers, key=lambda a: names[a.user_id].lower())
+        ),
+        missing=tuple(
+            Someone(uid, names[uid])
+            for uid in member_ids
+            if uid not in done and uid not in away_by_user
+        ),
+        away=tuple(
+            Someone(uid, names[uid])
+            for uid in member_ids
+            if uid not in done and uid in away_by_user
+        ),
+    )
+
+
+async def _streaks(
+    session: AsyncSession, s: Settings, day: date, answers: Collection[StandupAnswer]
+) -> dict[str, int]:
+    """How many stand-up days in a row each person's blocker has been (much) the same."""
+    blocked = {a.user_id: b for a in answers if (b := blocker_of(a)) is not None}
+    if not blocked:
+        return {}
+    first = day - timedelta(days=STREAK_LOOKBACK * 3)
+    holidays = await holiday_days(session, s.team_id, first, day)
+    earlier_days = previous_standup_days(day, s.weekdays, holidays, STREAK_LOOKBACK)
+    if not earlier_days:
+        return dict.fromkeys(blocked, 1)
+    history = await repo.answers_between(session, s.team_id, earlier_days[-1], day, list(blocked))
+    by_user_day = {(a.user_id, a.day): blocker_of(a) for a in history}
+    return {
+        uid: blocker_streak(text, [by_user_day.get((uid, d)) for d in earlier_days])
+        for uid, text in blocked.items()
+    }
+
+
+async def _owner_of(session: AsyncSession, team: StandupTeam) -> OwnerOf | None:
+    if _owner_lookup_loader is None:
+        return None
+    try:
+        return await _owner_lookup_loader(session, team)
+    except Exception:
+        log.exception("the blocker owner lookup failed; the summary goes out without it")
+        return None
+
+
+async def render_summary(
+    ctx: Context, s: Settings, day: date
+) -> tuple[Summary, StandupSummary | None, dict[str, str]]:
+    """The summary as it should read now, the posted one (if any) and its thread replies."""
+    async with ctx.db.transaction() as session:
+        data = await day_summary(session, s, day)
+        owner_of = await _owner_of(session, s.team)
+        posted = await repo.summary_for(session, s.team_id, day)
+        posts = await repo.summary_posts(session, posted.id) if posted and posted.id else {}
+    return build_summary(data, threaded=s.threaded, owner_of=owner_of), posted, posts
+
+
+async def post_summary(ctx: Context, s: Settings, day: date) -> None:
+    """Posts the day's summary (and, when threaded, everyone's answers as replies).
+
+    Safe to run again after a crash: a parent already posted is kept, and only missing
+    thread replies are added.
+    """
+    summary, posted, posts = await render_summary(ctx, s, day)
+    if posted is None:
+        ref = await ctx.messenger.post(s.conversation(), summary.parent)
+        async with ctx.db.transaction() as session:
+            posted = await repo.record_summary(
+                session, s.team, day, ref.platform, ref.channel_id, ref.message_id, ctx.clock.now()
+            )
+    await _post_thread(ctx, s, posted, summary, posts)
+
+
+async def _post_thread(
+    ctx: Context,
+    s: Settings,
+    posted: StandupSummary,
+    summary: Summary,
+    posts: dict[str, str],
+    *,
+    update_for: str | None = None,
+) -> None:
+    thread = s.conversation(thread_id=posted.message_id)
+    for user_id, person_reply in summary.thread:
+        if user_id in posts:
+            if user_id == update_for:
+                await ctx.messenger.update(_ref(posted, posts[user_id]), person_reply)
+            continue
+        ref = await ctx.messenger.post(thread, person_reply)
+        async with ctx.db.transaction() as session:
+            await repo.record_summary_post(session, posted, user_id, ref.message_id)
+
+
+def _ref(posted: StandupSummary, message_id: str) -> MessageRef:
+    return MessageRef(posted.platform, posted.workspace_id, posted.channel_id, message_id)
+
+
+async def refresh_summary(ctx: Context, s: Settings, day: date, user_id: str) -> bool:
+    """After `user_id` answered or edited: updates the posted summary in place, if there is one.
+
+    Returns whether a posted summary was updated.
+    """
+    summary, posted, posts = await render_summary(ctx, s, day)
+    if posted is None:
+        return False
+    await ctx.messenger.update(_ref(posted, posted.message_id), summary.parent)
+    if s.threaded:
+        await _post_thread(ctx, s, posted, summary, posts, update_for=user_id)
+    return True
+
+
+def utc(instant: datetime) -> datetime:
+    return instant.astimezone(UTC)

@@ -1,0 +1,204 @@
+"""Pure: the stand-up summary (and each person's answers) built from what people answered.
+
+Blockers come first with who raised them; a blocker repeated on 3+ consecutive stand-up days
+is flagged as stuck; who has not answered is listed once, plainly. `OwnerOf` is the hook for
+the RACI matrix: given a blocker's text it may name the decision's Accountable person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from bot.features.standups.questions import Kind
+from bot.replies import (
+    Block,
+    Bold,
+    Divider,
+    Heading,
+    Mention,
+    Reply,
+    Span,
+    Text,
+    context,
+    fields,
+    reply,
+    text,
+)
+
+OwnerOf = Callable[[str], str | None]
+"""Given a blocker's text, who is accountable for what it names (e.g. "Roadmap: Accountable
+Grace"), or None. The roles feature plugs its RACI lookup in here."""
+
+STUCK_AFTER_DAYS = 3
+SIMILAR_BLOCKER_SCORE = 75
+_NOT_A_BLOCKER = frozenset(
+    {
+        "",
+        "none",
+        "no",
+        "nope",
+        "-",
+        "--",
+        "n/a",
+        "na",
+        "nothing",
+        "nil",
+        "no blockers",
+        "no blocker",
+        "none so far",
+        "not really",
+        "nothing blocking",
+        "all good",
+        "nothing so far",
+        "none today",
+        "no blockers today",
+    }
+)
+_TRIM = re.compile(r"^[\s.!,;:]+|[\s.!,;:]+$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    question: str
+    kind: Kind
+    answer: str
+
+
+@dataclass(frozen=True)
+class PersonAnswers:
+    """One person's answers for the day; `stuck_days` counts days the blocker has repeated."""
+
+    user_id: str
+    name: str
+    entries: tuple[Entry, ...]
+    stuck_days: int = 0
+
+    @property
+    def blocker(self) -> str | None:
+        for entry in self.entries:
+            if entry.kind is Kind.BLOCKERS and is_blocker(entry.answer):
+                return entry.answer.strip()
+        return None
+
+
+@dataclass(frozen=True)
+class Someone:
+    user_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    team_name: str
+    day: date
+    answers: tuple[PersonAnswers, ...]
+    missing: tuple[Someone, ...] = ()
+    away: tuple[Someone, ...] = ()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What to post: `parent`, plus (user id, reply) per person when threaded."""
+
+    parent: Reply
+    thread: tuple[tuple[str, Reply], ...] = field(default_factory=tuple)
+
+
+def is_blocker(answer: str) -> bool:
+    """False for "none", "no", "-", "n/a", "nothing" and the like."""
+    return _TRIM.sub("", answer.strip().lower()) not in _NOT_A_BLOCKER
+
+
+def blocker_streak(current: str, earlier: Sequence[str | None]) -> int:
+    """Consecutive stand-up days (today included) with a blocker much like `current`.
+
+    `earlier` holds the person's blocker on each previous stand-up day, most recent first
+    (None when they had none or did not answer, which ends the streak).
+    """
+    streak = 1
+    for previous in earlier:
+        if previous is None or not _similar(current, previous):
+            break
+        streak += 1
+    return streak
+
+
+def _similar(a: str, b: str) -> bool:
+    return fuzz.token_set_ratio(a.lower(), b.lower()) >= SIMILAR_BLOCKER_SCORE
+
+
+def build_summary(data: DaySummary, *, threaded: bool, owner_of: OwnerOf | None = None) -> Summary:
+    """The whole summary: one message (compact), or a parent with a reply per person."""
+    top = [*_header(data), *blockers_section(data.answers, owner_of), *_absent(data)]
+    if threaded:
+        thread = tuple((person.user_id, person_reply(person)) for person in data.answers)
+        if data.answers:
+            top.append(context("Everyone's answers are in the thread."))
+        return Summary(reply(*top, public=True), thread)
+    body: list[Block] = []
+    for person in data.answers:
+        body += [Divider(), *person_blocks(person)]
+    return Summary(reply(*top, *body, public=True))
+
+
+def _header(data: DaySummary) -> list[Block]:
+    expected = len(data.answers) + len(data.missing)
+    counts = f"{len(data.answers)} of {expected} answered" if expected else "Nobody was due"
+    if data.away:
+        counts += f", {len(data.away)} away"
+    return [
+        Heading(f"Stand-up · {data.team_name} · {data.day:%a %d %b %Y}"),
+        text(counts + "."),
+    ]
+
+
+def blockers_section(
+    answers: Sequence[PersonAnswers], owner_of: OwnerOf | None = None
+) -> list[Block]:
+    """Blockers first, stuck ones flagged, each with who raised it and, via `owner_of`, who is
+    accountable for what it names."""
+    raised = [person for person in answers if person.blocker is not None]
+    if not raised:
+        return [text("No blockers today.")]
+    blocks: list[Block] = [text(Bold(f"Blockers ({len(raised)})"))]
+    for person in sorted(raised, key=lambda p: -p.stuck_days):
+        blocker = person.blocker or ""
+        spans: list[Span] = ["• ", Mention(person.user_id, person.name), ": ", blocker]
+        if person.stuck_days >= STUCK_AFTER_DAYS:
+            spans += ["  ", Bold(f"stuck: {person.stuck_days} stand-ups in a row")]
+        blocks.append(Text(tuple(spans)))
+        owner = owner_of(blocker) if owner_of else None
+        if owner:
+            blocks.append(context("↳ ", owner))
+    return blocks
+
+
+def _absent(data: DaySummary) -> list[Block]:
+    blocks: list[Block] = []
+    if data.missing:
+        blocks.append(context("Not answered yet: ", ", ".join(p.name for p in data.missing)))
+    if data.away:
+        blocks.append(context("Away: ", ", ".join(p.name for p in data.away)))
+    return blocks
+
+
+def person_blocks(person: PersonAnswers) -> list[Block]:
+    out: list[Block] = [text(Bold(person.name))]
+    pairs = [(e.question, e.answer) for e in person.entries if e.answer]
+    if pairs:
+        out.append(fields(*pairs))
+    return out
+
+
+def person_reply(person: PersonAnswers) -> Reply:
+    return reply(*person_blocks(person), public=True)
+
+
+def answers_preview(entries: Sequence[Entry]) -> list[Block]:
+    """The answers as their author sees them after submitting."""
+    return [fields(*[(e.question, e.answer or "—") for e in entries])] if entries else []
