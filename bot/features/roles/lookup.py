@@ -11,12 +11,17 @@ from rapidfuzz import fuzz, process, utils
 from bot.features.roles.matrix import DecisionView
 
 # Words people wrap around the decision itself: "who owns the roadmap?", "who decides on X".
-FILLER = re.compile(
-    r"\b(who|whos|who's|owns?|owner|of|is|are|the|a|an|for|on|about|decides?|decision|"
-    r"accountable|responsible|in charge|charge|approves?|signs? off|our|this|that|please|"
-    r"does|do|makes?|call|final|say)\b",
+QUESTION_WORDS = re.compile(
+    r"\b(who|whos|who's|owns?|of|is|are|the|a|an|for|on|about|our|this|that|please|does|do)\b",
     re.IGNORECASE,
 )
+# Words that usually wrap the decision but can belong to its name ("release decision").
+OWNERSHIP_WORDS = re.compile(
+    r"\b(owner|decides?|decision|accountable|responsible|in charge|charge|approves?|"
+    r"signs? off|makes?|call|final|say)\b",
+    re.IGNORECASE,
+)
+PUNCTUATION = re.compile(r"[?!.,;:\"“”']")
 MATCH_SCORE = 72
 CLOSE_CALL = 6  # points: within this of the best, another decision is a real alternative
 
@@ -43,9 +48,11 @@ class NotFound:
 LookupResult = Found | Ambiguous | NotFound
 
 
-def clean_query(text: str) -> str:
-    stripped = FILLER.sub(" ", text)
-    stripped = " ".join(re.sub(r"[?!.,;:\"“”']", " ", stripped).split())
+def clean_query(text: str, *, keep_ownership_words: bool = False) -> str:
+    stripped = QUESTION_WORDS.sub(" ", text)
+    if not keep_ownership_words:
+        stripped = OWNERSHIP_WORDS.sub(" ", stripped)
+    stripped = " ".join(PUNCTUATION.sub(" ", stripped).split())
     return stripped or " ".join(text.split())
 
 
@@ -57,6 +64,11 @@ def _scorer(query: str, choice: str, **kwargs: object) -> float:
 def find_decision(text: str, decisions: Sequence[DecisionView]) -> LookupResult:
     query = clean_query(text)
     scores = _best_score_per_decision(query, decisions)
+    # Filler words can be part of a name ("release decision"): the fuller phrase may score higher.
+    fuller = clean_query(text, keep_ownership_words=True)
+    if fuller != query:
+        for index, score in _best_score_per_decision(fuller, decisions).items():
+            scores[index] = max(scores.get(index, 0.0), score)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     by_index = {index: decisions[index] for index in scores}
     if not ranked or ranked[0][1] < MATCH_SCORE:

@@ -46,7 +46,10 @@ def people(role: RoleView | None) -> list[Span]:
 
 
 def _letter_line(decision: DecisionView, letter: str, matrix: Matrix) -> list[Span]:
-    role_names = decision.roles_with(letter)
+    order = [role.name for role in matrix.roles]
+    role_names = sorted(
+        decision.roles_with(letter), key=lambda r: order.index(r) if r in order else len(order)
+    )
     if not role_names:
         return ["—"]
     spans: list[Span] = []
