@@ -47,7 +47,8 @@ async def test_deleting_a_role_removes_its_people_and_matrix_cells(database: Dat
         tl = await repo.ensure_role(session, team, "Tech Lead", "tech lead", NOW)
         await repo.assign(session, tl, "U2", "Ben", "U0", NOW)
         decision = await repo.save_decision(session, team, "Roadmap", "roadmap", ["plan"], NOW)
-        assert po.id and tl.id
+        assert po.id
+        assert tl.id
         await repo.replace_entries(
             session, decision, {po.id: frozenset("AR"), tl.id: frozenset("C")}
         )
@@ -68,7 +69,8 @@ async def test_workspaces_never_see_each_others_matrix(database: Database) -> No
         await repo.log_change(session, mine, "U0", "added Roadmap", NOW)
     async with database.transaction() as session:
         assert (await repo.load(session, theirs)).decisions == []
-        assert theirs.id is not None and mine.id is not None
+        assert theirs.id is not None
+        assert mine.id is not None
         assert await repo.changes_since(session, theirs.id, NOW) == []
         assert [c.summary for c in await repo.changes_since(session, mine.id, NOW)] == [
             "added Roadmap"

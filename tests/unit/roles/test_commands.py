@@ -173,7 +173,11 @@ async def test_check_show_and_template(alignbot: AlignBot) -> None:
 
 
 async def test_import_merges_and_export_round_trips(alignbot: AlignBot) -> None:
-    csv_text = "decision,aliases,PO,UX Researcher,Legal\nData retention,gdpr,R,C,A\nProduct roadmap,,A/R,C,\n"
+    csv_text = (
+        "decision,aliases,PO,UX Researcher,Legal\n"
+        "Data retention,gdpr,R,C,A\n"
+        "Product roadmap,,A/R,C,\n"
+    )
     answer = shown(await ask(alignbot, f"/raci import {csv_text}", ADMIN))
     assert "Imported 2 decisions (1 new, 1 updated)" in answer
     exported = shown(await ask(alignbot, "/raci export csv"))
