@@ -128,6 +128,6 @@ def failure_note(outcome: Outcome) -> str:
     shown = ", ".join(sorted(outcome.failed)[:5])
     more = f" and {len(outcome.failed) - 5} more" if len(outcome.failed) > 5 else ""
     return (
-        f" {len(outcome.failed)} place(s) could not be reached ({shown}{more}); "
+        f" {len(outcome.failed)} of the places could not be reached ({shown}{more}); "
         "the bot may not be a member there. The rest went out fine."
     )

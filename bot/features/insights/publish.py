@@ -24,7 +24,7 @@ from bot.features.insights.delivery import (
 )
 from bot.features.insights.forms import FormState, insight_form, read_submission
 from bot.features.insights.matching import TargetKind, parse_insight_id
-from bot.features.insights.views import insight_card, retracted_card, withdrawn_card
+from bot.features.insights.views import count, insight_card, retracted_card, withdrawn_card
 from bot.replies import Code, Form, FormErrors, Reply, say
 from storage.repositories import insights as repo
 from storage.repositories import people
@@ -97,9 +97,9 @@ def _shared_note(insight_id: int, outcome: Outcome) -> str:
             "so nobody was notified. Subscribe a channel with `/insight subscribe here <tag>`."
         )
     return (
-        f"Shared insight #{insight_id}: posted to {outcome.channels} channel(s) and "
-        f"{outcome.people} person(s). `/insight status {insight_id}` shows who answered."
-        + failure_note(outcome)
+        f"Shared insight #{insight_id}: posted to {count(outcome.channels, 'channel')} and "
+        f"{count(outcome.people, 'person', 'people')}. "
+        f"`/insight status {insight_id}` shows who answered." + failure_note(outcome)
     )
 
 
@@ -147,7 +147,7 @@ async def save_edit(submission: Submission, ctx: Context) -> Reply | FormErrors:
     fresh = [t for t in targets if (t.kind.value, t.target_id) not in posted]
     await post_copies(ctx, view.insight, fresh, insight_card(view, counts), outcome)
     return say(
-        f"Updated insight #{view.id}: {outcome.updated} post(s) updated in place, "
+        f"Updated insight #{view.id}: {count(outcome.updated, 'post')} updated in place, "
         f"{outcome.channels + outcome.people} new, {len(withdrawn)} withdrawn."
         + failure_note(outcome)
     )
@@ -166,7 +166,8 @@ async def retract(command: Command, rest: str, ctx: Context) -> Reply:
     outcome = Outcome()
     await update_copies(ctx, copies, retracted_card(view, _name(actor)), outcome)
     return say(
-        f"Retracted insight #{view.id}; {outcome.updated} posted cop(ies) now say so. ",
+        f"Retracted insight #{view.id} and marked "
+        f"{count(outcome.updated, 'posted copy', 'posted copies')} as retracted. ",
         Code(f"/insight status {view.id}"),
         " still shows who answered." + failure_note(outcome),
     )

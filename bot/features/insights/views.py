@@ -37,6 +37,11 @@ from storage.repositories.insights import AudienceEntry, InsightView
 ACTION_PREFIX = "insight."
 
 
+def count(number: int, singular: str, plural: str = "") -> str:
+    """`1 channel`, `2 channels`."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def day(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y}"
 
@@ -192,7 +197,8 @@ def status_report(
     channels, people = posted
     blocks.append(
         context(
-            f"Posted to {channels} channel(s) and {people} person(s) by direct message. "
+            f"Posted to {count(channels, 'channel')} and {count(people, 'person', 'people')} "
+            "by direct message. "
             "“Not yet” lists the people it was sent to directly and the team's role holders "
             "who have not answered; members of channels cannot be known."
         )
