@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp import ClientSession
+from aiohttp import ClientSession, web
 
 from adapters.slack import SLACK_ADAPTER
 from adapters.slack.adapter import SlackAdapter
-from aiohttp import web
 from bot.app import AlignBot
 from tests.support.fake_slack import TEAM, FakeSlack
 

@@ -104,6 +104,9 @@ def probe_feature(seen: Seen | None = None, slow_seconds: float = 3.0) -> Featur
     async def submitted(submission: Submission, ctx: Context) -> Outcome:
         seen.events.append(submission)
         title = submission.text("title")
+        if title == "slow":
+            await asyncio.sleep(slow_seconds)
+            return say("finally saved")
         if not title or title == "bad":
             return FormErrors({"title": "Please give a title.", "nowhere": "Also this."})
         return say(f"Saved {title} ({submission.text('colour')})")
