@@ -1,0 +1,42 @@
+"""The shared web app: health, metrics, and platforms mounted only when configured."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from adapters.server import build_web_app
+from bot.app import AlignBot
+from storage.db import Database
+from tests.conftest import ask
+
+
+async def test_healthz_and_metrics(alignbot: AlignBot) -> None:
+    await ask(alignbot, "/who owns the roadmap")
+    await ask(alignbot, "/nonsense")
+    app = build_web_app(alignbot, alignbot.ctx.settings)
+    async with TestClient(TestServer(app)) as client:
+        health = await client.get("/healthz")
+        assert health.status == 200
+        assert await health.json() == {"status": "ok"}
+        metrics = await (await client.get("/metrics")).text()
+        assert 'alignbot_events_total{kind="command"} 2' in metrics
+        assert "alignbot_event_failures_total" in metrics
+
+
+async def test_healthz_reports_an_unreachable_database(alignbot: AlignBot) -> None:
+    nowhere = Database("postgresql+asyncpg://postgres@127.0.0.1:9/none")  # nothing listens on 9
+    down = AlignBot(replace(alignbot.ctx, db=nowhere), alignbot.features)
+    async with TestClient(TestServer(build_web_app(down, down.ctx.settings))) as client:
+        health = await client.get("/healthz")
+        assert health.status == 503
+        assert (await health.json())["status"] == "unhealthy"
+    await nowhere.dispose()
+
+
+async def test_no_platform_routes_without_credentials(alignbot: AlignBot) -> None:
+    app = build_web_app(alignbot, alignbot.ctx.settings)
+    async with TestClient(TestServer(app)) as client:
+        assert (await client.post("/slack/events", data="x")).status == 404
+        assert (await client.post("/api/messages", json={})).status == 404
