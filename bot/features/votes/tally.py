@@ -80,7 +80,7 @@ def place(
 
 
 def _counted(counts: Sequence[float], unit: str) -> tuple[Placed, ...]:
-    return place([(c,) for c in counts], counts, [f"{c:g} {unit}" for c in counts])
+    return place([(c,) for c in counts], counts, [unit] * len(counts))
 
 
 def single(n: int, ballots: Sequence[Payload]) -> Result:
@@ -164,12 +164,12 @@ def condorcet_winner(d: Sequence[Sequence[int]]) -> int | None:
 
 def ranked(n: int, ballots: Sequence[Payload]) -> Result:
     points = borda_points(n, ballots)
-    borda = place([(p,) for p in points], points, [f"{p:g} Borda points" for p in points])
+    borda = place([(p,) for p in points], points, ["points"] * n)
     d = pairwise(n, ballots)
     p = strongest_paths(d)
     beats = [sum(1 for j in range(n) if j != i and p[i][j] > p[j][i]) for i in range(n)]
     schulze = place(
-        [(b,) for b in beats], beats, [f"beats {b} of {n - 1} (Schulze)" for b in beats]
+        [(b,) for b in beats], beats, [f"beats {b} of {n - 1}" for b in beats]
     )
     return Result(Method.RANKED, len(ballots), borda, schulze, condorcet_winner(d))
 
@@ -189,7 +189,8 @@ def majority(count: dict[str, int]) -> list[str]:
 
 
 def moscow(n: int, ballots: Sequence[Payload]) -> Result:
-    """Each item lands where most voters put it; the weighted average orders within a class."""
+    """Each item lands where most voters put it; the average weight (Must 3 … Won't 0) orders
+    items within a class and is the score shown."""
     counts = moscow_counts(n, ballots)
     keys: list[tuple[float, ...]] = []
     scores: list[float] = []
@@ -199,7 +200,7 @@ def moscow(n: int, ballots: Sequence[Payload]) -> Result:
         share = count[top[0]] / len(ballots) if top else 0.0
         weight = sum(MOSCOW_WEIGHT[c] * k for c, k in count.items()) / max(len(ballots), 1)
         keys.append((-MOSCOW.index(top[0]) if top else -len(MOSCOW), weight))
-        scores.append(round(100 * share))
+        scores.append(round(weight, 2))
         label = "/".join(MOSCOW_NAMES[c] for c in top) + (" (tie)" if len(top) > 1 else "")
         spread = " ".join(f"{c}{count[c]}" for c in MOSCOW)
         notes.append(f"{label or 'no votes'} {round(100 * share)}% · {spread}")

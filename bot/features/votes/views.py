@@ -98,9 +98,10 @@ def poll_message(poll: Poll, result: Result | None, turnout: int, now: datetime)
     items = items_of(poll)
     blocks: list[Block] = [Heading(short(f"Vote #{poll.id}: {poll.question}", 150))]
     blocks.append(context(status_line(poll, turnout, now)))
-    if result is None:
+    if result is None or not result.ballots:
         listed = "\n".join(f"{i + 1}. {item}" for i, item in enumerate(items))
-        blocks += [text(listed), context("Results stay hidden until the vote closes.")]
+        hidden = "Results stay hidden until the vote closes." if result is None else "No ballots yet."
+        blocks += [text(listed), context(hidden)]
     else:
         blocks += [*winner_blocks(items, result), bars(items, result.order)]
     if is_open(poll, now):
