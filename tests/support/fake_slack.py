@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import json
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -20,6 +21,7 @@ from aiohttp import WSMsgType, web
 
 BOT_USER = "UBOT"
 TEAM = "T1"
+WAIT_LIMIT = 5.0
 
 
 @dataclass
@@ -59,6 +61,7 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_ready = asyncio.Event()
+        self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
         app = web.Application()
@@ -118,6 +121,17 @@ class FakeSlack:
     def methods(self) -> list[str]:
         return [c.method for c in self.calls]
 
+    async def until(self, condition: Callable[[], object]) -> None:
+        """Waits (at most 5 s) until something recorded here satisfies `condition`."""
+        async with asyncio.timeout(WAIT_LIMIT):
+            while not condition():
+                self._changed.clear()
+                await self._changed.wait()
+
+    def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        self._changed.set()
+
     # Web API -----------------------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -126,16 +140,16 @@ class FakeSlack:
         faults = self._faults.get(method)
         fault = faults.popleft() if faults else None
         if fault is not None and fault.error is None:
-            self.calls.append(Call(method, body, fault.status))
+            self._record(Call(method, body, fault.status))
             return web.json_response(
                 {"ok": False, "error": "ratelimited" if fault.status == 429 else "fatal_error"},
                 status=fault.status,
                 headers=fault.headers,
             )
         if fault is not None:
-            self.calls.append(Call(method, body, 400))
+            self._record(Call(method, body, 400))
             return web.json_response({"ok": False, "error": fault.error})
-        self.calls.append(Call(method, body, 200))
+        self._record(Call(method, body, 200))
         return web.json_response({"ok": True, **self._answer(method, body)})
 
     def _next_ts(self) -> str:
@@ -179,6 +193,7 @@ class FakeSlack:
         if fault is not None:
             return web.Response(status=fault.status, headers=fault.headers, text="rate_limited")
         self.responses.append((name, body))
+        self._changed.set()
         return web.Response(text="ok")
 
     # Socket Mode -------------------------------------------------------------------------
@@ -192,6 +207,7 @@ class FakeSlack:
         async for msg in ws:
             if msg.type == WSMsgType.TEXT:
                 self.socket_acks.append(json.loads(msg.data))
+                self._changed.set()
         return ws
 
     async def send_envelope(self, envelope: dict[str, Any]) -> None:
