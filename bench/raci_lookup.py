@@ -1,0 +1,98 @@
+"""`/who owns ...` latency over a 1,000-decision matrix: pure matching and end to end."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+
+from bench import Result
+from bot.app import AlignBot
+from bot.context import Context
+from bot.events import Actor, Command, Conversation
+from bot.features.roles.lookup import find_decision
+from bot.features.roles.matrix import DecisionView
+from bot.features.roles.template import DECISIONS, ROLES
+from bot.ports import MessengerHub, SystemClock
+from bot.settings import Settings
+from storage.db import Database
+
+WORDS = [
+    "onboarding",
+    "checkout",
+    "pricing",
+    "search",
+    "billing",
+    "mobile",
+    "api",
+    "analytics",
+    "settings",
+    "invite",
+    "export",
+    "import",
+    "dashboard",
+    "report",
+    "sharing",
+    "permissions",
+    "trial",
+    "upgrade",
+    "refund",
+    "support",
+]
+
+
+def synthetic(count: int) -> list[DecisionView]:
+    """The PO/UX default plus generated decisions, so the big matrix looks like a real one."""
+    rng = random.Random(7)
+    decisions = [DecisionView(name, aliases, {}) for name, aliases, _ in DECISIONS]
+    while len(decisions) < count:
+        area, topic = rng.sample(WORDS, 2)
+        kind = rng.choice(
+            ["roadmap", "design review", "launch", "copy", "research plan", "metrics"]
+        )
+        decisions.append(DecisionView(f"{area} {topic} {kind} {len(decisions)}", (), {}))
+    return decisions
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.99) - 1]
+
+
+async def measure(quick: bool) -> list[Result]:
+    size = 1_000
+    asks = 100 if quick else 1_000
+    decisions = synthetic(size)
+    queries = ["backlog priority", "roadmpa", "checkout pricing launch", "who owns acessibility"]
+    pure: list[float] = []
+    for index in range(asks):
+        started = time.perf_counter()
+        find_decision(queries[index % len(queries)], decisions)
+        pure.append((time.perf_counter() - started) * 1000)
+    end_to_end = await _end_to_end(decisions, asks, queries)
+    p50, p99 = _percentiles(pure)
+    e50, e99 = _percentiles(end_to_end)
+    name = f"raci_lookup ({size} decisions)"
+    return [
+        Result(name, "match p50 / p99", f"{p50:.2f} / {p99:.2f} ms"),
+        Result(name, "/who end to end p50 / p99 (SQLite)", f"{e50:.2f} / {e99:.2f} ms"),
+    ]
+
+
+async def _end_to_end(decisions: list[DecisionView], asks: int, queries: list[str]) -> list[float]:
+    with tempfile.TemporaryDirectory() as scratch:
+        db = Database(f"sqlite+aiosqlite:///{scratch}/bench.db")
+        await db.upgrade()
+        bot = AlignBot(Context(db, MessengerHub(), SystemClock(), Settings(_env_file=None)))
+        admin = Actor("local", "bench", "U0", "Admin", is_admin=True)
+        where = Conversation("local", "bench", "C1")
+        rows = "\n".join(f"{d.name},A" for d in decisions)
+        await bot.handle(Command("raci", f"import decision,{ROLES[0]}\n{rows}", admin, where))
+        samples: list[float] = []
+        for index in range(asks):
+            started = time.perf_counter()
+            await bot.handle(Command("who", f"owns {queries[index % len(queries)]}", admin, where))
+            samples.append((time.perf_counter() - started) * 1000)
+        await db.dispose()
+    return samples
