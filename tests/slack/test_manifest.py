@@ -1,0 +1,63 @@
+"""The manifest a newcomer pastes into Slack matches what the adapter serves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from adapters.slack import EVENTS_PATH
+from bot.feature import discover_features
+
+MANIFEST = Path(__file__).parents[2] / "adapters" / "slack" / "manifest.yaml"
+URL = f"https://YOUR-HOST{EVENTS_PATH}"
+
+
+def load() -> dict[str, Any]:
+    data = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_every_command_routes_to_the_events_endpoint() -> None:
+    commands = load()["features"]["slash_commands"]
+    assert {c["command"] for c in commands} >= {
+        "/alignbot",
+        "/standup",
+        "/vote",
+        "/insight",
+        "/who",
+        "/role",
+        "/raci",
+        "/digest",
+    }
+    assert all(c["url"] == URL for c in commands)
+    assert all(len(c["description"]) <= 100 for c in commands)
+
+
+def test_every_feature_command_has_a_slash_command() -> None:
+    declared = {c["command"].lstrip("/") for c in load()["features"]["slash_commands"]}
+    served = {spec.name for feature in discover_features() for spec in feature.commands}
+    assert served - {"help"} <= declared
+
+
+def test_scopes_events_and_interactivity() -> None:
+    manifest = load()
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert scopes >= {
+        "commands",
+        "chat:write",
+        "chat:write.public",
+        "im:write",
+        "im:history",
+        "app_mentions:read",
+        "users:read",
+        "channels:read",
+        "groups:read",
+    }
+    settings = manifest["settings"]
+    assert settings["event_subscriptions"]["request_url"] == URL
+    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    assert settings["interactivity"] == {"is_enabled": True, "request_url": URL}
+    assert settings["socket_mode_enabled"] is False
