@@ -11,7 +11,7 @@ from adapters.local.render import render
 from bot.app import AlignBot
 from bot.events import Conversation, MessageRef, Submission
 from bot.replies import Form, FormErrors, InputKind, Reply
-from storage.models.roles import Role, RoleAssignment
+from storage.repositories import roles
 from storage.repositories.product_teams import default_team
 from tests.conftest import WORKSPACE, ask, channel, person
 from tests.support.recording import FakeClock, RecordingMessenger
@@ -119,26 +119,9 @@ async def test_disagree_asks_for_a_one_line_reason(
 async def test_not_yet_counts_team_role_holders(alignbot: AlignBot, clock: FakeClock) -> None:
     async with alignbot.ctx.db.transaction() as session:
         team = await default_team(session, WORKSPACE, clock.now())
-        role = Role(
-            workspace_id=WORKSPACE,
-            team_id=team.id,
-            name="Product owner",
-            key="po",
-            created_at=clock.now(),
-        )
-        session.add(role)
-        await session.flush()
+        role = await roles.ensure_role(session, team, "Product owner", "po", clock.now())
         for uid in ("U5", "U8"):
-            session.add(
-                RoleAssignment(
-                    workspace_id=WORKSPACE,
-                    team_id=team.id,
-                    role_id=role.id,
-                    user_id=uid,
-                    assigned_by="UA",
-                    created_at=clock.now(),
-                )
-            )
+            await roles.assign(session, role, uid, "", "UA", clock.now())
     await ask(alignbot, "/insight list", person("U8", "Eve Owner"))  # the bot meets Eve
     await share(alignbot)
     status = text_of(await ask(alignbot, "/insight status 1", AUTHOR))
