@@ -34,6 +34,8 @@ def test_every_command_routes_to_the_events_endpoint() -> None:
     }
     assert all(c["url"] == URL for c in commands)
     assert all(len(c["description"]) <= 100 for c in commands)
+    # Escaping makes Slack send @ana as <@U123|ana>: the core's one spelling of mentions.
+    assert all(c["should_escape"] is True for c in commands)
 
 
 def test_every_feature_command_has_a_slash_command() -> None:
