@@ -58,12 +58,13 @@ async def test_five_people_in_three_zones_get_their_own_0930_and_a_summary_at_16
     await answer(alignbot, BO, ["Backlog", "Refinement", "CI is red on main"])
 
     await timeline.run_until(datetime(2026, 11, 23, 16, 0, tzinfo=UTC), step_minutes=5)
-    assert [at for at, _ in timeline.dms(DEE.user_id)][0] == MONDAY.replace(hour=14, minute=30)
-    assert [at for at, _ in timeline.dms(ELI.user_id)][0] == MONDAY.replace(hour=15, minute=30)
+    assert next(at for at, _ in timeline.dms(DEE.user_id)) == MONDAY.replace(hour=14, minute=30)
+    assert next(at for at, _ in timeline.dms(ELI.user_id)) == MONDAY.replace(hour=15, minute=30)
 
     summaries = timeline.channel_posts()
     parent = summaries[0]
-    assert parent.conversation is not None and parent.conversation.channel_id == "C1"
+    assert parent.conversation is not None
+    assert parent.conversation.channel_id == "C1"
     assert parent.conversation.thread_id is None
     assert [at for at, p in timeline.sent_at if p is parent] == [MONDAY.replace(hour=15)]
     text = render(parent.reply)

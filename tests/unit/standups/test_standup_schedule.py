@@ -59,7 +59,8 @@ def test_0930_local_is_the_right_instant_across_dst(
 
 
 def test_between_the_us_and_eu_switches_new_york_is_only_four_hours_behind_berlin() -> None:
-    assert BERLIN is not None and NEW_YORK is not None
+    assert BERLIN is not None
+    assert NEW_YORK is not None
     gap_before = at_local(date(2026, 3, 6), NINE_THIRTY, NEW_YORK) - at_local(
         date(2026, 3, 6), NINE_THIRTY, BERLIN
     )
@@ -100,7 +101,8 @@ def test_the_instant_shows_the_wanted_wall_clock(
 
 
 def test_due_days_are_those_whose_time_falls_in_the_window() -> None:
-    assert KOLKATA is not None and NEW_YORK is not None
+    assert KOLKATA is not None
+    assert NEW_YORK is not None
     at_four = utc(2026, 11, 23, 4, 0)
     assert due_days(NINE_THIRTY, KOLKATA, at_four - timedelta(minutes=1), at_four) == [
         date(2026, 11, 23)
@@ -135,7 +137,7 @@ def test_clock_times_periods_and_weekdays_parse_or_refuse() -> None:
     assert parse_period("7d", today) == (date(2026, 11, 19), today)
     assert parse_period("2026-11-01..2026-11-20", today) == (date(2026, 11, 1), date(2026, 11, 20))
     for bad in ("0d", "2026-11-20..2026-11-01", "last week", "2026-13-01..2026-13-02"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"Pick between|ends before|not a period"):
             parse_period(bad, today)
     assert parse_weekdays(["Monday", "tue", "7"]) == {1, 2, 7}
     with pytest.raises(ValueError, match="not a day"):

@@ -87,7 +87,8 @@ def test_compact_summary_puts_blockers_first_and_flags_stuck_ones() -> None:
     # The stuck blocker leads; "none" is not a blocker.
     assert lines[3] == "• @Chen: Waiting for legal  stuck: 4 stand-ups in a row"
     assert lines[4] == "• @Bo: CI is red"
-    assert text.count("Dee") == 1 and "(Not answered yet: Dee)" in text
+    assert text.count("Dee") == 1
+    assert "(Not answered yet: Dee)" in text
     assert "(Away: Eli)" in text
     assert text.index("Blockers") < text.index("What will you do today?: Wireframes")
 
@@ -97,7 +98,8 @@ def test_threaded_summary_has_a_parent_and_one_reply_per_person() -> None:
     summary = build_summary(data, threaded=True)
     parent = render(summary.parent)
     assert "@Ada: CI is red" in parent
-    assert "Wireframes" not in parent and "Any blockers?" not in parent
+    assert "Wireframes" not in parent
+    assert "Any blockers?" not in parent
     assert [(uid, render(r).splitlines()[0]) for uid, r in summary.thread] == [("U1", "Ada")]
 
 
@@ -130,7 +132,8 @@ def test_the_owner_hook_names_whoever_is_accountable() -> None:
     assert "↳ Roadmap priorities: Accountable Grace (Product Owner)" in text
     assert text.count("↳") == 1
     first = blocks[1]
-    assert isinstance(first, Text) and Mention("U1", "Ada") in first.spans
+    assert isinstance(first, Text)
+    assert Mention("U1", "Ada") in first.spans
 
 
 def test_questions_are_written_one_per_line() -> None:
