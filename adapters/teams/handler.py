@@ -11,9 +11,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse
+from botbuilder.schema import Activity, ActivityTypes
+from msrest.serialization import Model
 
 from adapters.teams import cards
 from adapters.teams.inbound import (
@@ -178,31 +179,38 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
 
     # Action.Execute ---------------------------------------------------------------------
 
-    async def on_adaptive_card_invoke(
-        self, turn_context: TurnContext, invoke_value: Any
-    ) -> AdaptiveCardInvokeResponse:
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """Action.Execute is answered here: botbuilder 4.17's own adaptive card path serialises
+        its response twice under CloudAdapter and fails, so we build the response ourselves."""
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        body = await self._execute(turn_context)
+        return InvokeResponse(status=200, body=body)
+
+    async def _execute(self, turn_context: TurnContext) -> InvokeBody:
         activity = turn_context.activity
-        action = invoke_value.action or {}
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("action")
         payload = action.get("data") if isinstance(action, dict) else None
         if not isinstance(payload, dict) or not is_card_payload(payload):
-            return _invoke_message("That card is not one of mine.", status=400)
+            return InvokeBody.message("That card is not one of mine.", status=400)
         event = card_event(activity, payload)
         outcome = await self.bot.handle(event)
         form = _submitted_form(payload)
         delivery = _Delivery(turn_context, Outbox.of(turn_context, self.policy))
         if isinstance(outcome, FormErrors) and form is not None and isinstance(event, Submission):
             card = await self._form_card(form, event.actor.workspace_id, outcome.errors, event)
-            return _invoke_card(card)
+            return InvokeBody.card(card)
         if isinstance(outcome, Form):
-            return _invoke_card(await self._form_card(outcome, event.actor.workspace_id))
+            return InvokeBody.card(await self._form_card(outcome, event.actor.workspace_id))
         if isinstance(outcome, Reply) and outcome.replace_original:
-            return _invoke_card(cards.reply_card(outcome))
+            return InvokeBody.card(cards.reply_card(outcome))
         if isinstance(outcome, Reply):
             await delivery.send(cards.reply_card(outcome), outcome.fallback)
-            return _invoke_message(outcome.fallback)
+            return InvokeBody.message(outcome.fallback)
         if isinstance(outcome, FormErrors):
-            return _invoke_message("; ".join(outcome.errors.values()))
-        return _invoke_message("Done.")
+            return InvokeBody.message("; ".join(outcome.errors.values()))
+        return InvokeBody.message("Done.")
 
     # Installation and references ------------------------------------------------------------
 
@@ -308,9 +316,25 @@ def _seen(activity: Activity) -> list[teams_refs.Seen]:
     return seen
 
 
-def _invoke_card(card: dict[str, Any]) -> AdaptiveCardInvokeResponse:
-    return AdaptiveCardInvokeResponse(status_code=200, type=INVOKE_CARD, value=card)
+class InvokeBody(Model):
+    """The Universal Actions response body (`statusCode`, `type`, `value`)."""
 
+    _attribute_map = {  # noqa: RUF012 (msrest reads this class attribute)
+        "status_code": {"key": "statusCode", "type": "int"},
+        "type": {"key": "type", "type": "str"},
+        "value": {"key": "value", "type": "object"},
+    }
 
-def _invoke_message(message: str, status: int = 200) -> AdaptiveCardInvokeResponse:
-    return AdaptiveCardInvokeResponse(status_code=status, type=INVOKE_MESSAGE, value=message)
+    def __init__(self, status_code: int, type: str, value: Any) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.status_code = status_code
+        self.type = type
+        self.value = value
+
+    @classmethod
+    def card(cls, card: dict[str, Any]) -> InvokeBody:
+        return cls(200, INVOKE_CARD, card)
+
+    @classmethod
+    def message(cls, message: str, status: int = 200) -> InvokeBody:
+        return cls(status, INVOKE_MESSAGE, message)

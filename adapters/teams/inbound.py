@@ -45,7 +45,10 @@ def tenant_of(activity: Any) -> str:
     tenant = channel_data.get("tenant") or {}
     tenant_id = tenant.get("id") if isinstance(tenant, dict) else None
     conversation = activity.conversation
-    return str(tenant_id or getattr(conversation, "tenant_id", None) or NO_TENANT)
+    extra = getattr(conversation, "additional_properties", None) or {}
+    # botbuilder maps `tenantID`; Teams sends `tenantId`, which lands in additional_properties.
+    fallback = getattr(conversation, "tenant_id", None) or extra.get("tenantId")
+    return str(tenant_id or fallback or NO_TENANT)
 
 
 def user_id_of(account: Any) -> str:
