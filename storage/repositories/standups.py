@@ -370,14 +370,18 @@ async def answers_between(
 
 async def sent_prompts(
     session: AsyncSession, team_id: int, days: Collection[date]
-) -> set[tuple[str, date, str]]:
-    """(user id, day, kind) of every prompt and reminder already sent on those days."""
+) -> dict[tuple[str, date, str], datetime]:
+    """(user id, day, kind) -> when it was sent, for every prompt and reminder on those days."""
     if not days:
-        return set()
+        return {}
     statement = select(
-        col(StandupPrompt.user_id), col(StandupPrompt.day), col(StandupPrompt.kind)
+        col(StandupPrompt.user_id),
+        col(StandupPrompt.day),
+        col(StandupPrompt.kind),
+        col(StandupPrompt.sent_at),
     ).where(StandupPrompt.standup_id == team_id, col(StandupPrompt.day).in_(days))
-    return {(user_id, day, kind) for user_id, day, kind in (await session.exec(statement)).all()}
+    rows = (await session.exec(statement)).all()
+    return {(user_id, day, kind): sent_at for user_id, day, kind, sent_at in rows}
 
 
 async def answered(

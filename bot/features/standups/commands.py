@@ -326,7 +326,10 @@ async def _show_skips(session: AsyncSession, actor: Actor, today: date) -> Outco
         + ("" if s.first_day == s.last_day else f" – {views.day_label(s.last_day)}")
         for s in found
     ]
-    return reply(text("You're away: " + "; ".join(lines) + "."), usage)
+    return reply(
+        text("You're away: " + "; ".join(lines) + "."),
+        context("Back early? ", Code("/standup unskip"), " clears them from today on."),
+    )
 
 
 async def unskip(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:

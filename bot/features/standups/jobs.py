@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -42,17 +43,47 @@ REMINDER = "reminder"
 async def tick(ctx: Context) -> None:
     """Sends everything due for every stand-up; one failing team does not stop the others."""
     now = ctx.clock.now()
+    for roster in await _rosters(ctx):
+        try:
+            await run_team(ctx, roster, now)
+        except Exception:
+            log.exception(
+                "stand-up tick failed for team %s; the next tick retries", roster.s.team_id
+            )
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A team's settings and its members' time zones."""
+
+    s: Settings
+    zones: dict[str, PersonZone]
+
+
+async def _rosters(ctx: Context) -> list[Roster]:
+    """Every team with its members and their zones, in a handful of queries whatever the count."""
     async with ctx.db.transaction() as session:
         teams = await repo.all_teams(session)
-    for team in teams:
-        try:
-            await run_team(ctx, settings_of(team), now)
-        except Exception:
-            log.exception("stand-up tick failed for team %s; the next tick retries", team.id)
+        members = await repo.members_of(session, [t.id for t in teams if t.id is not None])
+        by_workspace: dict[str, set[str]] = defaultdict(set)
+        for team in teams:
+            by_workspace[team.workspace_id].update(members.get(team.id or 0, []))
+        zones = {
+            workspace_id: await person_zones(session, workspace_id, user_ids)
+            for workspace_id, user_ids in by_workspace.items()
+        }
+    return [
+        Roster(
+            settings_of(team),
+            {uid: zones[team.workspace_id][uid] for uid in members.get(team.id or 0, [])},
+        )
+        for team in teams
+    ]
 
 
-async def run_team(ctx: Context, s: Settings, now: datetime) -> None:
-    due = await _due_messages(ctx, s, now)
+async def run_team(ctx: Context, roster: Roster, now: datetime) -> None:
+    s = roster.s
+    due = await _due_messages(ctx, roster, now)
     await _run_all(ctx, s, due)
     sent = [item for item in due if item.sent]
     if sent:
@@ -72,26 +103,33 @@ class _Message:
     sent: bool = False
 
 
-async def _due_messages(ctx: Context, s: Settings, now: datetime) -> list[_Message]:
-    """Prompts and reminders that became due in the catch-up window and were not sent yet."""
+def _candidates(roster: Roster, now: datetime) -> list[_Message]:
+    """Prompts and reminders whose time falls in the catch-up window (sent or not)."""
+    s = roster.s
     since = now - CATCH_UP
     delay = timedelta(minutes=s.team.reminder_minutes)
+    found: list[_Message] = []
+    for uid, pz in roster.zones.items():
+        for day in due_days(s.prompt_at, pz.tz, since, now):
+            found.append(_Message(uid, day, PROMPT, pz))
+        if s.team.reminder_minutes:
+            for day in due_days(s.prompt_at, pz.tz, since - delay, now - delay):
+                found.append(_Message(uid, day, REMINDER, pz))
+    return found
+
+
+async def _due_messages(ctx: Context, roster: Roster, now: datetime) -> list[_Message]:
+    """The candidates still to send: on a stand-up day, not away, not answered, not sent."""
+    s = roster.s
+    candidates = _candidates(roster, now)
+    if not candidates:
+        return []
+    days = {c.day for c in candidates}
+    first, last = min(days), max(days)
+    delay = timedelta(minutes=s.team.reminder_minutes)
     async with ctx.db.transaction() as session:
-        member_ids = [m.user_id for m in await repo.members(session, s.team_id)]
-        zones = await person_zones(session, s.team.workspace_id, member_ids)
-        candidates: list[_Message] = []
-        for uid, pz in zones.items():
-            for day in due_days(s.prompt_at, pz.tz, since, now):
-                candidates.append(_Message(uid, day, PROMPT, pz))
-            if s.team.reminder_minutes:
-                for day in due_days(s.prompt_at, pz.tz, since - delay, now - delay):
-                    candidates.append(_Message(uid, day, REMINDER, pz))
-        if not candidates:
-            return []
-        days = {c.day for c in candidates}
-        first, last = min(days), max(days)
         holidays = await holiday_days(session, s.team_id, first, last)
-        away = await repo.skips(session, s.team.workspace_id, member_ids, first, last)
+        away = await repo.skips(session, s.team.workspace_id, list(roster.zones), first, last)
         sent = await repo.sent_prompts(session, s.team_id, days)
         answered = await repo.answered(session, s.team_id, days)
 
@@ -100,7 +138,10 @@ async def _due_messages(ctx: Context, s: Settings, now: datetime) -> list[_Messa
             return False
         if (c.user_id, c.day) in answered or (c.user_id, c.day, c.kind) in sent:
             return False
-        return c.kind == PROMPT or (c.user_id, c.day, PROMPT) in sent
+        if c.kind == PROMPT:
+            return True
+        prompted = sent.get((c.user_id, c.day, PROMPT))
+        return prompted is not None and prompted + delay <= now
 
     return [c for c in candidates if wanted(c)]
 
