@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import jwt
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -42,7 +43,12 @@ class TeamsEndpoint:
     async def receive(self, request: web.Request) -> web.StreamResponse:
         if "application/json" not in request.headers.get("Content-Type", ""):
             raise web.HTTPUnsupportedMediaType(text="Bot Framework activities are JSON")
-        response = await self.adapter.process(request, self.handler)
+        try:
+            response = await self.adapter.process(request, self.handler)
+        except jwt.PyJWTError as error:
+            # botbuilder lets a malformed token escape as a decode error; it is still a 401.
+            log.warning("Teams request with an unreadable token refused: %s", error)
+            raise web.HTTPUnauthorized() from error
         return response if response is not None else web.Response(status=201)
 
 
