@@ -53,8 +53,7 @@ class SlackAdapter:
         self.bot = bot
         self.settings = settings
         self.client = web_client(settings.slack_bot_token, settings.slack_api_url)
-        self.app = AsyncApp(
-            token=settings.slack_bot_token,
+        self.app = AsyncApp(  # the client carries the bot token (single-workspace install)
             signing_secret=settings.slack_signing_secret or "",
             client=self.client,
             process_before_response=True,

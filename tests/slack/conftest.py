@@ -28,7 +28,7 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 def slack_settings(fake_slack: FakeSlack) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         _env_file=None,
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_SIGNING_SECRET=SECRET,
@@ -69,9 +69,7 @@ async def slack(
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    server = site._server
-    assert server is not None
-    port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = runner.addresses[0][1]
     async with ClientSession() as session:
         yield SlackHarness(
             url=f"http://127.0.0.1:{port}/slack/events",

@@ -326,7 +326,7 @@ def test_modal_inputs_for_every_kind() -> None:
 
 
 def test_submitted_values_by_input_name() -> None:
-    state = {
+    state: dict[str, dict[str, Any]] = {
         "title": {"title": {"type": "plain_text_input", "value": "Hi"}},
         "body": {"body": {"type": "plain_text_input", "value": None}},
         "area": {"area": {"type": "static_select", "selected_option": {"value": "chk"}}},

@@ -16,7 +16,7 @@ from tests.support.fake_slack import FakeSlack
 @pytest.fixture
 def slack_settings(fake_slack: FakeSlack) -> Settings:
     """An app token and no signing secret: Socket Mode only, no HTTP endpoint."""
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         _env_file=None,
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_APP_TOKEN="xapp-test",
