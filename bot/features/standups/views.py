@@ -223,10 +223,10 @@ def stats(team_name: str, period: str, rows: Sequence[Participation]) -> Reply:
     team_rate = round(100 * answered / expected)
     bars = Bars(
         tuple(
-            Bar(r.name, r.rate, f"% · {r.answered}/{r.expected} days, {r.on_time} on time")
+            Bar(r.name, r.rate, f"({r.answered}/{r.expected} days, {r.on_time} on time)")
             for r in sorted(rows, key=lambda r: (-r.rate, r.name.lower()))
         ),
-        title="Participation",
+        title="Participation (%)",
         scale_max=100,
     )
     return reply(
