@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,3 +21,5 @@ class Context:
     clock: Clock
     settings: Settings
     commands: Sequence[CommandSpec] = field(default_factory=tuple)
+    # Set by a running Scheduler: re-reads stored schedules now instead of at the next sync.
+    reschedule: Callable[[], Awaitable[None]] | None = None

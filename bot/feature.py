@@ -6,7 +6,10 @@ import importlib
 import pkgutil
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from apscheduler.triggers.base import BaseTrigger
 
 from bot.events import Action, Command, Submission
 from bot.replies import Outcome
@@ -44,12 +47,30 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class CronJob:
+    """A job at wall-clock times kept in storage (a team's weekly digest).
+
+    `run` receives the fire time it stands for, so a late or repeated run claims the same
+    period. A fire missed by less than `grace` (a restart, a busy replica) still runs once.
+    """
+
+    job_id: str
+    trigger: BaseTrigger
+    run: Callable[[datetime], Awaitable[None]]
+    grace_seconds: int = 6 * 3600
+
+
+CronSource = Callable[["Context"], Awaitable[list[CronJob]]]
+
+
+@dataclass(frozen=True)
 class Feature:
     name: str
     commands: tuple[CommandSpec, ...] = ()
     actions: Mapping[str, ActionHandler] = field(default_factory=dict)
     forms: Mapping[str, SubmissionHandler] = field(default_factory=dict)
     ticks: tuple[Tick, ...] = ()
+    cron: CronSource | None = None
 
 
 def discover_features() -> list[Feature]:

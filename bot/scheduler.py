@@ -1,8 +1,11 @@
-"""Runs the features' periodic ticks with apscheduler, and makes each due run happen once.
+"""Runs scheduled work with apscheduler, and makes each due run happen once.
 
-A tick asks storage what is due (a stand-up prompt, a poll deadline, a digest) and wraps each
-item in `run_once`: the claim row makes the item run exactly once across replicas and
-restarts, and a run whose replica crashed is taken over when its lease runs out.
+Two kinds of jobs. Ticks: a feature's periodic job that asks storage what is due (stand-up
+prompts, poll deadlines). Cron jobs: wall-clock schedules kept in storage (weekly digests),
+rebuilt from the database at start, on change and at every sync, so replicas follow edits
+made on another replica. Either way each due item is wrapped in `run_once`: the claim row
+makes it run exactly once across replicas and restarts, and a run whose replica crashed is
+taken over when its lease runs out.
 """
 
 from __future__ import annotations
@@ -12,19 +15,19 @@ import os
 import secrets
 import socket
 from collections.abc import Awaitable, Callable
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.context import Context
-from bot.feature import Feature, Tick
+from bot.feature import CronJob, Feature, Tick
 from storage.repositories import jobs
 
 log = logging.getLogger(__name__)
 
 REPLICA_ID = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-DEFAULT_LEASE = timedelta(minutes=5)
+CRON_PREFIX = "cron:"
 
 
 async def run_once(
@@ -32,10 +35,11 @@ async def run_once(
     key: str,
     work: Callable[[], Awaitable[None]],
     *,
-    lease: timedelta = DEFAULT_LEASE,
+    lease: timedelta | None = None,
     owner: str = REPLICA_ID,
 ) -> bool:
     """Runs `work` unless another replica has run it or is running it; True when it ran here."""
+    lease = lease or timedelta(seconds=ctx.settings.job_lease_seconds)
     async with ctx.db.transaction() as session:
         claimed = await jobs.claim(session, key, owner, ctx.clock.now(), lease)
     if not claimed:
@@ -49,9 +53,8 @@ async def run_once(
 class Scheduler:
     def __init__(self, ctx: Context, features: list[Feature]) -> None:
         self.ctx = ctx
-        self.ticks = [
-            (f"{feature.name}.{tick.name}", tick) for feature in features for tick in feature.ticks
-        ]
+        self.features = features
+        self.ticks = [(f"{f.name}.{tick.name}", tick) for f in features for tick in f.ticks]
         self._scheduler = AsyncIOScheduler(timezone=UTC)
 
     def start(self) -> None:
@@ -65,6 +68,16 @@ class Scheduler:
                 coalesce=True,
                 misfire_grace_time=tick.every_seconds,
             )
+        if any(feature.cron for feature in self.features):
+            self._scheduler.add_job(
+                self.sync_cron,
+                IntervalTrigger(seconds=self.ctx.settings.schedule_sync_seconds, timezone=UTC),
+                id="cron.sync",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=datetime.now(UTC),
+            )
+            self.ctx.reschedule = self.sync_cron
         self._scheduler.start()
 
     async def run_tick(self, job_id: str, tick: Tick) -> None:
@@ -74,6 +87,64 @@ class Scheduler:
         except Exception:
             log.exception("scheduled job %s failed; it will run again at its next tick", job_id)
 
+    async def sync_cron(self) -> None:
+        """Makes the cron jobs match storage, then runs any fire missed within its grace."""
+        try:
+            wanted = [job for f in self.features if f.cron for job in await f.cron(self.ctx)]
+        except Exception:
+            log.exception("could not read stored schedules; keeping the current jobs")
+            return
+        self._reconcile(wanted)
+        for job in wanted:
+            missed = self.missed_fire_time(job)
+            if missed is not None:
+                await self.run_cron(job, missed)
+
+    def _reconcile(self, wanted: list[CronJob]) -> None:
+        ids = {CRON_PREFIX + job.job_id for job in wanted}
+        for existing in self._scheduler.get_jobs():
+            if existing.id.startswith(CRON_PREFIX) and existing.id not in ids:
+                existing.remove()
+        for job in wanted:
+            job_id = CRON_PREFIX + job.job_id
+            current = self._scheduler.get_job(job_id)
+            if current is not None and str(current.trigger) == str(job.trigger):
+                current.modify(args=[job])
+                continue
+            self._scheduler.add_job(
+                self.run_cron_now,
+                job.trigger,
+                args=[job],
+                id=job_id,
+                replace_existing=True,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=job.grace_seconds,
+            )
+
+    def missed_fire_time(self, job: CronJob) -> datetime | None:
+        """The latest fire time within the grace window that is already due, if any."""
+        now = self.ctx.clock.now()
+        since = now - timedelta(seconds=job.grace_seconds)
+        fire = job.trigger.get_next_fire_time(None, since)
+        latest: datetime | None = None
+        while fire is not None and fire <= now:
+            latest = fire
+            fire = job.trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+        return latest
+
+    async def run_cron_now(self, job: CronJob) -> None:
+        """apscheduler's entry: the run stands for the fire time that just passed."""
+        fire = self.missed_fire_time(job) or self.ctx.clock.now()
+        await self.run_cron(job, fire)
+
+    async def run_cron(self, job: CronJob, fire_time: datetime) -> None:
+        try:
+            await job.run(fire_time)
+        except Exception:
+            log.exception("cron job %s failed for %s; the next sync retries", job.job_id, fire_time)
+
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        self.ctx.reschedule = None

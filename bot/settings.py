@@ -15,6 +15,10 @@ class Settings(BaseSettings):
     host: str = Field("0.0.0.0", validation_alias="ALIGNBOT_HOST")
     port: int = Field(3978, validation_alias=AliasChoices("ALIGNBOT_PORT", "PORT"))
     log_level: str = Field("INFO", validation_alias="ALIGNBOT_LOG_LEVEL")
+    # How long a replica may hold a scheduled run before another may take over (crash recovery).
+    job_lease_seconds: int = Field(300, validation_alias="ALIGNBOT_JOB_LEASE_SECONDS", ge=1)
+    # How often each replica re-reads stored schedules (digests) and catches up missed runs.
+    schedule_sync_seconds: int = Field(60, validation_alias="ALIGNBOT_SCHEDULE_SYNC_SECONDS", ge=1)
     # Comma-separated user ids treated as workspace admins (Teams tells bots of no admin flag).
     admins: str = Field("", validation_alias="ALIGNBOT_ADMINS")
 
