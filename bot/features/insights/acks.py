@@ -9,11 +9,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Actor, Conversation, MessageRef, Submission
-from bot.features.insights.access import ensure_live, tally, viewer_of, visible
-from bot.features.insights.delivery import Outcome, update_copies
+from bot.features.insights.access import ensure_live, viewer_of, visible
 from bot.features.insights.forms import disagree_form, read_reason
 from bot.features.insights.matching import ACK_KINDS, label_of, parse_insight_id
-from bot.features.insights.views import insight_card
+from bot.features.insights.sync import COPIES
 from bot.replies import Form, FormErrors, Reply, say
 from storage.repositories import insights as repo
 from storage.repositories.insights import InsightView
@@ -67,9 +66,7 @@ async def record(
             reason=reason,
             now=ctx.clock.now(),
         )
-        counts = tally(await repo.acks(session, insight_id))
-        copies = await repo.deliveries(session, insight_id)
-    await update_copies(ctx, copies, insight_card(view, counts), Outcome())
+    await COPIES.sync(ctx, actor.workspace_id, insight_id)
     return say(
         f"Noted: “{label_of(ACK_KINDS, kind)}” on insight #{insight_id}. "
         "Press another button any time to change your answer."

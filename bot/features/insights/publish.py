@@ -8,12 +8,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Context
 from bot.errors import UserError
-from bot.events import Actor, Command, Conversation, Submission
+from bot.events import Command, Conversation, Submission
 from bot.features.insights.access import (
     ensure_live,
     ensure_may_change,
     find_insight,
-    tally,
     targets_for,
 )
 from bot.features.insights.delivery import (
@@ -24,7 +23,8 @@ from bot.features.insights.delivery import (
 )
 from bot.features.insights.forms import FormState, insight_form, read_submission
 from bot.features.insights.matching import TargetKind, parse_insight_id
-from bot.features.insights.views import count, insight_card, retracted_card, withdrawn_card
+from bot.features.insights.sync import COPIES, current_card
+from bot.features.insights.views import count, insight_card, withdrawn_card
 from bot.replies import Code, Form, FormErrors, Reply, say
 from storage.repositories import insights as repo
 from storage.repositories import people
@@ -131,25 +131,27 @@ async def save_edit(submission: Submission, ctx: Context) -> Reply | FormErrors:
         view = await repo.load(session, view.insight)
         targets = await targets_for(session, view)
         copies = await repo.deliveries(session, view.id)
-        counts = tally(await repo.acks(session, view.id))
-    wanted = {(t.kind.value, t.target_id) for t in targets}
-    posted = {(c.kind, c.target_id) for c in copies}
-    keep = [c for c in copies if (c.kind, c.target_id) in wanted or not view.insight.is_private]
-    drop = [c for c in copies if c.id not in {k.id for k in keep}]
-    outcome, withdrawal = Outcome(), Outcome()
-    await update_copies(ctx, keep, insight_card(view, counts), outcome)
-    withdrawn = await update_copies(ctx, drop, withdrawn_card(view.id), withdrawal)
-    outcome.failed += withdrawal.failed
-    async with ctx.db.transaction() as session:
-        for copy in withdrawn:
+        wanted = {(t.kind.value, t.target_id) for t in targets}
+        drop = [
+            c for c in copies if view.insight.is_private and (c.kind, c.target_id) not in wanted
+        ]
+        for copy in drop:
             assert copy.id is not None
             await repo.forget_delivery(session, copy.id)
+    withdrawal = Outcome()
+    async with COPIES.exclusive(ctx, actor.workspace_id, view.id):
+        await update_copies(ctx, drop, withdrawn_card(view.id), withdrawal)
+    outcome = await COPIES.sync(ctx, actor.workspace_id, view.id)
+    posted = {(c.kind, c.target_id) for c in copies}
     fresh = [t for t in targets if (t.kind.value, t.target_id) not in posted]
-    await post_copies(ctx, view.insight, fresh, insight_card(view, counts), outcome)
+    _, card = await current_card(ctx, actor.workspace_id, view.id)
+    additions = Outcome()
+    await post_copies(ctx, view.insight, fresh, card, additions)
+    failures = Outcome(failed=outcome.failed + withdrawal.failed + additions.failed)
     return say(
         f"Updated insight #{view.id}: {count(outcome.updated, 'post')} updated in place, "
-        f"{outcome.channels + outcome.people} new, {len(withdrawn)} withdrawn."
-        + failure_note(outcome)
+        f"{additions.channels + additions.people} new, "
+        f"{len(drop) - len(withdrawal.failed)} withdrawn." + failure_note(failures)
     )
 
 
@@ -162,16 +164,10 @@ async def retract(command: Command, rest: str, ctx: Context) -> Reply:
         ensure_may_change(view.insight, actor)
         ensure_live(view.insight)
         await repo.retract(session, view.insight, actor.user_id, ctx.clock.now())
-        copies = await repo.deliveries(session, view.id)
-    outcome = Outcome()
-    await update_copies(ctx, copies, retracted_card(view, _name(actor)), outcome)
+    outcome = await COPIES.sync(ctx, actor.workspace_id, insight_id)
     return say(
         f"Retracted insight #{view.id} and marked "
         f"{count(outcome.updated, 'posted copy', 'posted copies')} as retracted. ",
         Code(f"/insight status {view.id}"),
         " still shows who answered." + failure_note(outcome),
     )
-
-
-def _name(actor: Actor) -> str:
-    return actor.display_name or actor.user_id

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
 from adapters.local.render import render
 from bot.app import AlignBot
+from bot.context import Context
 from bot.events import Conversation, MessageRef, Submission
+from bot.features.insights.delivery import Outcome
+from bot.features.insights.sync import COPIES
 from bot.replies import Form, FormErrors, InputKind, Reply
 from storage.repositories import roles
 from storage.repositories.product_teams import default_team
@@ -244,3 +248,88 @@ async def test_nobody_subscribed_says_so(alignbot: AlignBot, messenger: Recordin
     confirmation = text_of(await share(alignbot))
     assert "nobody was notified" in confirmation
     assert messenger.posts == []
+
+
+@dataclass
+class SlowMessenger(RecordingMessenger):
+    """Updates wait at a gate, as when Slack is slow, so passes can be made to overlap."""
+
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+    entered: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def update(self, ref: MessageRef, reply: Reply) -> None:
+        self.entered.set()
+        await self.gate.wait()
+        await super().update(ref, reply)
+
+
+@dataclass
+class Refreshes:
+    """Counts requests to refresh copies, so a test can wait until all have been made."""
+
+    requested: int = 0
+    wanted: int = 0
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def reach(self, count: int) -> None:
+        self.wanted = count
+        self.reached.clear()
+        if self.requested < count:
+            async with asyncio.timeout(5):
+                await self.reached.wait()
+
+
+@pytest.fixture
+def refreshes(monkeypatch: pytest.MonkeyPatch) -> Refreshes:
+    counter = Refreshes()
+    original = COPIES.sync
+
+    async def counted(ctx: Context, workspace_id: str, insight_id: int) -> Outcome:
+        counter.requested += 1
+        if counter.wanted and counter.requested >= counter.wanted:
+            counter.reached.set()
+        return await original(ctx, workspace_id, insight_id)
+
+    monkeypatch.setattr(COPIES, "sync", counted)
+    return counter
+
+
+async def test_a_slow_tally_refresh_never_overwrites_a_retraction(
+    alignbot: AlignBot, refreshes: Refreshes
+) -> None:
+    slow = SlowMessenger()
+    alignbot.messenger.connect("local", slow)
+    await subscribe_two_channels(alignbot)
+    await share(alignbot)
+    copies = Copies(slow)
+    seen = asyncio.create_task(press(alignbot, copies.post_in("#C10"), "Seen", BO))
+    await slow.entered.wait()  # the tally pass has read the live insight and is now writing
+    retraction = asyncio.create_task(ask(alignbot, "/insight retract 1", AUTHOR))
+    await refreshes.reach(2)  # the retraction is stored and waits for its pass
+    slow.gate.set()
+    await seen
+    assert "marked 2 posted copies" in text_of(await retraction)
+    for post in slow.posts:
+        assert "RETRACTED" in render(copies.latest(post.ref))
+
+
+async def test_a_burst_of_answers_is_coalesced_into_few_passes(
+    alignbot: AlignBot, refreshes: Refreshes
+) -> None:
+    slow = SlowMessenger()
+    alignbot.messenger.connect("local", slow)
+    await subscribe_two_channels(alignbot)
+    await share(alignbot)
+    copies = Copies(slow)
+    first = asyncio.create_task(press(alignbot, copies.post_in("#C10"), "Seen", BO))
+    await slow.entered.wait()
+    others = [
+        asyncio.create_task(press(alignbot, copies.post_in("#C11"), "Will act", person(f"U{n}")))
+        for n in range(20, 30)
+    ]
+    await refreshes.reach(11)  # every answer is stored and has asked for a refresh
+    slow.gate.set()
+    await asyncio.gather(first, *others)
+    assert len(slow.updates) == 4  # two passes over two copies, not eleven
+    for post in slow.posts:
+        assert "Seen 1 · Will act 10 · Disagree 0" in render(copies.latest(post.ref))
