@@ -228,6 +228,25 @@ class SlackHarness:
         return await self.event(event, event_id)
 
 
+def initial_values(view: dict[str, Any]) -> dict[str, Any]:
+    """What a person submitting the modal unchanged would send: its initial values."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        if "initial_option" in element:
+            value: Any = element["initial_option"]["value"]
+        elif "initial_options" in element:
+            value = [o["value"] for o in element["initial_options"]]
+        else:
+            keys = ("initial_value", "initial_date", "initial_time", "initial_users")
+            value = next((element[k] for k in keys if k in element), None)
+            value = element.get("initial_conversation", value)
+        values[block["block_id"]] = value
+    return values
+
+
 def _element(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
     for block in blocks:
         for element in block.get("elements", []):
