@@ -36,6 +36,9 @@ class TeamsEndpoint:
     messenger: TeamsMessenger
     secure: bool
 
+    async def close(self, _app: web.Application) -> None:
+        await self.messenger.close()
+
     def use_retry_policy(self, policy: RetryPolicy) -> None:
         self.handler.policy = policy
         self.messenger.policy = policy
@@ -84,6 +87,7 @@ def mount(app: web.Application, bot: AlignBot, settings: Settings) -> bool:
     endpoint = TeamsEndpoint(adapter, handler, messenger, secure)
     app[TEAMS_KEY] = endpoint
     app.router.add_post(ROUTE, endpoint.receive)
+    app.on_cleanup.append(endpoint.close)
     log.info("Teams enabled at %s (JWT validation %s)", ROUTE, "on" if secure else "OFF")
     return True
 

@@ -6,13 +6,18 @@ Teams only lets a bot speak where it was installed, and only via the service URL
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ChannelAccount, ConversationParameters, ConversationReference
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.teams.cards import reply_card
 from adapters.teams.inbound import PLATFORM, THREAD_MARK, split_conversation_id
@@ -31,6 +36,8 @@ from storage.db import Database
 from storage.models.teams_refs import TeamsReference
 from storage.repositories import teams_refs
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class TeamsMessenger:
@@ -45,6 +52,32 @@ class TeamsMessenger:
     clock: Clock
     app_id: str | None
     policy: RetryPolicy
+    _reader: AsyncEngine | None = None
+    _writes: set[asyncio.Task[None]] = field(default_factory=set)
+
+    async def close(self) -> None:
+        """Finishes remembered 1:1 chats still being written, then drops the read engine."""
+        if self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
+        if self._reader is not None:
+            await self._reader.dispose()
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for looking references up while a feature's transaction may be open.
+
+        Features post from inside their own transaction. On SQLite that transaction holds the
+        write lock (BEGIN IMMEDIATE), so a second transaction here would wait for it forever;
+        a plain autocommit read (WAL) does not. PostgreSQL needs no such care.
+        """
+        if self.db.dialect != "sqlite":
+            async with self.db.transaction() as session:
+                yield session
+            return
+        if self._reader is None:
+            self._reader = create_async_engine(self.db.url, connect_args={"timeout": 30})
+        async with AsyncSession(self._reader, expire_on_commit=False) as session:
+            yield session
 
     async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
         row = await self._conversation_row(conversation.workspace_id, conversation.channel_id)
@@ -59,7 +92,7 @@ class TeamsMessenger:
         return MessageRef(PLATFORM, conversation.workspace_id, target, message_id)
 
     async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
-        async with self.db.transaction() as session:
+        async with self._reading() as session:
             personal = await teams_refs.for_person(
                 session, workspace_id, user_id, teams_refs.PERSONAL
             )
@@ -84,7 +117,7 @@ class TeamsMessenger:
     async def _open_and_send(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
         """No 1:1 chat yet: open one through the connector, from the person's (or any) reference
         in their tenant, send the card, and remember the new chat for next time."""
-        async with self.db.transaction() as session:
+        async with self._reading() as session:
             member = await teams_refs.for_person(session, workspace_id, user_id, teams_refs.MEMBER)
             row = member or await teams_refs.any_in_workspace(session, workspace_id)
         if row is None:
@@ -112,8 +145,21 @@ class TeamsMessenger:
 
         message_id = await self._run(reference, open_and_send)
         direct = _direct_reference(reference, opened["id"], teams_user_id)
-        await self._remember_direct(workspace_id, user_id, teams_user_id, direct)
+        self._in_background(self._remember_direct(workspace_id, user_id, teams_user_id, direct))
         return MessageRef(PLATFORM, workspace_id, opened["id"], message_id)
+
+    def _in_background(self, write: Awaitable[None]) -> None:
+        """Runs a write after the caller's transaction (which may hold SQLite's lock) ends."""
+
+        async def run() -> None:
+            try:
+                await write
+            except Exception:
+                log.exception("could not remember a new Teams 1:1 chat; it is reopened next time")
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
 
     async def _remember_direct(
         self, workspace_id: str, user_id: str, teams_user_id: str, reference: ConversationReference
@@ -133,7 +179,7 @@ class TeamsMessenger:
 
     async def _conversation_row(self, workspace_id: str, conversation_id: str) -> TeamsReference:
         base, _ = split_conversation_id(conversation_id)
-        async with self.db.transaction() as session:
+        async with self._reading() as session:
             row = await teams_refs.for_conversation(session, workspace_id, base)
         if row is None:
             raise NoRouteError(
