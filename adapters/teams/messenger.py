@@ -55,10 +55,13 @@ class TeamsMessenger:
     _reader: AsyncEngine | None = None
     _writes: set[asyncio.Task[None]] = field(default_factory=set)
 
-    async def close(self) -> None:
-        """Finishes remembered 1:1 chats still being written, then drops the read engine."""
+    async def settle(self) -> None:
+        """Waits until newly opened 1:1 chats are stored (see `_in_background`)."""
         if self._writes:
             await asyncio.gather(*self._writes, return_exceptions=True)
+
+    async def close(self) -> None:
+        await self.settle()
         if self._reader is not None:
             await self._reader.dispose()
 

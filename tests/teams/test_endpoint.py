@@ -302,6 +302,7 @@ async def test_direct_message_opens_a_chat_with_someone_seen_in_a_channel(
     assert posted.conversation_id == first.channel_id
     assert posted.conversation_id.startswith("a:direct-")
 
+    await teams.endpoint.messenger.settle()  # the new chat is stored after the sender's turn
     await teams.bot.messenger.send_direct(TENANT, "aad-bob", reply(text("Again")), platform="teams")
     assert len(teams.connector.of_kind("create")) == 1
     assert teams.connector.of_kind("post")[-1].conversation_id == first.channel_id
