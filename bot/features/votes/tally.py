@@ -168,9 +168,7 @@ def ranked(n: int, ballots: Sequence[Payload]) -> Result:
     d = pairwise(n, ballots)
     p = strongest_paths(d)
     beats = [sum(1 for j in range(n) if j != i and p[i][j] > p[j][i]) for i in range(n)]
-    schulze = place(
-        [(b,) for b in beats], beats, [f"beats {b} of {n - 1}" for b in beats]
-    )
+    schulze = place([(b,) for b in beats], beats, [f"beats {b} of {n - 1}" for b in beats])
     return Result(Method.RANKED, len(ballots), borda, schulze, condorcet_winner(d))
 
 

@@ -100,7 +100,9 @@ def poll_message(poll: Poll, result: Result | None, turnout: int, now: datetime)
     blocks.append(context(status_line(poll, turnout, now)))
     if result is None or not result.ballots:
         listed = "\n".join(f"{i + 1}. {item}" for i, item in enumerate(items))
-        hidden = "Results stay hidden until the vote closes." if result is None else "No ballots yet."
+        hidden = (
+            "Results stay hidden until the vote closes." if result is None else "No ballots yet."
+        )
         blocks += [text(listed), context(hidden)]
     else:
         blocks += [*winner_blocks(items, result), bars(items, result.order)]

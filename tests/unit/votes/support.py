@@ -51,12 +51,14 @@ def new_values(**overrides: Any) -> dict[str, Any]:
 async def open_vote(bot: AlignBot, who: Actor | None = None, **overrides: Any) -> int:
     """Opens a vote through `/vote new` and its form; returns the new vote's id."""
     form = await ask(bot, "/vote new", who)
-    assert isinstance(form, Form) and form.form_id == "vote.new"
+    assert isinstance(form, Form)
+    assert form.form_id == "vote.new"
     outcome = await submit(bot, "vote.new", new_values(**overrides), who, form.metadata)
     assert "is open in the channel" in text_of(outcome), outcome
     async with bot.ctx.db.transaction() as session:
         newest = (await session.exec(select(Poll).order_by(Poll.id.desc()))).first()  # type: ignore[union-attr]
-    assert newest is not None and newest.id is not None
+    assert newest is not None
+    assert newest.id is not None
     return newest.id
 
 

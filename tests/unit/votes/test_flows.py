@@ -35,7 +35,12 @@ async def test_new_opens_a_form_with_every_choice(alignbot: AlignBot) -> None:
     assert kinds["voters"] is InputKind.USERS
     assert kinds["method"] is InputKind.SELECT
     assert {o.value for o in form.inputs[2].options} == {
-        "single", "multi", "dot", "ranked", "moscow", "rice"
+        "single",
+        "multi",
+        "dot",
+        "ranked",
+        "moscow",
+        "rice",
     }
     assert form.inputs[0].initial == "Which epic next?"
 
@@ -115,7 +120,9 @@ async def test_multi_dot_moscow_and_rice_ballots(alignbot: AlignBot) -> None:
     await vote_form(alignbot, dots, BO, {"dots_1": "3", "dots_2": "2"})
     shown = text_of(await ask(alignbot, f"/vote results {dots}"))
     assert "Top: Search" in shown
-    assert "5  dots" in shown and "3  dots" in shown and "2  dots" in shown
+    assert "5  dots" in shown
+    assert "3  dots" in shown
+    assert "2  dots" in shown
 
     moscow = await open_vote(alignbot, method="moscow")
     for who, picks in ((ADA, "MSW"), (BO, "MCW"), (CY, "SCM")):
@@ -123,16 +130,26 @@ async def test_multi_dot_moscow_and_rice_ballots(alignbot: AlignBot) -> None:
     shown = text_of(await ask(alignbot, f"/vote results {moscow}"))
     assert "Top: Search" in shown
     assert "1. Search     ████████████████████ 2.67  Must 67% · M2 S1 C0 W0" in shown
-    assert "3. Billing" in shown and "Won't 67% · M1 S0 C0 W2" in shown
+    assert "3. Billing" in shown
+    assert "Won't 67% · M1 S0 C0 W2" in shown
 
     rice = await open_vote(alignbot, method="rice", items="Search\nOnboarding")
     form = await ballot_form(alignbot, rice, ADA)
     assert len(form.inputs) == 8
-    score = {"reach_0": "100", "impact_0": "2", "confidence_0": "50%", "effort_0": "1",
-             "reach_1": "1000", "impact_1": "1", "confidence_1": "80", "effort_1": "2"}
+    score = {
+        "reach_0": "100",
+        "impact_0": "2",
+        "confidence_0": "50%",
+        "effort_0": "1",
+        "reach_1": "1000",
+        "impact_1": "1",
+        "confidence_1": "80",
+        "effort_1": "2",
+    }
     await vote_form(alignbot, rice, ADA, score)
     shown = text_of(await ask(alignbot, f"/vote results {rice}"))
-    assert "Top: Onboarding" in shown and "R 1000 · I 1 · C 80% · E 2" in shown
+    assert "Top: Onboarding" in shown
+    assert "R 1000 · I 1 · C 80% · E 2" in shown
 
 
 async def test_hidden_results_stay_hidden_until_close(
@@ -141,7 +158,9 @@ async def test_hidden_results_stay_hidden_until_close(
     poll_id = await open_vote(alignbot, method="single", hide_results="yes")
     await pick(alignbot, poll_id, 2, BO)
     live = render(messenger.updates[-1][1])
-    assert "hidden until the vote closes" in live and "1 voted" in live and "█" not in live
+    assert "hidden until the vote closes" in live
+    assert "1 voted" in live
+    assert "█" not in live
     refused = text_of(await ask(alignbot, f"/vote results {poll_id}", ADA))
     assert "hidden until it closes" in refused
     assert "hidden" in text_of(await ask(alignbot, f"/vote export {poll_id}", ADA))
@@ -166,7 +185,8 @@ async def test_anonymous_votes_store_and_reveal_no_identity(
     exported = text_of(await ask(alignbot, f"/vote export {poll_id}", ADA))
     final = render(messenger.posts[-1].reply)
     for name in ("Ada", "Bo", "Cy", "U1", "U2", "U3"):
-        assert name not in exported and name not in final
+        assert name not in exported
+        assert name not in final
     assert "only totals are exported" in exported
     assert "1,Search,2" in exported
     async with alignbot.ctx.db.transaction() as session:
@@ -182,7 +202,8 @@ async def test_open_vote_export_lists_ballots_for_the_creator_only(alignbot: Ali
     assert "Bo,Onboarding > Search > Billing" in creator_view
     assert "schulze_rank,item,beats,tied" in creator_view
     other_view = text_of(await ask(alignbot, f"/vote export {poll_id}", CY))
-    assert "voter,ballot" not in other_view and "Bo," not in other_view
+    assert "voter,ballot" not in other_view
+    assert "Bo," not in other_view
     assert "1,Onboarding,2" in other_view
 
 
@@ -195,15 +216,27 @@ async def _give_roles(bot: AlignBot, held: dict[str, list[str]]) -> None:
         for user_id, names in held.items():
             for name in names:
                 if name not in made:
-                    role = Role(workspace_id="W1", team_id=team.id, name=name, key=name.lower(),
-                                created_at=now)
+                    role = Role(
+                        workspace_id="W1",
+                        team_id=team.id,
+                        name=name,
+                        key=name.lower(),
+                        created_at=now,
+                    )
                     session.add(role)
                     await session.flush()
                     assert role.id is not None
                     made[name] = role.id
-                session.add(RoleAssignment(workspace_id="W1", team_id=team.id,
-                                           role_id=made[name], user_id=user_id,
-                                           assigned_by="U1", created_at=now))
+                session.add(
+                    RoleAssignment(
+                        workspace_id="W1",
+                        team_id=team.id,
+                        role_id=made[name],
+                        user_id=user_id,
+                        assigned_by="U1",
+                        created_at=now,
+                    )
+                )
 
 
 async def test_results_split_by_role_show_disagreement(alignbot: AlignBot) -> None:
@@ -222,27 +255,38 @@ async def test_results_split_by_role_show_disagreement(alignbot: AlignBot) -> No
 
 async def test_anonymous_role_split_merges_groups_under_three(alignbot: AlignBot) -> None:
     people = [person(f"U{i}", f"P{i}") for i in range(1, 8)]
-    await _give_roles(alignbot, {
-        "U1": ["Engineering"], "U2": ["Engineering"], "U3": ["Engineering"],
-        "U4": ["UX"], "U5": ["Stakeholder"], "U6": ["Stakeholder"],
-    })
+    await _give_roles(
+        alignbot,
+        {
+            "U1": ["Engineering"],
+            "U2": ["Engineering"],
+            "U3": ["Engineering"],
+            "U4": ["UX"],
+            "U5": ["Stakeholder"],
+            "U6": ["Stakeholder"],
+        },
+    )
     poll_id = await open_vote(alignbot, people[0], method="single", anonymous="yes")
     for who in people:
         await pick(alignbot, poll_id, 0, who)
     shown = text_of(await ask(alignbot, f"/vote results {poll_id}", people[0]))
     assert "Engineering (3)" in shown
     assert "Other roles (4)" in shown  # UX (1) + Stakeholder (2) + No role (1)
-    assert "UX (" not in shown and "Stakeholder (" not in shown
+    assert "UX (" not in shown
+    assert "Stakeholder (" not in shown
 
 
 async def test_anonymous_tiny_groups_are_withheld(alignbot: AlignBot) -> None:
-    await _give_roles(alignbot, {"U1": ["Engineering"], "U2": ["Engineering"],
-                                 "U3": ["Engineering"], "U4": ["UX"]})
+    await _give_roles(
+        alignbot,
+        {"U1": ["Engineering"], "U2": ["Engineering"], "U3": ["Engineering"], "U4": ["UX"]},
+    )
     poll_id = await open_vote(alignbot, method="single", anonymous="yes")
     for i in range(1, 5):
         await pick(alignbot, poll_id, 1, person(f"U{i}", f"P{i}"))
     shown = text_of(await ask(alignbot, f"/vote results {poll_id}"))
-    assert "Engineering (3)" in shown and "UX" not in shown
+    assert "Engineering (3)" in shown
+    assert "UX" not in shown
     assert "1 ballots from role groups under 3 voters are not shown" in shown
 
 
@@ -258,8 +302,12 @@ async def test_only_the_creator_or_an_admin_may_close_or_delete(
     alignbot: AlignBot, messenger: RecordingMessenger
 ) -> None:
     poll_id = await open_vote(alignbot, ADA)
-    assert "creator or a workspace admin" in text_of(await ask(alignbot, f"/vote close {poll_id}", BO))
-    assert "creator or a workspace admin" in text_of(await ask(alignbot, f"/vote delete {poll_id}", BO))
+    assert "creator or a workspace admin" in text_of(
+        await ask(alignbot, f"/vote close {poll_id}", BO)
+    )
+    assert "creator or a workspace admin" in text_of(
+        await ask(alignbot, f"/vote delete {poll_id}", BO)
+    )
     boss = person("U9", "Boss", admin=True)
     assert "is closed" in text_of(await ask(alignbot, f"/vote close {poll_id}", boss))
     assert "already closed" in text_of(await ask(alignbot, f"/vote close {poll_id}", ADA))
@@ -287,8 +335,9 @@ async def test_deadline_reads_the_askers_time_zone(alignbot: AlignBot) -> None:
     assert poll.deadline is not None
     assert poll.deadline.isoformat() == "2026-11-27T16:00:00+00:00"
     assert poll.timezone == "Europe/Berlin"
-    dated = await open_vote(alignbot, deadline_text="", deadline_date="2026-12-01",
-                            deadline_time="09:30")
+    dated = await open_vote(
+        alignbot, deadline_text="", deadline_date="2026-12-01", deadline_time="09:30"
+    )
     async with alignbot.ctx.db.transaction() as session:
         poll = await polls.load(session, "W1", dated)
     assert poll.deadline == datetime.fromisoformat("2026-12-01T08:30:00+00:00")
@@ -296,7 +345,16 @@ async def test_deadline_reads_the_askers_time_zone(alignbot: AlignBot) -> None:
 
 async def test_help_lists_every_vote_form(alignbot: AlignBot) -> None:
     shown = text_of(await ask(alignbot, "/vote"))
-    for sub in ("new", "from csv", "from github", "from jira", "list", "results", "close",
-                "delete", "export"):
+    for sub in (
+        "new",
+        "from csv",
+        "from github",
+        "from jira",
+        "list",
+        "results",
+        "close",
+        "delete",
+        "export",
+    ):
         assert sub in shown
     assert "I don't know `/vote frobnicate`" in text_of(await ask(alignbot, "/vote frobnicate"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from hypothesis import given, settings
@@ -81,7 +82,8 @@ def test_schulze_follows_the_wikipedia_example() -> None:
 def test_condorcet_winner_is_found_when_it_exists() -> None:
     ballots: list[Payload] = [[0, 1, 2], [0, 2, 1], [1, 0, 2]]
     d = pairwise(3, ballots)
-    assert d[0][1] == 2 and d[1][0] == 1
+    assert d[0][1] == 2
+    assert d[1][0] == 1
     assert condorcet_winner(d) == 0
     assert tally(Method.RANKED, 3, ballots).schulze_winners == (0,)
 
@@ -97,10 +99,13 @@ def test_moscow_takes_the_majority_class_and_keeps_the_spread() -> None:
     ballots: list[Payload] = [["M", "C", "W"], ["M", "S", "W"], ["S", "C", "M"]]
     result = tally(Method.MOSCOW, 3, ballots)
     first, second, third = result.order
-    assert first.index == 0 and first.note == "Must 67% · M2 S1 C0 W0"
+    assert first.index == 0
+    assert first.note == "Must 67% · M2 S1 C0 W0"
     assert first.score == 2.67  # (3 + 3 + 2) / 3
-    assert second.index == 1 and second.note.startswith("Could 67%")
-    assert third.index == 2 and third.note.startswith("Won't 67%")
+    assert second.index == 1
+    assert second.note.startswith("Could 67%")
+    assert third.index == 2
+    assert third.note.startswith("Won't 67%")
 
 
 def test_moscow_tied_classes_are_shown_as_a_tie() -> None:
@@ -122,8 +127,11 @@ def test_rice_uses_medians_and_orders_by_score() -> None:
 
 
 def test_rice_with_even_voters_averages_the_middle_pair() -> None:
-    result = tally(Method.RICE, 2, [[[10, 1, 100, 1], [1, 1, 100, 1]], [[20, 1, 100, 1], [1, 1, 100, 1]]])
-    assert result.order[0].index == 0 and result.order[0].score == 15
+    result = tally(
+        Method.RICE, 2, [[[10, 1, 100, 1], [1, 1, 100, 1]], [[20, 1, 100, 1], [1, 1, 100, 1]]]
+    )
+    assert result.order[0].index == 0
+    assert result.order[0].score == 15
 
 
 def test_no_ballots_means_no_winner() -> None:
@@ -144,7 +152,7 @@ def rankings(draw: st.DrawFn, full: bool = False) -> tuple[int, list[Payload]]:
     return n, [list(b) for b in ballots]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(rankings())
 def test_a_condorcet_winner_always_wins_schulze(case: tuple[int, list[Payload]]) -> None:
     n, ballots = case
@@ -182,7 +190,7 @@ def any_method_ballots(draw: st.DrawFn) -> tuple[Method, int, list[Payload]]:
     method = draw(st.sampled_from(list(Method)))
     n = draw(st.integers(2, 5))
     items = st.integers(0, n - 1)
-    ballot: st.SearchStrategy[Payload] = {
+    strategies: dict[Method, st.SearchStrategy[Payload]] = {
         Method.SINGLE: st.lists(items, min_size=1, max_size=1),
         Method.MULTI: st.lists(items, min_size=1, max_size=n, unique=True),
         Method.DOT: st.lists(st.integers(0, 3), min_size=n, max_size=n),
@@ -198,11 +206,11 @@ def any_method_ballots(draw: st.DrawFn) -> tuple[Method, int, list[Payload]]:
             min_size=n,
             max_size=n,
         ),
-    }[method]
-    return method, n, draw(st.lists(ballot, min_size=0, max_size=15))
+    }
+    return method, n, draw(st.lists(strategies[method], min_size=0, max_size=15))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(any_method_ballots(), st.randoms(use_true_random=False))
 def test_ballot_order_never_changes_the_result(
     case: tuple[Method, int, list[Payload]], rng: random.Random
@@ -219,7 +227,9 @@ def test_ranks_are_consistent_with_ties(case: tuple[Method, int, list[Payload]])
     method, n, ballots = case
     order = tally(method, n, ballots).order
     assert sorted(p.index for p in order) == list(range(n))
-    for before, after in zip(order, order[1:], strict=False):
+    for before, after in itertools.pairwise(order):
         assert before.rank <= after.rank
         if before.rank == after.rank:
-            assert before.tied and after.tied and before.index < after.index
+            assert before.tied
+            assert after.tied
+            assert before.index < after.index
