@@ -170,11 +170,13 @@ async def log_change(
 
 
 async def changes_since(
-    session: AsyncSession, team_id: int, since: datetime
+    session: AsyncSession, team_id: int, since: datetime, *, until: datetime | None = None
 ) -> list[RaciChange]:
     statement = (
         select(RaciChange)
         .where(RaciChange.team_id == team_id, col(RaciChange.created_at) >= since)
         .order_by(col(RaciChange.created_at))
     )
+    if until is not None:
+        statement = statement.where(col(RaciChange.created_at) < until)
     return list((await session.exec(statement)).all())
