@@ -48,7 +48,7 @@ class TeamsHarness:
 
 
 def insecure_settings(**overrides: Any) -> Settings:
-    return Settings(_env_file=None, ALIGNBOT_TEAMS_INSECURE_LOCAL=True, **overrides)  # type: ignore[call-arg]
+    return Settings(_env_file=None, ALIGNBOT_TEAMS_INSECURE_LOCAL=True, **overrides)
 
 
 @pytest.fixture

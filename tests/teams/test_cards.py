@@ -303,7 +303,11 @@ def test_hints_are_small_print_under_their_input() -> None:
 
 
 def test_refused_form_shows_errors_beside_inputs_and_keeps_typed_values() -> None:
-    typed = {"title": "Checkout drop-off", "tags": ["a", "b"], "count": "12"}
+    typed: dict[str, str | list[str] | None] = {
+        "title": "Checkout drop-off",
+        "tags": ["a", "b"],
+        "count": "12",
+    }
     card = cards.form_card(FORM, errors={"count": "At most 9.", "zzz": "Try later."}, values=typed)
     body = card["body"]
     inputs = _inputs(card)

@@ -73,7 +73,7 @@ async def both(sqlite_db: Database, clock: FakeClock) -> AsyncIterator[Both]:
     fake_slack = await FakeSlack().start()
     connector = FakeConnector()
     await connector.start()
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_SIGNING_SECRET=SECRET,

@@ -28,7 +28,7 @@ APP_ID = "11111111-2222-3333-4444-555555555555"
 
 
 def _settings(**values: Any) -> Settings:
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 def _bot(db: Database, settings: Settings) -> AlignBot:
