@@ -94,3 +94,25 @@ async def test_with_credentials_unauthenticated_requests_are_rejected(
     async with sqlite_db.transaction() as session:
         stored = (await session.exec(select(TeamsReference))).all()
     assert stored == []
+
+
+def test_single_tenant_without_a_tenant_id_refuses_to_start(sqlite_db: Database) -> None:
+    settings = _settings(
+        MICROSOFT_APP_ID=APP_ID, MICROSOFT_APP_PASSWORD="secret", MICROSOFT_APP_TYPE="SingleTenant"
+    )
+    with pytest.raises(ValueError, match="MICROSOFT_APP_TENANT_ID"):
+        teams_adapter.mount(web.Application(), _bot(sqlite_db, settings), settings)
+
+
+async def test_single_tenant_with_its_tenant_validates_tokens(
+    sqlite_db: Database, connector: FakeConnector
+) -> None:
+    settings = _settings(
+        MICROSOFT_APP_ID=APP_ID,
+        MICROSOFT_APP_PASSWORD="secret",
+        MICROSOFT_APP_TYPE="SingleTenant",
+        MICROSOFT_APP_TENANT_ID="tenant-1",
+    )
+    app = build_web_app(_bot(sqlite_db, settings), settings)
+    assert await _post(app, message(connector.url, "help")) == 401
+    assert connector.calls == []
