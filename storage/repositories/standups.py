@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.core import Person
+from storage.models.jobs import JobClaim
 from storage.models.standups import (
     StandupAnswer,
     StandupHoliday,
@@ -395,20 +396,80 @@ async def answered(
     return {(user_id, day) for user_id, day in (await session.exec(statement)).all()}
 
 
-async def record_prompt(
-    session: AsyncSession, team: StandupTeam, user_id: str, day: date, kind: str, now: datetime
+async def record_prompts(
+    session: AsyncSession,
+    team: StandupTeam,
+    sent: Collection[tuple[str, date, str]],
+    now: datetime,
 ) -> None:
-    statement = insert_for(session, StandupPrompt).values(
-        workspace_id=team.workspace_id,
-        standup_id=team.id,
-        user_id=user_id,
-        day=day,
-        kind=kind,
-        sent_at=now,
-    )
+    """Remembers (user id, day, kind) prompts as sent, in one statement; repeats are ignored."""
+    if not sent:
+        return
+    rows = [
+        {
+            "workspace_id": team.workspace_id,
+            "standup_id": team.id,
+            "user_id": user_id,
+            "day": day,
+            "kind": kind,
+            "sent_at": now,
+        }
+        for user_id, day, kind in sent
+    ]
+    statement = insert_for(session, StandupPrompt).values(rows)
     await session.exec(
         statement.on_conflict_do_nothing(index_elements=["standup_id", "user_id", "day", "kind"])
     )
+
+
+# Claims in bulk -----------------------------------------------------------------------------
+
+
+async def claim_many(
+    session: AsyncSession, keys: Collection[str], owner: str, now: datetime, lease: timedelta
+) -> set[str]:
+    """`storage.repositories.jobs.claim` for many keys in two statements: the keys this owner
+    may run now (new ones, or ones whose crashed run's lease ran out)."""
+    if not keys:
+        return set()
+    rows = [
+        {"key": key, "owner": owner, "claimed_at": now, "lease_until": now + lease} for key in keys
+    ]
+    insert = (
+        insert_for(session, JobClaim)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(col(JobClaim.key))
+    )
+    won = set((await session.exec(insert)).scalars().all())
+    rest = [key for key in keys if key not in won]
+    if rest:
+        takeover = (
+            update(JobClaim)
+            .where(
+                col(JobClaim.key).in_(rest),
+                col(JobClaim.done_at).is_(None),
+                col(JobClaim.lease_until) < now,
+            )
+            .values(owner=owner, claimed_at=now, lease_until=now + lease)
+            .returning(col(JobClaim.key))
+        )
+        won |= set((await session.exec(takeover)).scalars().all())
+    return won
+
+
+async def complete_many(
+    session: AsyncSession, keys: Collection[str], owner: str, now: datetime
+) -> None:
+    """`storage.repositories.jobs.complete` for many keys in one statement."""
+    if not keys:
+        return
+    done = (
+        update(JobClaim)
+        .where(col(JobClaim.key).in_(list(keys)), col(JobClaim.owner) == owner)
+        .values(done_at=now)
+    )
+    await session.exec(done)
 
 
 # Summaries ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.events import Actor
 from storage.db import Database
 from storage.models.standups import StandupAnswer, StandupMember, StandupTeam
-from storage.repositories import people
+from storage.repositories import jobs, people
 from storage.repositories import standups as repo
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -89,10 +89,31 @@ async def test_prompts_are_recorded_once(database: Database) -> None:
     assert team.id is not None
     for _ in range(2):
         async with database.transaction() as session:
-            await repo.record_prompt(session, team, "U1", MONDAY, "prompt", NOW)
+            await repo.record_prompts(session, team, [("U1", MONDAY, "prompt")], NOW)
     async with database.transaction() as session:
         sent = await repo.sent_prompts(session, team.id, [MONDAY])
     assert sent == {("U1", MONDAY, "prompt"): NOW}
+
+
+async def test_bulk_claims_are_won_once_and_taken_over_after_a_crash(database: Database) -> None:
+    lease = timedelta(minutes=5)
+    async with database.transaction() as session:
+        assert await repo.claim_many(session, ["a", "b"], "r1", NOW, lease) == {"a", "b"}
+    async with database.transaction() as session:
+        assert await repo.claim_many(session, ["a", "b", "c"], "r2", NOW, lease) == {"c"}
+        await repo.complete_many(session, ["c"], "r2", NOW)
+        await repo.complete_many(session, ["a"], "r2", NOW)  # not r2's: changes nothing
+    later = NOW + lease + timedelta(seconds=1)
+    async with database.transaction() as session:
+        # r1 crashed: its unfinished claims can be taken over; finished ones never run again.
+        assert await repo.claim_many(session, ["a", "b", "c"], "r3", later, lease) == {"a", "b"}
+        await repo.complete_many(session, ["a", "b"], "r3", later)
+    async with database.transaction() as session:
+        assert (
+            await repo.claim_many(session, ["a", "b", "c"], "r4", later + lease * 2, lease) == set()
+        )
+    async with database.transaction() as session:
+        assert await jobs.claim(session, "a", "r5", later + lease * 2, lease) is False
 
 
 async def test_skips_are_trimmed_not_forgotten_when_someone_comes_back(database: Database) -> None:
