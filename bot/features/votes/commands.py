@@ -77,12 +77,16 @@ async def _import(source: str, argument: str) -> list[str]:
         return importers.from_csv(argument)
     if source == "github":
         repo, _, labels = argument.strip().partition(" ")
-        return await importers.from_github(
-            settings, repo, ",".join(labels.replace(",", " ").split())
-        )
+        return await importers.from_github(settings, repo, _labels(labels))
     if source == "jira":
         return await importers.from_jira(settings, argument)
     raise UserError("I can import from `csv`, `github` or `jira`, e.g. `/vote new from csv`.")
+
+
+def _labels(text: str) -> str:
+    """`bug ux` or `good first issue, ux`: commas separate when present, else spaces."""
+    parts = text.split(",") if "," in text else text.split()
+    return ",".join(part.strip() for part in parts if part.strip())
 
 
 def _prefilled(command: Command, items: list[str], source: str) -> Outcome:

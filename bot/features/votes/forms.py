@@ -95,7 +95,12 @@ def new_form(
                 hint="Leave both empty to close the vote by hand with /vote close.",
             ),
             Input(
-                "anonymous", "Anonymous ballots?", InputKind.SELECT, initial="no", options=yes_no
+                "anonymous",
+                "Anonymous ballots?",
+                InputKind.SELECT,
+                initial="no",
+                options=yes_no,
+                hint="Anonymous votes show results only once they close.",
             ),
             Input(
                 "hide_results",

@@ -71,7 +71,9 @@ def may_manage(poll: Poll, actor: Actor) -> bool:
 
 
 def results_visible(poll: Poll, now: datetime) -> bool:
-    return not poll.hide_results or not views.is_open(poll, now)
+    """Open anonymous votes never show running results: watching the bars move right after a
+    colleague votes would reveal their choice."""
+    return not (poll.hide_results or poll.anonymous) or not views.is_open(poll, now)
 
 
 def owner_key(poll: Poll, user_id: str) -> str:
@@ -99,7 +101,7 @@ async def open_poll(ctx: Context, actor: Actor, where: Conversation, draft: Draf
         assert team.id is not None
         poll = await votes.create(session, _new_poll(actor, where, draft, team.id, now))
         assert poll.id is not None
-        shown = None if poll.hide_results else _empty(poll)
+        shown = _empty(poll) if results_visible(poll, now) else None
         ref = await ctx.messenger.post(where, views.poll_message(poll, shown, 0, now))
         poll.message_id = ref.message_id
         await votes.set_message(session, poll.id, ref.message_id)

@@ -206,13 +206,11 @@ def moscow(n: int, ballots: Sequence[Payload]) -> Result:
 
 
 def rice_medians(n: int, ballots: Sequence[Payload]) -> list[tuple[float, float, float, float]]:
+    if not ballots:
+        return [(0.0, 0.0, 0.0, 1.0)] * n
     medians: list[tuple[float, float, float, float]] = []
-    for index in range(n):
-        scores = [ballot[index] for ballot in ballots]
-        if not scores:
-            medians.append((0.0, 0.0, 0.0, 1.0))
-            continue
-        r, i, c, e = (float(statistics.median(s[part] for s in scores)) for part in range(4))
+    for per_item in zip(*ballots, strict=True):  # every voter's four scores for one item
+        r, i, c, e = (float(statistics.median(part)) for part in zip(*per_item, strict=True))
         medians.append((r, i, c, e))
     return medians
 

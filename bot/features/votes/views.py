@@ -41,6 +41,11 @@ from storage.models.votes import Poll
 PICK_ACTION = "vote.pick"
 OPEN_BALLOT_ACTION = "vote.open"
 TOP_PER_GROUP = 3
+HIDDEN_NOTE = {
+    False: "Results stay hidden until the vote closes.",
+    True: "Anonymous vote: results stay hidden until it closes, so no ballot can be traced "
+    "by watching the bars move.",
+}
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,7 @@ def poll_message(poll: Poll, result: Result | None, turnout: int, now: datetime)
     blocks.append(context(status_line(poll, turnout, now)))
     if result is None or not result.ballots:
         listed = "\n".join(f"{i + 1}. {item}" for i, item in enumerate(items))
-        hidden = (
-            "Results stay hidden until the vote closes." if result is None else "No ballots yet."
-        )
+        hidden = "No ballots yet." if result is not None else HIDDEN_NOTE[poll.anonymous]
         blocks += [text(listed), context(hidden)]
     else:
         blocks += [*winner_blocks(items, result), bars(items, result.order)]

@@ -176,6 +176,10 @@ async def test_anonymous_votes_store_and_reveal_no_identity(
     for who, choice in ((ADA, 0), (BO, 1), (CY, 1)):
         await pick(alignbot, poll_id, choice, who)
     await pick(alignbot, poll_id, 0, BO)  # Bo changes: still one ballot, now for Search
+    live = render(messenger.updates[-1][1])
+    assert "no ballot can be traced" in live
+    assert "█" not in live
+    assert "hidden until it closes" in text_of(await ask(alignbot, f"/vote results {poll_id}"))
     rows = await stored_ballots(alignbot)
     assert len(rows) == 3
     assert all(row.voter_id is None for row in rows)
@@ -269,6 +273,7 @@ async def test_anonymous_role_split_merges_groups_under_three(alignbot: AlignBot
     poll_id = await open_vote(alignbot, people[0], method="single", anonymous="yes")
     for who in people:
         await pick(alignbot, poll_id, 0, who)
+    await ask(alignbot, f"/vote close {poll_id}", people[0])
     shown = text_of(await ask(alignbot, f"/vote results {poll_id}", people[0]))
     assert "Engineering (3)" in shown
     assert "Other roles (4)" in shown  # UX (1) + Stakeholder (2) + No role (1)
@@ -284,6 +289,7 @@ async def test_anonymous_tiny_groups_are_withheld(alignbot: AlignBot) -> None:
     poll_id = await open_vote(alignbot, method="single", anonymous="yes")
     for i in range(1, 5):
         await pick(alignbot, poll_id, 1, person(f"U{i}", f"P{i}"))
+    await ask(alignbot, f"/vote close {poll_id}")
     shown = text_of(await ask(alignbot, f"/vote results {poll_id}"))
     assert "Engineering (3)" in shown
     assert "UX" not in shown

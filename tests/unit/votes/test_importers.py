@@ -153,6 +153,8 @@ async def test_commands_open_the_form_prefilled(
     assert isinstance(github, Form)
     assert github.inputs[1].initial == "#1 Issue 1\n#2 Issue 2"
     assert trackers.requests[-1].query["labels"] == "bug,ux"
+    await ask(alignbot, "/vote new from github acme/app good first issue, ux")
+    assert trackers.requests[-1].query["labels"] == "good first issue,ux"
     jira = await ask(alignbot, "/vote new from jira project = APP AND status = Open")
     assert isinstance(jira, Form)
     assert jira.inputs[1].initial == "APP-1 Export to PDF\nAPP-2 Single sign-on"
