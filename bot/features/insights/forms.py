@@ -171,6 +171,10 @@ def insight_form(state: FormState, view: InsightView | None = None) -> Form:
         inputs=inputs,
         submit_label="Save and update posts" if editing else "Share",
         metadata=state.encode(),
+        intro=(
+            "Public: posted once to every channel and person following one of its tags, plus "
+            "the channels and people below. Private: only the channels and people below.",
+        ),
     )
 
 
@@ -349,7 +353,7 @@ def _channel(token: str, state: FormState, known: Mapping[str, str]) -> tuple[st
 def disagree_form(insight_id: int, metadata: str) -> Form:
     return Form(
         form_id=FORM_DISAGREE,
-        title=f"Disagree with insight #{insight_id}",
+        title=f"Disagree with #{insight_id}",
         inputs=(
             Input(
                 "reason",
