@@ -23,6 +23,8 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import delete
+from sqlmodel import col
 
 from adapters.slack import translate
 from adapters.slack.blocks import modal, modal_errors
@@ -33,6 +35,7 @@ from bot.app import AlignBot
 from bot.events import Conversation, Submission
 from bot.replies import Form, FormErrors, Outcome, Reply, say
 from bot.settings import Settings
+from storage.models.jobs import JobClaim
 from storage.repositories import jobs
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,9 @@ log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[Any]]
 Body = dict[str, Any]
 EVENT_CLAIM_LEASE = timedelta(minutes=10)
+EVENT_KEY_PREFIX = "slack:event:"
+EVENT_CLAIM_RETENTION = timedelta(days=1)  # Slack stops retrying an event after minutes
+PRUNE_EVERY = 3600.0
 SHUTDOWN_GRACE = 10.0
 SUBMISSION_BUDGET = 2.5  # seconds the core may take before a modal must be acked anyway
 ANY = re.compile(r".+")
@@ -66,6 +72,7 @@ class SlackAdapter:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._tasks: set[asyncio.Task[None]] = set()
         self._socket_mode: AsyncSocketModeHandler | None = None
+        self._pruner: asyncio.Future[None] | None = None
         self._register()
 
     def _register(self) -> None:
@@ -102,12 +109,16 @@ class SlackAdapter:
 
     async def start(self, _app: web.Application) -> None:
         self.client.session = ClientSession()
+        self._pruner = asyncio.ensure_future(self._prune_forever())
         if self.settings.slack_app_token:
             self._socket_mode = AsyncSocketModeHandler(self.app, self.settings.slack_app_token)
             await self._socket_mode.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack socket mode connected")
 
     async def stop(self, _app: web.Application) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
+            self._pruner = None
         if self._socket_mode is not None:
             await self._socket_mode.close_async()  # type: ignore[no-untyped-call]
             self._socket_mode = None
@@ -269,7 +280,7 @@ class SlackAdapter:
 
     async def _answer_message(self, body: Body, event: Body) -> None:
         delivery_id = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
-        key = f"slack:event:{delivery_id}"
+        key = f"{EVENT_KEY_PREFIX}{delivery_id}"
         if not await self._claim(key):
             log.info("slack event %s already handled (retried delivery)", key)
             return
@@ -292,3 +303,21 @@ class SlackAdapter:
     async def _complete(self, key: str) -> None:
         async with self.bot.ctx.db.transaction() as session:
             await jobs.complete(session, key, self.owner, self.bot.ctx.clock.now())
+
+    async def prune_event_claims(self) -> int:
+        """Forgets delivery claims older than Slack's retry window, so the table stays small."""
+        cutoff = self.bot.ctx.clock.now() - EVENT_CLAIM_RETENTION
+        statement = delete(JobClaim).where(
+            col(JobClaim.key).startswith(EVENT_KEY_PREFIX), col(JobClaim.claimed_at) < cutoff
+        )
+        async with self.bot.ctx.db.transaction() as session:
+            result: Any = await session.exec(statement)
+            return int(result.rowcount or 0)
+
+    async def _prune_forever(self) -> None:
+        while True:
+            try:
+                await self.prune_event_claims()
+            except Exception:
+                log.exception("slack: pruning old event claims failed")
+            await asyncio.sleep(PRUNE_EVERY)

@@ -197,3 +197,14 @@ async def test_unreadable_unsigned_body_is_refused(slack: SlackHarness) -> None:
     body = urlencode({"payload": "{not json"})
     answer = await slack.send(body, "application/x-www-form-urlencoded", signature="v0=00")
     assert answer.status == 401
+
+
+async def test_old_event_claims_are_pruned(slack: SlackHarness) -> None:
+    await slack.mention("probe echo hi", event_id="EvOld")
+    await slack.settle()
+    assert await slack.adapter.prune_event_claims() == 0
+    slack.bot.ctx.clock.advance(days=2)  # type: ignore[attr-defined]
+    await slack.mention("probe echo hi", event_id="EvNew")
+    await slack.settle()
+    assert await slack.adapter.prune_event_claims() == 1
+    assert await _count(slack.bot.ctx.db, JobClaim) == 1
