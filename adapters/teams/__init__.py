@@ -69,12 +69,12 @@ def mount(app: web.Application, bot: AlignBot, settings: Settings) -> bool:
             ROUTE,
         )
         return False
-    if secure and settings.microsoft_app_type.lower() == "singletenant":
-        if not settings.microsoft_app_tenant_id:
-            raise ValueError(
-                "MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID (the Entra tenant "
-                "the bot is registered in); set it or use MICROSOFT_APP_TYPE=MultiTenant"
-            )
+    single_tenant = settings.microsoft_app_type.lower() == "singletenant"
+    if secure and single_tenant and not settings.microsoft_app_tenant_id:
+        raise ValueError(
+            "MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID (the Entra tenant "
+            "the bot is registered in); set it or use MICROSOFT_APP_TYPE=MultiTenant"
+        )
     if not secure:
         log.warning(
             "!!! Teams endpoint %s is running WITHOUT AUTHENTICATION "
