@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +39,7 @@ NAME = "standup_fanout"
 WORKSPACE = "T1"
 DUE = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 09:30 in Berlin
 RETRY_AFTER_SECONDS = 1
+MAX_TICKS = 30
 
 
 @asynccontextmanager
@@ -82,26 +84,42 @@ def _person(user_id: str) -> dict[str, object]:
     }
 
 
-async def _tick(db: Database, messenger: Messenger) -> float:
+@dataclass(frozen=True)
+class Run:
+    first_tick: float  # seconds
+    first_tick_sent: int
+    ticks: int  # one a minute, until every member had their prompt
+    total: float
+
+
+async def _ticks(db: Database, messenger: Messenger, sent: Callable[[], int], members: int) -> Run:
+    """Ticks a (fake) minute apart until every member has been prompted, as the scheduler
+    would; DMs that failed on one tick are retried by the next."""
     hub = MessengerHub()
     hub.connect(PLATFORM, messenger)
-    settings = Settings(_env_file=None)
-    ctx = Context(db=db, messenger=hub, clock=FakeClock(DUE), settings=settings)
+    clock = FakeClock(DUE)
+    ctx = Context(db=db, messenger=hub, clock=clock, settings=Settings(_env_file=None))
     started = time.perf_counter()
     await jobs.tick(ctx)
-    return time.perf_counter() - started
+    first, first_sent, ticks = time.perf_counter() - started, sent(), 1
+    while sent() < members and ticks < MAX_TICKS:
+        clock.advance(minutes=1)
+        await jobs.tick(ctx)
+        ticks += 1
+    assert sent() == members, f"{sent()} of {members} members prompted after {ticks} ticks"
+    return Run(first, first_sent, ticks, time.perf_counter() - started)
 
 
-async def _core_only(members: int) -> float:
+async def _core_only(members: int) -> Run:
     with tempfile.TemporaryDirectory() as scratch:
         async with _team_of(members, Path(scratch)) as db:
             recorder = RecordingMessenger(platform=PLATFORM)
-            took = await _tick(db, recorder)
+            run = await _ticks(db, recorder, lambda: len(recorder.posts), members)
             assert len(recorder.posts) == members, "every member gets exactly one prompt"
-            return took
+            return run
 
 
-async def _through_slack(members: int, rate_limits: int) -> float:
+async def _through_slack(members: int, rate_limits: int) -> Run:
     fake = await FakeSlack().start()
     try:
         fake.rate_limit("chat.postMessage", times=rate_limits, retry_after=RETRY_AFTER_SECONDS)
@@ -110,23 +128,37 @@ async def _through_slack(members: int, rate_limits: int) -> float:
                 client = web_client("xoxb-bench", fake.api_url)
                 client.session = ClientSession()  # as the Slack adapter does when it starts
                 try:
-                    took = await _tick(db, SlackMessenger(Outbox(client)))
+                    messenger = SlackMessenger(Outbox(client))
+                    run = await _ticks(
+                        db, messenger, lambda: len(fake.called("chat.postMessage")), members
+                    )
                 finally:
                     await client.session.close()
         delivered = fake.called("chat.postMessage")
-        assert len(delivered) == members, f"{len(delivered)} of {members} prompts delivered"
+        assert len(delivered) == members, f"{len(delivered)} prompts for {members} members"
         assert len({body["channel"] for body in delivered}) == members, "one DM per member"
-        assert len(fake.attempts("chat.postMessage")) == members + rate_limits
-        return took
+        return run
     finally:
         await fake.close()
 
 
-def _rows(label: str, members: int, took: float) -> list[Result]:
-    return [
-        Result(NAME, f"{label}: {members:,} prompts, one tick", f"{took:.2f} s"),
-        Result(NAME, f"{label}: throughput", f"{members / took:,.0f} prompts/s"),
+def _rows(label: str, members: int, run: Run) -> list[Result]:
+    rows = [
+        Result(NAME, f"{label}: first tick", f"{run.first_tick:.2f} s"),
+        Result(
+            NAME, f"{label}: prompted in the first tick", f"{run.first_tick_sent:,}/{members:,}"
+        ),
+        Result(NAME, f"{label}: throughput", f"{run.first_tick_sent / run.first_tick:,.0f} DMs/s"),
     ]
+    if run.ticks > 1:
+        rows.append(
+            Result(
+                NAME,
+                f"{label}: everyone prompted after",
+                f"{run.ticks} ticks (1/min), {run.total:.2f} s of work",
+            )
+        )
+    return rows
 
 
 async def measure(quick: bool) -> list[Result]:
@@ -139,7 +171,5 @@ async def measure(quick: bool) -> list[Result]:
         members,
         await _through_slack(members, bursts),
     )
-    results.append(
-        Result(NAME, "concurrent DMs in flight", str(jobs.FANOUT_CONCURRENCY)),
-    )
+    results.append(Result(NAME, "DMs in flight at once", str(jobs.FANOUT_CONCURRENCY)))
     return results

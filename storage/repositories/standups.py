@@ -472,6 +472,24 @@ async def complete_many(
     await session.exec(done)
 
 
+async def release_many(
+    session: AsyncSession, keys: Collection[str], owner: str, now: datetime
+) -> None:
+    """Ends the lease of claims whose work failed, so the next tick may retry them at once."""
+    if not keys:
+        return
+    release = (
+        update(JobClaim)
+        .where(
+            col(JobClaim.key).in_(list(keys)),
+            col(JobClaim.owner) == owner,
+            col(JobClaim.done_at).is_(None),
+        )
+        .values(lease_until=now)
+    )
+    await session.exec(release)
+
+
 # Summaries ----------------------------------------------------------------------------------
 
 
@@ -480,17 +498,6 @@ async def summary_for(session: AsyncSession, team_id: int, day: date) -> Standup
         StandupSummary.standup_id == team_id, StandupSummary.day == day
     )
     return (await session.exec(statement)).first()
-
-
-async def summaries_between(
-    session: AsyncSession, team_id: int, first_day: date, last_day: date
-) -> list[StandupSummary]:
-    statement = select(StandupSummary).where(
-        StandupSummary.standup_id == team_id,
-        col(StandupSummary.day) >= first_day,
-        col(StandupSummary.day) <= last_day,
-    )
-    return list((await session.exec(statement)).all())
 
 
 async def record_summary(

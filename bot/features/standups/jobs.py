@@ -145,7 +145,8 @@ async def _due_messages(ctx: Context, roster: Roster, now: datetime) -> list[_Me
 
 async def _send_batch(ctx: Context, s: Settings, batch: list[_Message], now: datetime) -> None:
     """`run_once` in bulk: claims the batch in one transaction, sends what it won concurrently
-    (bounded), then completes those claims with the prompt records in one transaction.
+    (bounded), then completes those claims with the prompt records in one transaction; a DM
+    that failed (e.g. rate limits outlasting slack_sdk's retries) is released for the next tick.
 
     The claims are the scheduler's (same table, leases and take-over of a crashed run); taking
     them per item costs a few write transactions per DM, which on SQLite caps a fan-out at
@@ -154,6 +155,8 @@ async def _send_batch(ctx: Context, s: Settings, batch: list[_Message], now: dat
     keys = {_key(s, m): m for m in batch}
     async with ctx.db.transaction() as session:
         won = await repo.claim_many(session, list(keys), REPLICA_ID, now, BATCH_LEASE)
+    if not won:
+        return
     gate = asyncio.Semaphore(FANOUT_CONCURRENCY)
 
     async def send(key: str) -> str | None:
@@ -161,16 +164,17 @@ async def _send_batch(ctx: Context, s: Settings, batch: list[_Message], now: dat
             try:
                 await _dm_work(ctx, s, keys[key])()
             except Exception:
-                log.exception("stand-up %s failed; a later tick retries it", key)
+                log.exception("stand-up %s failed; the next tick retries it", key)
                 return None
             return key
 
-    sent = [key for key in await asyncio.gather(*(send(k) for k in sorted(won))) if key]
-    if not sent:
-        return
+    outcomes = await asyncio.gather(*(send(k) for k in sorted(won)))
+    sent = [key for key in outcomes if key]
+    failed = won - set(sent)
     async with ctx.db.transaction() as session:
         done_at = ctx.clock.now()
         await repo.complete_many(session, sent, REPLICA_ID, done_at)
+        await repo.release_many(session, failed, REPLICA_ID, done_at)
         items = [(keys[k].user_id, keys[k].day, keys[k].kind) for k in sent]
         await repo.record_prompts(session, s.team, items, done_at)
 

@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,7 +18,6 @@ from bot.features.standups.questions import Kind, Question, load_questions
 from bot.features.standups.schedule import (
     at_local,
     is_workday,
-    local_day,
     parse_clock,
     previous_standup_days,
     zone,
@@ -131,10 +130,6 @@ def is_skipping(skips: Collection[StandupSkip], day: date) -> bool:
 
 async def holiday_days(session: AsyncSession, team_id: int, first: date, last: date) -> set[date]:
     return {holiday.day for holiday in await repo.holidays(session, team_id, first, last)}
-
-
-def now_day(now: datetime, tz: ZoneInfo) -> date:
-    return local_day(now, tz)
 
 
 def is_standup_day(s: Settings, day: date, holidays: Collection[date]) -> bool:
@@ -295,7 +290,3 @@ async def refresh_summary(ctx: Context, s: Settings, day: date, user_id: str) ->
     if s.threaded:
         await _post_thread(ctx, s, posted, summary, posts, update_for=user_id)
     return True
-
-
-def utc(instant: datetime) -> datetime:
-    return instant.astimezone(UTC)

@@ -197,8 +197,3 @@ def person_blocks(person: PersonAnswers) -> list[Block]:
 
 def person_reply(person: PersonAnswers) -> Reply:
     return reply(*person_blocks(person), public=True)
-
-
-def answers_preview(entries: Sequence[Entry]) -> list[Block]:
-    """The answers as their author sees them after submitting."""
-    return [fields(*[(e.question, e.answer or "—") for e in entries])] if entries else []

@@ -14,6 +14,7 @@ from bot.events import Action, Actor, Command, Submission
 from bot.features.standups import jobs
 from bot.replies import Form, FormErrors, Outcome, Reply
 from tests.conftest import WORKSPACE, channel
+from tests.slack.conftest import fake_slack, slack, slack_settings  # noqa: F401 (Slack fixtures)
 from tests.support.recording import FakeClock, Posted, RecordingMessenger
 
 

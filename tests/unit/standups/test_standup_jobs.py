@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
 from adapters.local.render import render
 from bot.app import AlignBot
 from bot.context import Context
+from bot.events import MessageRef
 from bot.features.standups import jobs
 from bot.ports import MessengerHub
+from bot.replies import Reply
 from bot.settings import Settings
 from storage.db import Database
 from tests.support.recording import FakeClock, RecordingMessenger
@@ -180,3 +184,33 @@ async def test_two_concurrent_ticks_send_each_prompt_once(database: Database) ->
     await asyncio.gather(jobs.tick(bot.ctx), jobs.tick(bot.ctx), jobs.tick(bot.ctx))
     await jobs.tick(bot.ctx)
     assert sorted(p.user_id or "" for p in messenger.posts) == ["U1", "U2"]
+
+
+class _FlakyMessenger(RecordingMessenger):
+    """Fails the first DM to each of `flaky` (as Slack does when rate limits outlast retries)."""
+
+    def __init__(self, flaky: set[str]) -> None:
+        super().__init__()
+        self.flaky = set(flaky)
+
+    async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
+        if user_id in self.flaky:
+            self.flaky.discard(user_id)
+            raise ConnectionError("slack is down")
+        return await super().send_direct(workspace_id, user_id, reply)
+
+
+async def test_a_failed_prompt_is_retried_on_the_next_tick_and_sent_once(
+    alignbot: AlignBot, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _team(alignbot, clock, reminder="0")
+    flaky = _FlakyMessenger({"U1"})
+    alignbot.ctx.messenger.connect("local", flaky)
+    clock.current = BERLIN_0930
+    await jobs.tick(alignbot.ctx)
+    assert [p.user_id for p in flaky.posts] == ["U2"]
+    assert "the next tick retries it" in caplog.text
+    for _ in range(3):
+        clock.advance(minutes=1)
+        await jobs.tick(alignbot.ctx)
+    assert sorted(p.user_id or "" for p in flaky.posts) == ["U1", "U2"]
