@@ -24,13 +24,12 @@ CONCURRENCY = 16  # parallel platform calls per broadcast; well under Slack's pe
 
 
 @dataclass
-class Outcome:
+class Delivered:
     """What happened to one broadcast or refresh, for the author's confirmation."""
 
     channels: int = 0
     people: int = 0
     updated: int = 0
-    withdrawn: int = 0
     failed: list[str] = field(default_factory=list)
 
     def count(self, target: Target) -> None:
@@ -57,7 +56,7 @@ async def _bounded(calls: Sequence[Callable[[], Awaitable[None]]]) -> None:
 
 
 async def post_copies(
-    ctx: Context, insight: Insight, targets: Sequence[Target], card: Reply, outcome: Outcome
+    ctx: Context, insight: Insight, targets: Sequence[Target], card: Reply, outcome: Delivered
 ) -> None:
     """Posts one copy per target and stores each MessageRef; failures are logged and counted."""
     posted: list[tuple[Target, MessageRef]] = []
@@ -102,7 +101,7 @@ def ref_of(delivery: InsightDelivery) -> MessageRef:
 
 
 async def update_copies(
-    ctx: Context, copies: Sequence[InsightDelivery], card: Reply, outcome: Outcome
+    ctx: Context, copies: Sequence[InsightDelivery], card: Reply, outcome: Delivered
 ) -> list[InsightDelivery]:
     """Rewrites every posted copy in place (tallies, edits, retraction); returns those done."""
     done: list[InsightDelivery] = []
@@ -122,7 +121,7 @@ async def update_copies(
     return done
 
 
-def failure_note(outcome: Outcome) -> str:
+def failure_note(outcome: Delivered) -> str:
     if not outcome.failed:
         return ""
     shown = ", ".join(sorted(outcome.failed)[:5])

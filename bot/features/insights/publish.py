@@ -16,7 +16,7 @@ from bot.features.insights.access import (
     targets_for,
 )
 from bot.features.insights.delivery import (
-    Outcome,
+    Delivered,
     failure_note,
     post_copies,
     update_copies,
@@ -85,12 +85,12 @@ async def share(submission: Submission, ctx: Context) -> Reply | FormErrors:
         )
         view = await repo.load(session, insight)
         targets = await targets_for(session, view)
-    outcome = Outcome()
+    outcome = Delivered()
     await post_copies(ctx, insight, targets, insight_card(view, {}), outcome)
     return say(_shared_note(view.id, outcome))
 
 
-def _shared_note(insight_id: int, outcome: Outcome) -> str:
+def _shared_note(insight_id: int, outcome: Delivered) -> str:
     if outcome.channels + outcome.people == 0 and not outcome.failed:
         return (
             f"Saved insight #{insight_id}, but no channel or person subscribes to its tags yet, "
@@ -138,16 +138,16 @@ async def save_edit(submission: Submission, ctx: Context) -> Reply | FormErrors:
         for copy in drop:
             assert copy.id is not None
             await repo.forget_delivery(session, copy.id)
-    withdrawal = Outcome()
+    withdrawal = Delivered()
     async with COPIES.exclusive(ctx, actor.workspace_id, view.id):
         await update_copies(ctx, drop, withdrawn_card(view.id), withdrawal)
     outcome = await COPIES.sync(ctx, actor.workspace_id, view.id)
     posted = {(c.kind, c.target_id) for c in copies}
     fresh = [t for t in targets if (t.kind.value, t.target_id) not in posted]
     _, card = await current_card(ctx, actor.workspace_id, view.id)
-    additions = Outcome()
+    additions = Delivered()
     await post_copies(ctx, view.insight, fresh, card, additions)
-    failures = Outcome(failed=outcome.failed + withdrawal.failed + additions.failed)
+    failures = Delivered(failed=outcome.failed + withdrawal.failed + additions.failed)
     return say(
         f"Updated insight #{view.id}: {count(outcome.updated, 'post')} updated in place, "
         f"{additions.channels + additions.people} new, "

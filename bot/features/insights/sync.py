@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 
 from bot.context import Context
 from bot.features.insights.access import tally
-from bot.features.insights.delivery import Outcome, update_copies
+from bot.features.insights.delivery import Delivered, update_copies
 from bot.features.insights.views import insight_card, retracted_card
 from bot.replies import Reply
 from storage.models.insights import InsightDelivery
@@ -47,7 +47,7 @@ async def current_card(
 class CopySync:
     def __init__(self) -> None:
         self._locks: dict[Key, asyncio.Lock] = {}
-        self._queued: dict[Key, asyncio.Future[Outcome]] = {}
+        self._queued: dict[Key, asyncio.Future[Delivered]] = {}
 
     @staticmethod
     def _key(ctx: Context, workspace_id: str, insight_id: int) -> Key:
@@ -67,19 +67,19 @@ class CopySync:
             if not lock.locked() and key not in self._queued:
                 self._locks.pop(key, None)
 
-    async def sync(self, ctx: Context, workspace_id: str, insight_id: int) -> Outcome:
+    async def sync(self, ctx: Context, workspace_id: str, insight_id: int) -> Delivered:
         """Brings every copy up to date with what storage says now; call after committing."""
         key = self._key(ctx, workspace_id, insight_id)
         queued = self._queued.get(key)
         if queued is not None:
             return await asyncio.shield(queued)  # it has not read storage yet: it sees our change
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Delivered] = asyncio.get_running_loop().create_future()
         self._queued[key] = future
         try:
             async with self.exclusive(ctx, workspace_id, insight_id):
                 del self._queued[key]
                 copies, card = await current_card(ctx, workspace_id, insight_id)
-                outcome = Outcome()
+                outcome = Delivered()
                 await update_copies(ctx, copies, card, outcome)
         except BaseException as error:
             if self._queued.get(key) is future:

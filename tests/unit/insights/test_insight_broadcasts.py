@@ -12,7 +12,7 @@ from adapters.local.render import render
 from bot.app import AlignBot
 from bot.context import Context
 from bot.events import Conversation, MessageRef, Submission
-from bot.features.insights.delivery import Outcome
+from bot.features.insights.delivery import Delivered
 from bot.features.insights.sync import COPIES
 from bot.replies import Form, FormErrors, InputKind, Reply
 from storage.repositories import roles
@@ -284,7 +284,7 @@ def refreshes(monkeypatch: pytest.MonkeyPatch) -> Refreshes:
     counter = Refreshes()
     original = COPIES.sync
 
-    async def counted(ctx: Context, workspace_id: str, insight_id: int) -> Outcome:
+    async def counted(ctx: Context, workspace_id: str, insight_id: int) -> Delivered:
         counter.requested += 1
         if counter.wanted and counter.requested >= counter.wanted:
             counter.reached.set()
