@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.local.render import render
 from bot.app import AlignBot
 from bot.context import Context
 from bot.events import MessageRef
-from bot.features.standups import jobs
+from bot.features.standups import jobs, service
+from bot.features.standups.summary import OwnerOf
 from bot.ports import MessengerHub
 from bot.replies import Reply
 from bot.settings import Settings
 from storage.db import Database
+from storage.models.standups import StandupTeam
 from tests.support.recording import FakeClock, RecordingMessenger
 from tests.unit.standups.conftest import (
     ADA,
     BO,
     Timeline,
     answer,
+    member,
     press,
     run,
     shown,
@@ -214,3 +218,47 @@ async def test_a_failed_prompt_is_retried_on_the_next_tick_and_sent_once(
         clock.advance(minutes=1)
         await jobs.tick(alignbot.ctx)
     assert sorted(p.user_id or "" for p in flaky.posts) == ["U1", "U2"]
+
+
+async def test_prompts_follow_each_zone_across_the_march_switches(
+    alignbot: AlignBot, clock: FakeClock, timeline: Timeline
+) -> None:
+    """Berlin and New York switch on different Sundays; each keeps 09:30 on its own clock."""
+    clock.current = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+    new_yorker = member("U4", "Dee", "America/New_York")
+    await run(alignbot, new_yorker, "help")
+    await submit_setup(alignbot, members=["U1", "U4"], reminder="0", summary_time="23:00")
+    expected = {
+        date(2026, 3, 6): {"U1": (8, 30), "U4": (14, 30)},  # both on standard time
+        date(2026, 3, 9): {"U1": (8, 30), "U4": (13, 30)},  # New York switched on the 8th
+        date(2026, 3, 30): {"U1": (7, 30), "U4": (13, 30)},  # Berlin switched on the 29th
+    }
+    for day, times in expected.items():
+        for user_id, (hour, minute) in times.items():
+            due = datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+            clock.current = due - timedelta(minutes=1)
+            assert await timeline.tick() == [], f"{user_id} prompted early on {day}"
+            clock.current = due
+            sent = await timeline.tick()
+            assert [p.user_id for p in sent] == [user_id], f"{user_id} on {day}"
+
+
+async def test_the_roles_feature_can_name_who_is_accountable_for_a_blocker(
+    alignbot: AlignBot, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    async def loader(session: AsyncSession, team: StandupTeam) -> OwnerOf:
+        assert team.name == "Design"
+        return lambda blocker: "Pricing: Accountable Grace" if "pricing" in blocker else None
+
+    await _team(alignbot, clock, reminder="0")
+    await answer(alignbot, ADA, ["a", "b", "Need a pricing decision"])
+    await answer(alignbot, BO, ["a", "b", "CI is red"])
+    service.plug_owner_lookup(loader)
+    try:
+        clock.current = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+        await jobs.tick(alignbot.ctx)
+    finally:
+        service.plug_owner_lookup(None)
+    summary = render(messenger.posts[0].reply)
+    assert "@Ada: Need a pricing decision\n  (↳ Pricing: Accountable Grace)" in summary
+    assert summary.count("↳") == 1
