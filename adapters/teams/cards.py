@@ -55,7 +55,7 @@ RESERVED_KEYS = frozenset(
 PEOPLE_DATASET = "graph.microsoft.com/users"
 NBSP = "\u00a0"
 
-_SPECIAL = re.compile(r"([\\*_\[\]()<>#`~])")
+_ESCAPES = str.maketrans({char: "\\" + char for char in "\\*_[]()<>#`~"})
 _LEADING_MARK = re.compile(r"^(\s*)([-+=|])")
 _LEADING_NUMBER = re.compile(r"^(\s*\d+)\.")
 _STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
@@ -63,13 +63,17 @@ _STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
 
 def escape(value: str) -> str:
     """User text made inert: markdown specials backslash-escaped, list/heading starts defused."""
-    lines = []
-    for line in value.replace("\r\n", "\n").split("\n"):
-        escaped = _SPECIAL.sub(r"\\\1", line)
-        escaped = _LEADING_MARK.sub(r"\1\\\2", escaped)
-        escaped = _LEADING_NUMBER.sub(r"\1\\.", escaped)
-        lines.append(escaped)
-    return "\n\n".join(lines)
+    return "\n\n".join(_escape_line(line) for line in value.replace("\r\n", "\n").split("\n"))
+
+
+def _escape_line(line: str) -> str:
+    escaped = line.translate(_ESCAPES)
+    head = escaped.lstrip()[:1]
+    if head in ("-", "+", "=", "|"):
+        return _LEADING_MARK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped, count=1)
+    if head.isdigit():
+        return _LEADING_NUMBER.sub(lambda m: f"{m.group(1)}\\.", escaped, count=1)
+    return escaped
 
 
 def _plain_name(name: str) -> str:

@@ -3,6 +3,11 @@
 Teams has no slash commands, so every message is handed to the core as a `Message` and parsed
 by the same router as Slack's commands. Cards use Action.Submit (a message whose `value` holds
 our payload); Action.Execute (`adaptiveCard/action` invokes) is understood as well.
+
+Known gap: Teams bots cannot post a message only one person sees in a channel (Slack's
+ephemeral). A PRIVATE reply is therefore posted in the same conversation, in the thread of the
+message it answers; forms likewise appear as cards in the conversation (no modal), and a
+refused form is re-shown in place on the card that was submitted.
 """
 
 from __future__ import annotations
