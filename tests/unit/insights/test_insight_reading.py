@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.app import AlignBot
-from bot.events import Command, Conversation
-from tests.conftest import WORKSPACE, ask, person
+from bot.events import Command, Conversation, Submission
+from bot.features.insights.forms import FORM_NEW, FormState, read_submission
+from bot.replies import FormErrors
+from storage.repositories import insights as insights_repo
+from storage.repositories.insights import InsightContent
+from storage.repositories.product_teams import default_team
+from tests.conftest import WORKSPACE, ask, channel, person
 from tests.support.recording import FakeClock, RecordingMessenger
 from tests.unit.insights.helpers import (
     AUTHOR,
@@ -81,47 +86,66 @@ async def test_list_filters_by_tag_and_period(alignbot: AlignBot, clock: FakeClo
 
 
 async def test_list_shows_the_newest_twenty(alignbot: AlignBot, clock: FakeClock) -> None:
-    for number in range(22):
-        clock.advance(minutes=1)
-        await share(alignbot, title=f"Finding number {number}", tags="bulk")
+    async with alignbot.ctx.db.transaction() as session:
+        team = await default_team(session, WORKSPACE, clock.now())
+        assert team.id is not None
+        for number in range(22):
+            clock.advance(minutes=1)
+            content = InsightContent(f"Finding number {number}", "f", "survey", "low")
+            await insights_repo.create(
+                session,
+                workspace_id=WORKSPACE,
+                team_id=team.id,
+                platform="local",
+                author_id="UA",
+                author_name="Rita",
+                content=content,
+                now=clock.now(),
+            )
     shown = text_of(await ask(alignbot, "/insight list"))
     assert "Finding number 21" in shown
     assert "Finding number 1 " not in shown
     assert "Showing the newest 20 of 22" in shown
 
 
-@pytest.mark.parametrize(
-    ("overrides", "field", "message"),
-    [
-        ({"title": " "}, "title", "Please write a title"),
-        ({"finding": ""}, "finding", "Please write the finding"),
-        ({"title": "x" * 151}, "title", "the limit is 150"),
-        ({"tags": " ".join(f"t{i}" for i in range(21))}, "tags", "at most 20"),
-        ({"tags": "onboarding check$out"}, "tags", "`check$out` may only use letters"),
-        ({"tags": "on/boarding"}, "tags", "may only use letters"),
-        ({"participants": "-3"}, "participants", "cannot be negative"),
-        ({"participants": "5000000"}, "participants", "looks wrong"),
-        ({"participants": "9" * 50}, "participants", "looks wrong"),
-        ({"participants": "twelve"}, "participants", "whole number"),
-        ({"participants": "2.5"}, "participants", "whole number"),
-        ({"method": "astrology"}, "method", "Pick the research method"),
-        ({"confidence": ""}, "confidence", "Pick a confidence"),
-        ({"visibility": "private"}, "channels", "needs at least one channel or person"),
-        ({"channels": "#nowhere"}, "channels", "don't know the channel #nowhere"),
-        ({"channels": "<b>"}, "channels", "is not a channel"),
-        ({"items": "\n".join(f"item {i}" for i in range(21))}, "items", "at most 20"),
-    ],
-)
-async def test_bad_input_is_refused_and_nothing_is_stored_or_sent(
-    alignbot: AlignBot,
-    messenger: RecordingMessenger,
-    overrides: dict[str, str],
-    field: str,
-    message: str,
+BAD_FORMS: list[tuple[dict[str, str], str, str]] = [
+    ({"title": " "}, "title", "Please write a title"),
+    ({"finding": ""}, "finding", "Please write the finding"),
+    ({"title": "x" * 151}, "title", "the limit is 150"),
+    ({"tags": " ".join(f"t{i}" for i in range(21))}, "tags", "at most 20"),
+    ({"tags": "onboarding check$out"}, "tags", "`check$out` may only use letters"),
+    ({"tags": "on/boarding"}, "tags", "may only use letters"),
+    ({"participants": "-3"}, "participants", "cannot be negative"),
+    ({"participants": "5000000"}, "participants", "looks wrong"),
+    ({"participants": "9" * 50}, "participants", "looks wrong"),
+    ({"participants": "twelve"}, "participants", "whole number"),
+    ({"participants": "2.5"}, "participants", "whole number"),
+    ({"method": "astrology"}, "method", "Pick the research method"),
+    ({"confidence": ""}, "confidence", "Pick a confidence"),
+    ({"visibility": "private"}, "channels", "needs at least one channel or person"),
+    ({"channels": "#nowhere"}, "channels", "don't know the channel #nowhere"),
+    ({"channels": "<b>"}, "channels", "is not a channel"),
+    ({"items": "\n".join(f"item {i}" for i in range(21))}, "items", "at most 20"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), BAD_FORMS)
+def test_bad_form_values_get_a_message_on_their_input(
+    overrides: dict[str, str], field: str, message: str
+) -> None:
+    submission = Submission(FORM_NEW, form_values(**overrides), AUTHOR, channel("C1"))
+    refused = read_submission(submission, FormState("C1"), {})
+    assert isinstance(refused, FormErrors)
+    assert message in refused.errors[field]
+
+
+async def test_bad_input_stores_and_sends_nothing(
+    alignbot: AlignBot, messenger: RecordingMessenger
 ) -> None:
     await ask(alignbot, "/insight subscribe <#C10|general> onboarding")
-    errors = await share_refused(alignbot, **overrides)
-    assert message in errors[field]
+    for overrides, field, message in BAD_FORMS:
+        errors = await share_refused(alignbot, **overrides)
+        assert message in errors[field], (overrides, errors)
     assert messenger.posts == []
     assert "No insights yet" in text_of(await ask(alignbot, "/insight list"))
 
@@ -144,25 +168,25 @@ async def test_known_channel_names_resolve_in_the_share_list(
     assert Copies(messenger).places() == ["#C40"]
 
 
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("/insight status 999", "no insight #999 you can see"),
-        ("/insight edit 999", "no insight #999 you can see"),
-        ("/insight retract abc", "`abc` is not an insight number"),
-        ("/insight status", "is not an insight number"),
-        ("/insight frobnicate", "I don't know `/insight frobnicate`"),
-        ("/insight subscrbe here x", "Did you mean `/insight subscribe`?"),
-        ("/insight subscribe here", "Which tags?"),
-        ("/insight subscribe onboarding", "Start with the channel"),
-        ("/insight subscribe here on/boarding", "may only use letters"),
-        ("/insight follow", "Which tags?"),
-        ("/insight unfollow pricing", "You did not follow #pricing"),
-        ("/insight unsubscribe here", "was not subscribed to any tag"),
-    ],
-)
-async def test_bad_commands_get_clear_answers(alignbot: AlignBot, line: str, message: str) -> None:
-    assert message in text_of(await ask(alignbot, line))
+BAD_COMMANDS = [
+    ("/insight status 999", "no insight #999 you can see"),
+    ("/insight edit 999", "no insight #999 you can see"),
+    ("/insight retract abc", "`abc` is not an insight number"),
+    ("/insight status", "is not an insight number"),
+    ("/insight frobnicate", "I don't know `/insight frobnicate`"),
+    ("/insight subscrbe here x", "Did you mean `/insight subscribe`?"),
+    ("/insight subscribe here", "Which tags?"),
+    ("/insight subscribe onboarding", "Start with the channel"),
+    ("/insight subscribe here on/boarding", "may only use letters"),
+    ("/insight follow", "Which tags?"),
+    ("/insight unfollow pricing", "You did not follow #pricing"),
+    ("/insight unsubscribe here", "was not subscribed to any tag"),
+]
+
+
+async def test_bad_commands_get_clear_answers(alignbot: AlignBot) -> None:
+    for line, message in BAD_COMMANDS:
+        assert message in text_of(await ask(alignbot, line)), line
 
 
 async def test_help_lists_every_verb(alignbot: AlignBot) -> None:
