@@ -23,6 +23,7 @@ from bot.features.insights.matching import (
     rank,
 )
 from bot.features.insights.publish import open_editor, retract
+from bot.features.insights.sync import current_card
 from bot.features.insights.views import insight_list, status_report, subscriptions_report
 from bot.mentions import CHANNEL
 from bot.replies import Code, Heading, Outcome, Reply, context, reply, say, text
@@ -46,6 +47,7 @@ USAGE = (
     ("/insight subscriptions", "what channels and you are subscribed to"),
     ("/insight search onboarding drop-off", "fuzzy search (or `#tag`)"),
     ("/insight list [tag] [30d]", "recent insights, optionally by tag and period"),
+    ("/insight show 12", "insight #12 in full, with its answer buttons"),
     ("/insight status 12", "who answered insight #12 (author or admin)"),
     ("/insight edit 12", "change it; every post updates in place"),
     ("/insight retract 12", "retract it; every post says so"),
@@ -149,6 +151,16 @@ def _list_filters(rest: str) -> tuple[str | None, timedelta | None]:
         else:
             raise UserError("`/insight list` takes one tag and one period, like `onboarding 30d`.")
     return tag, period
+
+
+async def show(command: Command, rest: str, ctx: Context) -> Reply:
+    """One insight in full, only to the asker, as its posted copies show it now."""
+    insight_id = parse_insight_id(rest or "?")
+    actor = command.actor
+    async with ctx.db.transaction() as session:
+        await find_insight(session, actor, command.conversation, insight_id)
+    _, card = await current_card(ctx, actor.workspace_id, insight_id)
+    return reply(*card.blocks)
 
 
 async def status(command: Command, rest: str, ctx: Context) -> Reply:
@@ -295,6 +307,7 @@ VERBS: dict[str, Verb] = {
     "new": new,
     "edit": open_editor,
     "retract": retract,
+    "show": show,
     "status": status,
     "search": search,
     "list": list_recent,

@@ -172,7 +172,13 @@ def insight_list(heading: str, views: Sequence[InsightView], empty: str) -> Repl
     return reply(
         Heading(heading),
         text(*lines),
-        context("Details and answers: ", Code("/insight status <number>"), " (authors)."),
+        context(
+            "Read one: ",
+            Code("/insight show <number>"),
+            " · who answered: ",
+            Code("/insight status <number>"),
+            " (authors)",
+        ),
     )
 
 

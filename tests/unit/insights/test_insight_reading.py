@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.local.render import render
 from bot.app import AlignBot
 from bot.events import Command, Conversation, Submission
 from bot.features.insights.forms import FORM_NEW, FormState, read_submission
-from bot.replies import FormErrors
+from bot.replies import FormErrors, Reply, Visibility
 from storage.repositories import insights as insights_repo
 from storage.repositories.insights import InsightContent
 from storage.repositories.product_teams import default_team
@@ -189,9 +190,32 @@ async def test_bad_commands_get_clear_answers(alignbot: AlignBot) -> None:
         assert message in text_of(await ask(alignbot, line)), line
 
 
+async def test_show_gives_the_full_card_privately(
+    alignbot: AlignBot, messenger: RecordingMessenger
+) -> None:
+    await share(alignbot, tags="onboarding", visibility="private", channels="C20")
+    shown = await ask(alignbot, "/insight show 1", AUTHOR)
+    assert isinstance(shown, Reply)
+    assert shown.visibility is Visibility.PRIVATE
+    assert "Seven of twelve participants" in render(shown)
+    assert "no insight #1 you can see" in text_of(await ask(alignbot, "/insight show 1"))
+    await ask(alignbot, "/insight retract 1", AUTHOR)
+    assert "RETRACTED" in text_of(await ask(alignbot, "/insight show 1", AUTHOR))
+
+
 async def test_help_lists_every_verb(alignbot: AlignBot) -> None:
     shown = text_of(await ask(alignbot, "/insight"))
-    for verb in ("new", "subscribe", "follow", "search", "list", "status", "edit", "retract"):
+    for verb in (
+        "new",
+        "subscribe",
+        "follow",
+        "search",
+        "list",
+        "show",
+        "status",
+        "edit",
+        "retract",
+    ):
         assert f"/insight {verb}" in shown
 
 
