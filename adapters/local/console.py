@@ -178,12 +178,12 @@ class ConsoleChat:
         values: dict[str, FormValue] = {}
         pending = list(form.inputs)
         while pending:
-            for spec in pending:
-                value = await self._prompt(spec)
-                if value is _CANCELLED:
-                    self.say("Form cancelled; nothing was saved.")
-                    return
-                values[spec.name] = value  # type: ignore[assignment]
+            try:
+                for spec in pending:
+                    values[spec.name] = await self._prompt(spec)
+            except _Cancelled:
+                self.say("Form cancelled; nothing was saved.")
+                return
             submission = Submission(
                 form.form_id, dict(values), self.actor, self.conversation, form.metadata
             )
@@ -195,7 +195,7 @@ class ConsoleChat:
                 self.say(f"  ! {error}")
             pending = [spec for spec in form.inputs if spec.name in outcome.errors]
 
-    async def _prompt(self, spec: Input) -> FormValue | object:
+    async def _prompt(self, spec: Input) -> FormValue:
         default = spec.initial if isinstance(spec.initial, str) else ", ".join(spec.initial or ())
         label = spec.label + (" (optional)" if not spec.required else "")
         if spec.options:
@@ -211,13 +211,13 @@ class ConsoleChat:
         while True:
             answer = await self.ask(f"  {label}{f' [{default}]' if default else ''}: ")
             if answer is None:
-                return _CANCELLED
-            value = _parse_answer(spec, answer.strip(), default)
-            if value is not _INVALID:
-                return value  # type: ignore[return-value]
-            self.say("  Please answer that one (or '-' to skip an optional field).")
+                raise _Cancelled
+            try:
+                return _parse_answer(spec, answer.strip(), default)
+            except _Invalid:
+                self.say("  Please answer that one (or '-' to skip an optional field).")
 
-    async def _multiline(self, label: str, default: str) -> FormValue | object:
+    async def _multiline(self, label: str, default: str) -> FormValue:
         self.say(f"  {label} — several lines; finish with a line holding only '.'")
         if default:
             self.say(f"  [Enter '.' at once to keep:]\n{default}")
@@ -226,27 +226,33 @@ class ConsoleChat:
             if line.strip() == ".":
                 return "\n".join(lines) if lines else default
             lines.append(line)
-        return _CANCELLED
+        raise _Cancelled
 
 
-_CANCELLED = object()
-_INVALID = object()
+class _Cancelled(Exception):
+    """The input ended in the middle of a form."""
 
 
-def _parse_answer(spec: Input, answer: str, default: str) -> FormValue | object:
+class _Invalid(Exception):
+    """An answer the form cannot take; the field is asked again."""
+
+
+def _parse_answer(spec: Input, answer: str, default: str) -> FormValue:
     if answer == "-":
-        return _INVALID if spec.required else None
+        if spec.required:
+            raise _Invalid
+        return None
     if not answer:
         if default:
             answer = default
         elif spec.required:
-            return _INVALID
+            raise _Invalid
         else:
             return None
     if spec.kind in (InputKind.SELECT, InputKind.MULTI_SELECT) and spec.options:
         chosen = _option_values(spec, answer)
         if chosen is None:
-            return _INVALID
+            raise _Invalid
         return chosen if spec.kind is InputKind.MULTI_SELECT else chosen[0]
     if spec.kind is InputKind.USERS:
         return [name.strip().lstrip("@") for name in re.split(r"[\s,]+", answer) if name.strip()]

@@ -132,9 +132,7 @@ async def public_insights(
     return list((await session.exec(statement)).all())
 
 
-async def acknowledgements(
-    session: AsyncSession, insight_ids: Sequence[int]
-) -> dict[int, int]:
+async def acknowledgements(session: AsyncSession, insight_ids: Sequence[int]) -> dict[int, int]:
     if not insight_ids:
         return {}
     statement = (

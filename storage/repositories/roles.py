@@ -40,8 +40,11 @@ async def load(session: AsyncSession, team: ProductTeam) -> MatrixRows:
     decisions = (await session.exec(select(Decision).where(Decision.team_id == team_id))).all()
     decision_ids = [d.id for d in decisions]
     entries = (
-        (await session.exec(select(RaciEntry).where(col(RaciEntry.decision_id).in_(decision_ids))))
-        .all()
+        (
+            await session.exec(
+                select(RaciEntry).where(col(RaciEntry.decision_id).in_(decision_ids))
+            )
+        ).all()
         if decision_ids
         else []
     )
@@ -91,7 +94,9 @@ async def assign(
         assigned_by=by,
         created_at=now,
     )
-    result = await session.exec(insert.on_conflict_do_nothing(index_elements=["role_id", "user_id"]))
+    result = await session.exec(
+        insert.on_conflict_do_nothing(index_elements=["role_id", "user_id"])
+    )
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
