@@ -7,6 +7,7 @@ Code, Mention) produce markup. Mentions become real Teams mention entities (`mst
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ RESERVED_KEYS = frozenset(
     {ACTION_KEY, FORM_KEY, METADATA_KEY, SELECT_KEY, MULTI_KEY, CHANNEL_KEY, FORM_SPEC_KEY, "value"}
 )
 PEOPLE_DATASET = "graph.microsoft.com/users"
+# Teams refuses a message over about 28 KB; keep each card's JSON well under that.
+CARD_BUDGET = 24_000
+SHORTENED = "(Shortened: the full answer is too long for one Teams card.)"
 NBSP = "\u00a0"
 
 _ESCAPES = str.maketrans({char: "\\" + char for char in "\\*_[]()<>#`~"})
@@ -271,6 +275,79 @@ def reply_card(reply: Reply) -> dict[str, Any]:
     if not body:
         body.append({"type": "TextBlock", "text": escape(reply.fallback), "wrap": True})
     return _card(body, mentions)
+
+
+def reply_cards(reply: Reply, budget: int = CARD_BUDGET) -> list[dict[str, Any]]:
+    """The reply as one card, or as several in order when one would be too big for Teams."""
+    card = reply_card(reply)
+    if _size(card) <= budget:
+        return [card]
+    entities: list[dict[str, Any]] = card["msteams"].get("entities", [])
+    room = budget - _size(_card([], _Mentions(entities)))  # the envelope takes its share
+    chunks: list[list[dict[str, Any]]] = [[]]
+    used = 0
+    for element in _fitting(card["body"], room // 2):
+        size = _size(element) + 2  # plus the ", " between elements
+        if chunks[-1] and used + size > room:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(element)
+        used += size
+    return [_card(chunk, _Mentions(_used_by(chunk, entities))) for chunk in chunks]
+
+
+def single_card(reply: Reply, budget: int = CARD_BUDGET) -> dict[str, Any]:
+    """Exactly one card (an update in place): the first part, marked when something was cut."""
+    first, *rest = reply_cards(reply, budget)
+    if rest:
+        first["body"].append(
+            {
+                "type": "TextBlock",
+                "text": escape(SHORTENED),
+                "size": "Small",
+                "isSubtle": True,
+                "wrap": True,
+            }
+        )
+    return first
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False).encode())
+
+
+def _fitting(body: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Splits any text block bigger than `limit` bytes into several consecutive ones."""
+    out: list[dict[str, Any]] = []
+    for element in body:
+        if element.get("type") != "TextBlock" or _size(element) <= limit:
+            out.append(element)
+            continue
+        for index, piece in enumerate(_pieces(element["text"], limit // 2)):
+            part = {**element, "text": piece}
+            if index:
+                part.pop("separator", None)
+                part["spacing"] = "None"
+            out.append(part)
+    return out
+
+
+def _pieces(value: str, chars: int) -> list[str]:
+    """`value` in pieces of about `chars`, never splitting a backslash escape pair."""
+    pieces: list[str] = []
+    while value:
+        cut = min(len(value), chars)
+        trailing = len(value[:cut]) - len(value[:cut].rstrip("\\"))
+        if trailing % 2 and cut < len(value):
+            cut += 1
+        pieces.append(value[:cut])
+        value = value[cut:]
+    return pieces
+
+
+def _used_by(chunk: list[dict[str, Any]], entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    text = json.dumps(chunk, ensure_ascii=False)
+    return [entity for entity in entities if entity["text"] in text]
 
 
 # Forms ------------------------------------------------------------------------------------

@@ -85,6 +85,17 @@ class _Delivery:
             return await self.outbox.reply(activity.conversation.id, activity.id, message)
         return await self.outbox.post(activity.conversation.id, message)
 
+    async def send_reply(self, answer: Reply) -> str:
+        """Sends the reply as one card, or several when it is too big for one."""
+        ids = [await self.send(card, answer.fallback) for card in cards.reply_cards(answer)]
+        return ids[0]
+
+    async def replace_with(self, answer: Reply) -> None:
+        first, *rest = cards.reply_cards(answer)
+        await self.replace(first, answer.fallback)
+        for card in rest:
+            await self.send(card, answer.fallback)
+
     async def replace(self, card: dict[str, Any], summary: str) -> None:
         """Updates the card the person used; without one, sends the card instead."""
         if not self.card_id:
@@ -147,9 +158,9 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             case None:
                 return
             case Reply() if outcome.replace_original:
-                await delivery.replace(cards.reply_card(outcome), outcome.fallback)
+                await delivery.replace_with(outcome)
             case Reply():
-                await delivery.send(cards.reply_card(outcome), outcome.fallback)
+                await delivery.send_reply(outcome)
             case Form():
                 card = await self._form_card(outcome, event.actor.workspace_id)
                 await delivery.send(card, outcome.title)
@@ -160,7 +171,7 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         """The form again, in place, with each message beside its input and values kept."""
         if form is None or not isinstance(event, Submission):
             lines = "; ".join(refused.errors.values()) or "Please check your answers."
-            await delivery.send(cards.reply_card(say(lines)), lines)
+            await delivery.send_reply(say(lines))
             return
         card = await self._form_card(form, event.actor.workspace_id, refused.errors, event)
         await delivery.replace(card, form.title)
@@ -209,9 +220,9 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         if isinstance(outcome, Form):
             return InvokeBody.card(await self._form_card(outcome, event.actor.workspace_id))
         if isinstance(outcome, Reply) and outcome.replace_original:
-            return InvokeBody.card(cards.reply_card(outcome))
+            return InvokeBody.card(cards.single_card(outcome))
         if isinstance(outcome, Reply):
-            await delivery.send(cards.reply_card(outcome), outcome.fallback)
+            await delivery.send_reply(outcome)
             return InvokeBody.message(outcome.fallback)
         if isinstance(outcome, FormErrors):
             return InvokeBody.message("; ".join(outcome.errors.values()))
@@ -230,7 +241,7 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         added = {member.id for member in activity.members_added or []}
         if bot_id in added and is_personal(activity):
             delivery = _Delivery(turn_context, Outbox.of(turn_context, self.policy))
-            await delivery.send(cards.reply_card(WELCOME), WELCOME.fallback)
+            await delivery.send_reply(WELCOME)
 
     async def _remember(self, turn_context: TurnContext) -> None:
         """Stores how to reach this conversation and the people in it, on every activity."""

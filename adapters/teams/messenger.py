@@ -19,7 +19,7 @@ from botbuilder.schema import ChannelAccount, ConversationParameters, Conversati
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from adapters.teams.cards import reply_card
+from adapters.teams.cards import reply_cards, single_card
 from adapters.teams.inbound import PLATFORM, THREAD_MARK, split_conversation_id
 from adapters.teams.outbox import (
     Outbox,
@@ -88,10 +88,16 @@ class TeamsMessenger:
         if conversation.thread_id:
             target = f"{target}{THREAD_MARK}{conversation.thread_id}"
         reference = reference_from_json(row.reference)
-        activity = card_activity(reply_card(reply), reply.fallback)
-        message_id = await self._run(
-            reference, lambda outbox: outbox.post(target, addressed(activity, reference, target))
-        )
+        activities = [card_activity(card, reply.fallback) for card in reply_cards(reply)]
+
+        async def post(outbox: Outbox) -> str:
+            ids = [
+                await outbox.post(target, addressed(activity, reference, target))
+                for activity in activities
+            ]
+            return ids[0]
+
+        message_id = await self._run(reference, post)
         return MessageRef(PLATFORM, conversation.workspace_id, target, message_id)
 
     async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
@@ -108,7 +114,7 @@ class TeamsMessenger:
         base, _ = split_conversation_id(ref.channel_id)
         row = await self._conversation_row(ref.workspace_id, base)
         reference = reference_from_json(row.reference)
-        activity = card_activity(reply_card(reply), reply.fallback)
+        activity = card_activity(single_card(reply), reply.fallback)
 
         async def update(outbox: Outbox) -> str:
             target = addressed(activity, reference, ref.channel_id)
@@ -137,14 +143,18 @@ class TeamsMessenger:
             tenant_id=workspace_id,
             channel_data={"tenant": {"id": workspace_id}},
         )
-        activity = card_activity(reply_card(reply), reply.fallback)
+        activities = [card_activity(card, reply.fallback) for card in reply_cards(reply)]
         opened: dict[str, str] = {}
 
         async def open_and_send(outbox: Outbox) -> str:
             conversation_id = await outbox.open_direct(parameters)
             opened["id"] = conversation_id
             direct = _direct_reference(reference, conversation_id, teams_user_id)
-            return await outbox.post(conversation_id, addressed(activity, direct))
+            ids = [
+                await outbox.post(conversation_id, addressed(activity, direct))
+                for activity in activities
+            ]
+            return ids[0]
 
         message_id = await self._run(reference, open_and_send)
         direct = _direct_reference(reference, opened["id"], teams_user_id)

@@ -15,6 +15,7 @@ from bot.replies import (
     InputKind,
     Option,
     Outcome,
+    Preformatted,
     buttons,
     reply,
     say,
@@ -53,6 +54,10 @@ def demo_feature(seen: Seen) -> Feature:
     async def ask(command: Command, ctx: Context) -> Outcome:
         return FORM
 
+    async def big(command: Command, ctx: Context) -> Outcome:
+        rows = "\n".join(f"row {i:04},{'x' * 60}" for i in range(int(command.text or "600")))
+        return reply(Preformatted(rows))
+
     async def tally(action: Action, ctx: Context) -> Outcome:
         seen.actions.append(action)
         return reply(text("tally ", action.value), replace_original=True, public=True)
@@ -72,6 +77,7 @@ def demo_feature(seen: Seen) -> Feature:
         commands=(
             CommandSpec("echo", "repeats what you say", echo),
             CommandSpec("ask", "opens a form", ask),
+            CommandSpec("big", "answers with a very long export", big),
         ),
         actions={"demo.tally": tally, "demo.ping": ping},
         forms={"demo.form": submitted},

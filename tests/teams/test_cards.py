@@ -341,3 +341,47 @@ def test_submitted_card_replaces_the_form() -> None:
     card = cards.submitted_card(FORM, "Ada *")
     assert [e["text"] for e in card["body"]] == ["Share an insight", r"✓ Submitted by Ada \*."]
     assert "actions" not in card
+
+
+# Size limits ----------------------------------------------------------------------------------
+
+
+def test_a_small_reply_is_one_card() -> None:
+    small = reply(text("hi"))
+    assert cards.reply_cards(small) == [cards.reply_card(small)]
+
+
+def test_a_long_reply_is_split_into_cards_under_the_budget_in_order() -> None:
+    lines = [f"row {i:04},value,{'x' * 40}" for i in range(800)]
+    parts = cards.reply_cards(reply(Heading("Export"), Preformatted("\n".join(lines))))
+    assert len(parts) > 1
+    assert all(len(json.dumps(card, ensure_ascii=False).encode()) <= 24_000 for card in parts)
+    texts = [block["text"] for card in parts for block in card["body"]]
+    assert texts[0] == "Export"
+    assert [t.replace(cards.NBSP, " ") for t in texts[1:]] == lines
+
+
+def test_one_huge_paragraph_is_cut_without_breaking_escapes() -> None:
+    hostile = "*_" * 30_000
+    parts = cards.reply_cards(reply(text(hostile)), budget=20_000)
+    pieces = [block["text"] for card in parts for block in card["body"]]
+    assert len(pieces) > 2
+    assert "".join(pieces) == cards.escape(hostile)
+    for piece in pieces:
+        trailing = len(piece) - len(piece.rstrip("\\"))
+        assert trailing % 2 == 0
+
+
+def test_mention_entities_go_with_the_card_that_shows_them() -> None:
+    filler = [text("y" * 5_000) for _ in range(6)]
+    parts = cards.reply_cards(reply(text(Mention("u1", "Ann")), *filler, text(Mention("u2", "Bo"))))
+    first, last = parts[0], parts[-1]
+    assert [e["mentioned"]["id"] for e in first["msteams"]["entities"]] == ["u1"]
+    assert [e["mentioned"]["id"] for e in last["msteams"]["entities"]] == ["u2"]
+
+
+def test_a_single_card_says_when_it_was_shortened() -> None:
+    big = reply(*[text("z" * 5_000) for _ in range(10)])
+    card = cards.single_card(big)
+    assert card["body"][-1]["text"] == cards.escape(cards.SHORTENED)
+    assert cards.single_card(reply(text("short")))["body"][-1]["text"] == "short"

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from adapters.teams import cards
 from bot.events import Conversation
 from bot.feature import Feature
 from bot.features import help as help_feature
@@ -107,6 +108,17 @@ async def test_unknown_command_gets_a_friendly_answer(teams: TeamsHarness) -> No
     await teams.send(message(teams.service_url, "ech hello"))
     answer = (await _only(teams, "reply")).card["body"][0]["text"]
     assert "Did you mean \\`echo\\`?" in answer  # plain text from the core: shown, not formatted
+
+
+async def test_an_answer_too_big_for_one_card_arrives_in_several(teams: TeamsHarness) -> None:
+    activity = message(teams.service_url, "big 900")
+    await teams.send(activity)
+    replies = teams.connector.of_kind("reply")
+    assert len(replies) > 1
+    assert all(call.activity_id == activity["id"] for call in replies)
+    rows = [block["text"] for call in replies for block in call.card["body"]]
+    assert len(rows) == 900
+    assert rows[-1].startswith("row" + cards.NBSP + "0899")
 
 
 # Cards --------------------------------------------------------------------------------------
