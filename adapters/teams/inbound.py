@@ -134,7 +134,7 @@ def message_text(activity: Any, known: Mapping[str, str] | None = None) -> str:
             user_id = mentioned.get("aadObjectId") or (known or {}).get(teams_id) or teams_id
             replacement = f"<@{user_id}|{_safe_name(name)}>"
         text = text.replace(tag, replacement, 1)
-    return " ".join(text.split())
+    return text.replace("\r\n", "\n").strip()  # inner line breaks matter (pasted CSV/YAML)
 
 
 def mentioned_teams_ids(activity: Any) -> set[str]:

@@ -66,6 +66,11 @@ def test_the_bots_own_mention_is_stripped() -> None:
     assert inbound.message_text(_activity(raw)) == "who owns alignbot pricing?"
 
 
+def test_line_breaks_inside_a_message_are_kept() -> None:
+    raw = message(URL, "<at>alignbot</at> raci import\r\nDecision,PO\r\nRoadmap,A ", mentions=[BOT])
+    assert inbound.message_text(_activity(raw)) == "raci import\nDecision,PO\nRoadmap,A"
+
+
 def test_other_mentions_become_core_mentions_by_aad_id() -> None:
     text = "<at>alignbot</at> role assign <at>Bob Builder</at> Product Owner"
     raw = message(URL, text, mentions=[BOT, BOB])
