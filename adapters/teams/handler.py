@@ -13,6 +13,7 @@ refused form is re-shown in place on the card that was submitted.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,7 @@ from storage.repositories import people, teams_refs
 
 log = logging.getLogger(__name__)
 
+RECENT_ACTIVITIES = 4096
 INVOKE_CARD = "application/vnd.microsoft.card.adaptive"
 INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
 WELCOME = reply(
@@ -114,10 +116,27 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         super().__init__()
         self.bot = bot
         self.policy = policy or RetryPolicy()
+        self._recent: OrderedDict[str, None] = OrderedDict()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._remember(turn_context)
+        if self._redelivered(turn_context.activity):
+            log.info("Teams redelivered activity %s; already handled", turn_context.activity.id)
+            return
         await super().on_turn(turn_context)
+
+    def _redelivered(self, activity: Activity) -> bool:
+        """True for a message or card action this replica already handled (same activity id):
+        the channel may resend when an answer was slow, and a vote must not count twice."""
+        if activity.type != ActivityTypes.message or not activity.id:
+            return False
+        key = f"{activity.conversation.id}|{activity.id}"
+        if key in self._recent:
+            return True
+        self._recent[key] = None
+        if len(self._recent) > RECENT_ACTIVITIES:
+            self._recent.popitem(last=False)
+        return False
 
     # Messages and Action.Submit -----------------------------------------------------------
 

@@ -104,6 +104,15 @@ async def test_mentions_of_people_seen_before_resolve_to_their_aad_id(
     assert seen.commands[-1].text == "<@aad-bob|Bob Builder>"
 
 
+async def test_a_redelivered_message_is_answered_once(teams: TeamsHarness, seen: Seen) -> None:
+    activity = message(teams.service_url, "echo once")
+    await teams.send(activity)
+    again = await teams.send(activity)
+    assert again.status == 201
+    assert len(seen.commands) == 1
+    assert len(teams.connector.of_kind("reply")) == 1
+
+
 async def test_unknown_command_gets_a_friendly_answer(teams: TeamsHarness) -> None:
     await teams.send(message(teams.service_url, "ech hello"))
     answer = (await _only(teams, "reply")).card["body"][0]["text"]
