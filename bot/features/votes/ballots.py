@@ -197,10 +197,10 @@ def _read_dots(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
     counts: list[int] = []
     errors: Errors = {}
     for i in range(n):
-        raw = submission.text(f"dots_{i}") or "0"
-        if not raw.isdigit():
+        dots = whole_number(submission.text(f"dots_{i}") or "0")
+        if dots is None or dots < 0:
             errors[f"dots_{i}"] = "Use a whole number of dots (0 or more)."
-        counts.append(int(raw) if raw.isdigit() else 0)
+        counts.append(dots or 0)
     if errors:
         return errors
     total = sum(counts)
@@ -250,6 +250,12 @@ def _read_rice(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
                 errors[f"{part}_{i}"] = problem
         scores.append([v if v is not None else 0.0 for v in values])
     return errors or list(scores)
+
+
+def whole_number(raw: str) -> int | None:
+    """Whole numbers however a platform sends them ("3", "3.0"); None for anything else."""
+    value = _number(raw)
+    return int(value) if value is not None and value.is_integer() else None
 
 
 def _number(raw: str) -> float | None:

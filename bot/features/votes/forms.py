@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.errors import UserError
 from bot.events import Conversation, Submission
 from bot.features.votes import deadline
+from bot.features.votes.ballots import whole_number
 from bot.features.votes.tally import Method
 from bot.replies import Form, Input, InputKind, Option, Span
 
@@ -249,7 +250,8 @@ def _whole(
     raw = submission.text(name)
     if not raw:
         return min(default, high)
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = whole_number(raw)
+    if value is None or not low <= value <= high:
         errors[name] = f"Use a whole number from {low} to {high}."
         return default
-    return int(raw)
+    return value

@@ -3,7 +3,10 @@
 Anonymous ballots: the ballot row holds a random id, the choice, the voter's role names and an
 owner key = HMAC(ALIGNBOT_VOTE_SECRET, poll id + per-poll salt + user id). The voted-flag row
 holds only (poll, person). Nothing on either row (no timestamp, no sequential id) links them,
-and the salt is erased when the poll closes, after which no one can recompute the link.
+and the salt is erased when the poll closes, after which no one can recompute the link. The
+secret lives in the environment, not the database, so a database copy alone cannot re-link
+even an open vote. Running results of an open anonymous vote are never shown (see
+`results_visible`), and role groups under three voters are merged or withheld.
 """
 
 from __future__ import annotations
@@ -42,8 +45,12 @@ MIN_ANONYMOUS_GROUP = 3
 
 def parse_id(raw: str) -> int:
     value = raw.strip().lstrip("#")
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdigit():
         raise UserError(f"Vote ids are numbers, like `/vote results 7`; “{raw[:20]}” isn't one.")
+    if len(value) > 9:  # beyond any id we hand out (and beyond a 32-bit column)
+        raise UserError(
+            f"There's no vote #{value[:20]} here. `/vote list` shows this channel's votes."
+        )
     return int(value)
 
 

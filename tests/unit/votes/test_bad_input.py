@@ -45,6 +45,7 @@ TWENTY_SIX = "\n".join(f"Item {i}" for i in range(26))
         ({"method": "multi", "max_choices": "9"}, "max_choices", "from 1 to 3"),
         ({"method": "dot", "dots": "0"}, "dots", "from 1 to 100"),
         ({"method": "dot", "dots": "lots"}, "dots", "whole number"),
+        ({"method": "dot", "dots": "2.5"}, "dots", "whole number"),
     ],
 )
 async def test_bad_new_vote_is_refused_and_nothing_is_stored(
@@ -73,6 +74,7 @@ async def test_several_problems_are_reported_together(alignbot: AlignBot) -> Non
         ("/vote delete 999", "There's no vote #999 here"),
         ("/vote export 999", "There's no vote #999 here"),
         ("/vote results seven", "Vote ids are numbers"),
+        ("/vote results 99999999999999", "There's no vote #99999999999999 here"),
         ("/vote close #x1", "Vote ids are numbers"),
         ("/vote results", "Which vote?"),
         ("/vote new from csv", "Paste the CSV"),
@@ -143,6 +145,7 @@ async def test_invalid_rice_numbers_are_refused(
         ("dot", {"dots_0": "4", "dots_1": "2"}, "dots_0", "you have 5"),
         ("dot", {}, "dots_0", "at least one"),
         ("dot", {"dots_1": "-2"}, "dots_1", "whole number"),
+        ("dot", {"dots_1": "1.5"}, "dots_1", "whole number"),
         ("ranked", {}, "rank_1", "first choice"),
         ("ranked", {"rank_1": "0", "rank_2": "0"}, "rank_2", "already ranked"),
         ("moscow", {"item_0": "M", "item_1": "X", "item_2": "W"}, "item_1", "Must, Should"),

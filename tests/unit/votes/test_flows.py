@@ -117,7 +117,7 @@ async def test_multi_dot_moscow_and_rice_ballots(alignbot: AlignBot) -> None:
 
     dots = await open_vote(alignbot, method="dot", dots="5")
     await vote_form(alignbot, dots, ADA, {"dots_0": "5"})
-    await vote_form(alignbot, dots, BO, {"dots_1": "3", "dots_2": "2"})
+    await vote_form(alignbot, dots, BO, {"dots_1": "3.0", "dots_2": "2"})  # Teams sends 3.0
     shown = text_of(await ask(alignbot, f"/vote results {dots}"))
     assert "Top: Search" in shown
     assert "5  dots" in shown
