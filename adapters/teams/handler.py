@@ -242,10 +242,11 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             return InvokeBody.card(cards.single_card(outcome))
         if isinstance(outcome, Reply):
             await delivery.send_reply(outcome)
-            return InvokeBody.message(outcome.fallback)
         if isinstance(outcome, FormErrors):
             return InvokeBody.message("; ".join(outcome.errors.values()))
-        return InvokeBody.message("Done.")
+        if isinstance(event, Submission) and form is not None:
+            return InvokeBody.card(cards.submitted_card(form, event.actor.label))
+        return InvokeBody.message(outcome.fallback if isinstance(outcome, Reply) else "Done.")
 
     # Installation and references ------------------------------------------------------------
 

@@ -219,6 +219,20 @@ async def test_action_execute_refused_form_comes_back_in_the_invoke_response(
     assert "⚠ Give it a real title." in json.dumps(body["value"], ensure_ascii=False)
 
 
+async def test_action_execute_accepted_form_turns_into_the_submitted_card(
+    teams: TeamsHarness, seen: Seen
+) -> None:
+    await teams.send(message(teams.service_url, "ask"))
+    data = (await _only(teams, "reply")).card["actions"][0]["data"]
+    values = {**data, "title": "Fine", "count": "1", "tags": "a"}
+    response = await teams.send(card_execute(teams.service_url, values, card_id="c"))
+    body = await response.json()
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert "✓ Submitted by Ada Lovelace." in json.dumps(body["value"], ensure_ascii=False)
+    assert teams.connector.of_kind("post")[-1].card["body"][0]["text"] == "Saved Fine"
+    assert seen.submissions[-1].values["tags"] == ["a"]
+
+
 async def test_action_execute_with_a_foreign_payload_is_a_bad_request(teams: TeamsHarness) -> None:
     response = await teams.send(card_execute(teams.service_url, {"other": 1}, card_id="c"))
     body = await response.json()
