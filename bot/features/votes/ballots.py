@@ -136,7 +136,8 @@ def _rice_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple
                 min_value=0,
                 max_value=100,
             ),
-            Input(f"effort_{i}", f"{label}: Effort", InputKind.NUMBER, initial=e, min_value=0),
+            # No bounds on Effort: bounded whole-number bounds would forbid 0.5 person-months.
+            Input(f"effort_{i}", f"{label}: Effort", InputKind.NUMBER, initial=e),
         ]
     return tuple(inputs)
 

@@ -16,7 +16,8 @@ from bot.features.votes.tally import Method
 from bot.replies import Form, Input, InputKind, Option, Span
 
 NEW_FORM = "vote.new"
-MIN_ITEMS, MAX_ITEMS, MAX_RICE_ITEMS = 2, 50, 25
+MIN_ITEMS, MAX_ITEMS = 2, 50
+MAX_RICE_ITEMS = 24  # four inputs per item, and Slack modals hold 100 blocks (intro included)
 MAX_ITEM_CHARS, MAX_QUESTION_CHARS = 150, 300
 MAX_DOTS = 100
 METHOD_NAMES = {

@@ -23,7 +23,7 @@ from tests.unit.votes.support import (
 )
 
 FIFTY_ONE = "\n".join(f"Item {i}" for i in range(51))
-TWENTY_SIX = "\n".join(f"Item {i}" for i in range(26))
+TWENTY_FIVE = "\n".join(f"Item {i}" for i in range(25))
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ TWENTY_SIX = "\n".join(f"Item {i}" for i in range(26))
         ({"items": "Only one"}, "items", "at least 2 items"),
         ({"items": "\n  \n- \n"}, "items", "at least 2 items"),
         ({"items": FIFTY_ONE}, "items", "51 items; a vote takes at most 50"),
-        ({"items": TWENTY_SIX, "method": "rice"}, "items", "at most 25 for RICE"),
+        ({"items": TWENTY_FIVE, "method": "rice"}, "items", "at most 24 for RICE"),
         ({"items": "Search\nsearch "}, "items", "listed twice"),
         ({"items": "Dark  Mode\n- dark mode"}, "items", "listed twice"),
         ({"items": "A\n" + "x" * 151}, "items", "too long"),

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from adapters.local.render import render
 from bot.app import AlignBot
-from bot.features.votes import polls
+from bot.features.votes import FEATURE, polls
 from bot.replies import Form, InputKind
 from storage.models.core import ProductTeam
 from storage.models.roles import Role, RoleAssignment
@@ -74,7 +74,9 @@ async def test_ranked_vote_end_to_end_with_live_updates_and_deadline_close(
     clock.advance(days=2, minutes=1)
     late = await vote_form_raw(alignbot, poll_id)
     assert "ended at" in late
-    await polls.close_due(alignbot.ctx)
+    (tick,) = FEATURE.ticks  # the scheduler runs it every minute; here we run it by hand
+    assert tick.every_seconds == 60
+    await tick.run(alignbot.ctx)
     final = render(messenger.posts[-1].reply)
     assert f"Final result of vote #{poll_id}" in final
     assert "Schulze / Condorcet order" in final

@@ -1,0 +1,53 @@
+"""The biggest ballots still fit every platform: no input may be cut off a Slack modal."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from adapters.slack.blocks import MAX_MODAL_BLOCKS, modal
+from bot.features.votes.ballots import ballot_form
+from bot.features.votes.forms import MAX_ITEMS, MAX_RICE_ITEMS
+from bot.features.votes.tally import Method
+from storage.models.votes import Poll
+
+
+def _poll(method: Method, items: int) -> Poll:
+    return Poll(
+        id=7,
+        workspace_id="W1",
+        team_id=1,
+        platform="local",
+        channel_id="C1",
+        creator_id="U1",
+        question="Which epic next? " * 10,
+        method=method.value,
+        items=json.dumps([f"Backlog item number {i} with a long-ish title" for i in range(items)]),
+        max_choices=3,
+        dots=5,
+        created_at=datetime(2026, 11, 23, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize("method", list(Method))
+def test_largest_ballot_keeps_every_input_in_a_slack_modal(method: Method) -> None:
+    items = MAX_RICE_ITEMS if method is Method.RICE else MAX_ITEMS
+    form = ballot_form(_poll(method, items), None)
+    blocks = modal(form, "{}")["blocks"]
+    assert len(blocks) <= MAX_MODAL_BLOCKS
+    block_ids = {block.get("block_id") for block in blocks}
+    assert {i.name for i in form.inputs} <= block_ids
+
+
+def test_rice_effort_accepts_fractions_on_slack() -> None:
+    form = ballot_form(_poll(Method.RICE, 2), None)
+    effort = next(b for b in modal(form, "{}")["blocks"] if b.get("block_id") == "effort_0")
+    assert effort["element"]["is_decimal_allowed"] is True
+
+
+def test_ballot_form_prefills_the_current_ballot() -> None:
+    form = ballot_form(_poll(Method.MOSCOW, 3), ["M", "W", "C"])
+    assert [i.initial for i in form.inputs] == ["M", "W", "C"]
+    assert form.metadata == "7"
