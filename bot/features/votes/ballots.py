@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from bot.events import Submission
 from bot.features.votes.tally import MOSCOW, MOSCOW_NAMES, Method, Payload
@@ -285,3 +285,18 @@ READERS: dict[Method, Callable[[Poll, int, Submission], Payload | Errors]] = {
     Method.MOSCOW: _read_moscow,
     Method.RICE: _read_rice,
 }
+
+
+def describe(method: Method, items: Sequence[str], ballot: Payload) -> str:
+    """A ballot in words: the voter's confirmation, exports of open (non-anonymous) votes."""
+    if method in (Method.SINGLE, Method.MULTI):
+        return "; ".join(items[i] for i in ballot)
+    if method is Method.DOT:
+        return "; ".join(f"{items[i]} x{n}" for i, n in enumerate(ballot) if n)
+    if method is Method.RANKED:
+        return " > ".join(items[i] for i in ballot)
+    if method is Method.MOSCOW:
+        return "; ".join(f"{items[i]}: {MOSCOW_NAMES[c]}" for i, c in enumerate(ballot))
+    return "; ".join(
+        f"{items[i]}: R {r:g} I {im:g} C {c:g}% E {e:g}" for i, (r, im, c, e) in enumerate(ballot)
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,6 @@ from bot.feature import Example
 from bot.features.votes import ballots, forms, importers, polls, views
 from bot.features.votes.deadline import zone
 from bot.features.votes.settings import VoteSettings
-from bot.features.votes.tally import MOSCOW_NAMES, Method, Payload
 from bot.replies import Code, FormErrors, Outcome, Reply, reply, text
 from storage.models.votes import Poll
 from storage.repositories import people, votes
@@ -207,26 +206,11 @@ async def export(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
             rows = sorted(
                 (
                     names[b.voter_id or ""],
-                    describe(ballots.method_of(poll), items, polls.payload_of(b)),
+                    ballots.describe(ballots.method_of(poll), items, polls.payload_of(b)),
                 )
                 for b in stored
             )
     return views.export_reply(poll, result, rows)
-
-
-def describe(method: Method, items: Sequence[str], ballot: Payload) -> str:
-    """A ballot in words, for exports of open (non-anonymous) votes."""
-    if method in (Method.SINGLE, Method.MULTI):
-        return "; ".join(items[i] for i in ballot)
-    if method is Method.DOT:
-        return "; ".join(f"{items[i]} x{n}" for i, n in enumerate(ballot) if n)
-    if method is Method.RANKED:
-        return " > ".join(items[i] for i in ballot)
-    if method is Method.MOSCOW:
-        return "; ".join(f"{items[i]}: {MOSCOW_NAMES[c]}" for i, c in enumerate(ballot))
-    return "; ".join(
-        f"{items[i]}: R {r:g} I {im:g} C {c:g}% E {e:g}" for i, (r, im, c, e) in enumerate(ballot)
-    )
 
 
 BY_ID: dict[str, Callable[[Actor, Context, int], Awaitable[Outcome]]] = {

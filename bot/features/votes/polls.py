@@ -26,12 +26,12 @@ from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Actor, Conversation, MessageRef
 from bot.features.votes import views
-from bot.features.votes.ballots import items_of, method_of
+from bot.features.votes.ballots import describe, items_of, method_of, short
 from bot.features.votes.forms import Draft
 from bot.features.votes.settings import VoteSettings
 from bot.features.votes.tally import Payload, Result, tally
 from bot.features.votes.views import RoleSplit
-from bot.replies import Reply, context, reply, text
+from bot.replies import Italic, Reply, context, reply, text
 from bot.scheduler import run_once
 from storage.models.votes import Ballot, Poll
 from storage.repositories import product_teams, roles, votes
@@ -200,8 +200,9 @@ async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Re
     await refresh(ctx, poll.workspace_id, poll_id)
     verb = "is in" if first else "was updated"
     until = f" until {views.when(poll, poll.deadline)}" if poll.deadline else " until it closes"
+    mine = short(describe(method_of(poll), items_of(poll), payload), 500)
     return reply(
-        text(f"Your ballot for vote #{poll_id} {verb}."),
+        text(f"Your ballot for vote #{poll_id} {verb}: ", Italic(mine)),
         context(f"You can change it{until}."),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from bot.replies import (
     Code,
     Divider,
     Heading,
+    Mention,
     Option,
     Preformatted,
     Reply,
@@ -103,6 +105,8 @@ def poll_message(poll: Poll, result: Result | None, turnout: int, now: datetime)
     items = items_of(poll)
     blocks: list[Block] = [Heading(short(f"Vote #{poll.id}: {poll.question}", 150))]
     blocks.append(context(status_line(poll, turnout, now)))
+    if poll.allowed_voters:
+        blocks.append(context(*_voter_spans(json.loads(poll.allowed_voters))))
     if result is None or not result.ballots:
         listed = "\n".join(f"{i + 1}. {item}" for i, item in enumerate(items))
         hidden = "No ballots yet." if result is not None else HIDDEN_NOTE[poll.anonymous]
@@ -113,6 +117,15 @@ def poll_message(poll: Poll, result: Result | None, turnout: int, now: datetime)
         blocks.append(_vote_controls(poll, items))
         blocks.append(context("You can change your ballot until the vote closes."))
     return reply(*blocks, public=True)
+
+
+def _voter_spans(user_ids: Sequence[str]) -> list[Span]:
+    spans: list[Span] = ["Open to "]
+    for position, user_id in enumerate(user_ids):
+        if position:
+            spans.append(", ")
+        spans.append(Mention(user_id))
+    return spans
 
 
 def _vote_controls(poll: Poll, items: list[str]) -> Actions:

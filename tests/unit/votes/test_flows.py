@@ -56,7 +56,7 @@ async def test_ranked_vote_end_to_end_with_live_updates_and_deadline_close(
     form = await ballot_form(alignbot, poll_id, ADA)
     assert [i.name for i in form.inputs] == ["rank_1", "rank_2", "rank_3"]
     reply = await vote_form(alignbot, poll_id, ADA, ranks(poll_id, [2, 0, 1]))
-    assert "is in" in text_of(reply)
+    assert "is in: Billing > Search > Onboarding" in text_of(reply)
     await vote_form(alignbot, poll_id, BO, ranks(poll_id, [0, 2, 1]))
     await vote_form(alignbot, poll_id, CY, ranks(poll_id, [0, 1, 2]))
     assert len(messenger.updates) == 3
@@ -298,8 +298,11 @@ async def test_anonymous_tiny_groups_are_withheld(alignbot: AlignBot) -> None:
     assert "1 ballots from role groups under 3 voters are not shown" in shown
 
 
-async def test_only_named_people_may_vote_when_the_creator_says_so(alignbot: AlignBot) -> None:
-    poll_id = await open_vote(alignbot, method="single", voters=["U2"])
+async def test_only_named_people_may_vote_when_the_creator_says_so(
+    alignbot: AlignBot, messenger: RecordingMessenger
+) -> None:
+    poll_id = await open_vote(alignbot, method="single", voters=["U2", "U4"])
+    assert "Open to @U2, @U4" in render(messenger.posts[0].reply)
     assert "is in" in text_of(await pick(alignbot, poll_id, 0, BO))
     refused = text_of(await pick(alignbot, poll_id, 0, CY))
     assert "named people only" in refused
