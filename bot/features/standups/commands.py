@@ -16,6 +16,7 @@ from bot.features.standups.answers import answer_now
 from bot.features.standups.questions import dump_questions, load_questions
 from bot.features.standups.schedule import (
     MAX_PERIOD_DAYS,
+    at_local,
     canonical_zone,
     days_between,
     local_day,
@@ -148,8 +149,15 @@ async def submit_setup(submission: Submission, ctx: Context) -> Outcome:
         await repo.save_team(session, team, values.member_ids, now)
         zones = await person_zones(session, actor.workspace_id, values.member_ids)
         names = await people.names(session, actor.workspace_id, set(values.member_ids))
+    s = settings_of(team)
+    today = local_day(now, s.tz)
     members = [
-        views.MemberLine(names[uid], zones[uid].tz.key, zones[uid].source == "fallback")
+        views.MemberLine(
+            names[uid],
+            zones[uid].tz.key,
+            zones[uid].source == "fallback",
+            at_local(today, s.prompt_at, zones[uid].tz) > s.summary_instant(today),
+        )
         for uid in values.member_ids
     ]
     return views.team_saved(team, values.questions, members, created=team_id is None)

@@ -107,6 +107,15 @@ class MemberLine:
     name: str
     zone: str
     fallback: bool
+    after_summary: bool = False  # their prompt time comes after the team's summary time
+
+    @property
+    def note(self) -> str:
+        if self.fallback:
+            return f"{self.zone} (unknown, using UTC)"
+        if self.after_summary:
+            return f"{self.zone} (prompted after the summary; their answers are added to it)"
+        return self.zone
 
 
 def team_saved(
@@ -122,9 +131,7 @@ def team_saved(
             ".",
         ),
         *team_blocks(team, questions),
-        fields(
-            *[(m.name, m.zone + (" (unknown, using UTC)" if m.fallback else "")) for m in members]
-        ),
+        fields(*[(m.name, m.note) for m in members]),
     ]
     if any(m.fallback for m in members):
         blocks.append(

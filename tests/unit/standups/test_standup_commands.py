@@ -393,3 +393,13 @@ async def test_help_lists_the_grammar(alignbot: AlignBot, clock: FakeClock) -> N
     text = shown(await run(alignbot, ADA, "help"))
     for verb in ("setup", "tz", "skip", "holiday", "history", "stats"):
         assert f"/standup {verb}" in text
+
+
+async def test_setup_warns_when_someone_is_prompted_after_the_summary(
+    alignbot: AlignBot, clock: FakeClock
+) -> None:
+    clock.current = MONDAY_0800
+    await run(alignbot, member("U4", "Dee", "America/Los_Angeles"), "help")
+    saved = shown(await submit_setup(alignbot, members=["U1", "U4"], summary_time="11:00"))
+    assert "Dee: America/Los_Angeles (prompted after the summary" in saved
+    assert "Ada: Europe/Berlin\n" in saved
