@@ -16,7 +16,7 @@ import hmac
 import json
 import logging
 import secrets
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -184,10 +184,7 @@ async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Re
             raise UserError(f"Vote #{poll_id} no longer exists.")
         refuse_unless_open(poll, now)
         refuse_unless_allowed(poll, actor)
-        role_names = ""
-        if poll.anonymous:
-            held = (await roles.roles_by_person(session, poll.team_id)).get(actor.user_id, [])
-            role_names = json.dumps(sorted(held))
+        role_names = await _anonymous_role(session, poll, actor.user_id) if poll.anonymous else ""
         first = await votes.cast(
             session,
             poll,
@@ -205,6 +202,21 @@ async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Re
         text(f"Your ballot for vote #{poll_id} {verb}: ", Italic(mine)),
         context(f"You can change it{until}."),
     )
+
+
+async def _anonymous_role(session: AsyncSession, poll: Poll, user_id: str) -> str:
+    """The one role name an anonymous ballot may carry without pointing at its voter.
+
+    Only roles held by at least three people in the team qualify (a rarer role would name
+    the voter), and only one of them (a combination of roles can be unique to one person).
+    """
+    held = await roles.roles_by_person(session, poll.team_id)
+    holders = Counter(name for names in held.values() for name in names)
+    mine = held.get(user_id, [])
+    safe = sorted(name for name in mine if holders[name] >= MIN_ANONYMOUS_GROUP)
+    if safe:
+        return json.dumps(safe[:1])
+    return json.dumps([OTHER_ROLES] if mine else [])
 
 
 # Results -----------------------------------------------------------------------------------
@@ -246,8 +258,12 @@ def _split(poll: Poll, n: int, groups: dict[str, list[Ballot]]) -> RoleSplit:
         return RoleSplit(())
     withheld = 0
     if poll.anonymous:
-        small = {name for name, members in groups.items() if len(members) < MIN_ANONYMOUS_GROUP}
-        merged = {b.id: b for name in small for b in groups.pop(name)}
+        small = {
+            name
+            for name, members in groups.items()
+            if len(members) < MIN_ANONYMOUS_GROUP and name != OTHER_ROLES
+        }
+        merged = {b.id: b for name in small | {OTHER_ROLES} for b in groups.pop(name, [])}
         if len(merged) >= MIN_ANONYMOUS_GROUP:
             groups[OTHER_ROLES] = list(merged.values())
         else:

@@ -276,6 +276,9 @@ async def test_anonymous_role_split_merges_groups_under_three(alignbot: AlignBot
     for who in people:
         await pick(alignbot, poll_id, 0, who)
     await ask(alignbot, f"/vote close {poll_id}", people[0])
+    stored = sorted(row.roles for row in await stored_ballots(alignbot))
+    # Rare roles (UX: 1 holder, Stakeholder: 2) are never written on an anonymous ballot.
+    assert stored == ['["Engineering"]'] * 3 + ['["Other roles"]'] * 3 + ["[]"]
     shown = text_of(await ask(alignbot, f"/vote results {poll_id}", people[0]))
     assert "Engineering (3)" in shown
     assert "Other roles (4)" in shown  # UX (1) + Stakeholder (2) + No role (1)
@@ -369,3 +372,12 @@ async def test_help_lists_every_vote_form(alignbot: AlignBot) -> None:
     ):
         assert sub in shown
     assert "I don't know `/vote frobnicate`" in text_of(await ask(alignbot, "/vote frobnicate"))
+
+
+async def test_an_anonymous_ballot_carries_at_most_one_role(alignbot: AlignBot) -> None:
+    both = ["Engineering", "UX"]
+    await _give_roles(alignbot, {"U1": both, "U2": both, "U3": both})
+    poll_id = await open_vote(alignbot, method="single", anonymous="yes")
+    await pick(alignbot, poll_id, 0, ADA)
+    (ballot,) = await stored_ballots(alignbot)
+    assert ballot.roles == '["Engineering"]'  # a set of roles could single a person out
