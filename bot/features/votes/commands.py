@@ -36,7 +36,7 @@ async def vote(command: Command, ctx: Context) -> Outcome:
     sub = parts[0].lower() if parts else "help"
     rest = parts[1] if len(parts) > 1 else ""
     if sub == "new":
-        return await _new(command, ctx, rest)
+        return await _new(command, rest)
     handler = BY_ID.get(sub)
     if handler is not None:
         if not rest.strip():
@@ -60,7 +60,7 @@ def usage(sub: str = "help") -> Reply:
 # /vote new ---------------------------------------------------------------------------------
 
 
-async def _new(command: Command, ctx: Context, rest: str) -> Outcome:
+async def _new(command: Command, rest: str) -> Outcome:
     head = rest.split(None, 2)
     if len(head) >= 2 and head[0].lower() == "from":
         source = head[1].lower()

@@ -112,7 +112,8 @@ def poll_message(poll: Poll, result: Result | None, turnout: int, now: datetime)
         hidden = "No ballots yet." if result is not None else HIDDEN_NOTE[poll.anonymous]
         blocks += [text(listed), context(hidden)]
     else:
-        blocks += [*winner_blocks(items, result), bars(items, result.order)]
+        settled = not is_open(poll, now)
+        blocks += [*winner_blocks(items, result, settled), bars(items, result.order)]
     if is_open(poll, now):
         blocks.append(_vote_controls(poll, items))
         blocks.append(context("You can change your ballot until the vote closes."))
@@ -137,13 +138,16 @@ def _vote_controls(poll: Poll, items: list[str]) -> Actions:
     return Actions((Button("Vote", OPEN_BALLOT_ACTION, str(poll.id), ButtonStyle.PRIMARY),))
 
 
-def winner_blocks(items: Sequence[str], result: Result) -> list[Block]:
+def winner_blocks(items: Sequence[str], result: Result, settled: bool) -> list[Block]:
+    """Who wins (`settled`, the vote is closed) or leads so far."""
     if not result.ballots:
         return [text("No ballots yet.")]
-    main = "Borda winner" if result.method is Method.RANKED else "Top"
+    word = "Winner" if settled else "Leading"
+    main = f"{word} by Borda count" if result.method is Method.RANKED else word
     blocks: list[Block] = [text(*_winner_spans(items, result.winners, main))]
     if result.method is Method.RANKED:
-        blocks.append(text(*_winner_spans(items, result.schulze_winners, "Schulze winner")))
+        schulze = f"{word} by Schulze (Condorcet)"
+        blocks.append(text(*_winner_spans(items, result.schulze_winners, schulze)))
         if result.condorcet is not None:
             blocks.append(
                 context(
@@ -161,11 +165,16 @@ def _winner_spans(items: Sequence[str], winners: Sequence[int], label: str) -> l
     return [f"{label}: tie between ", Bold(" and ".join(names)), " (listed in poll order)"]
 
 
-def result_blocks(poll: Poll, result: Result, split: RoleSplit | None) -> list[Block]:
+def result_blocks(
+    poll: Poll, result: Result, split: RoleSplit | None, settled: bool
+) -> list[Block]:
     """The full picture: winners, bars, the Schulze order for ranked votes, the role split."""
     items = items_of(poll)
     title = "Borda points" if result.method is Method.RANKED else ""
-    blocks: list[Block] = [*winner_blocks(items, result), bars(items, result.order, title)]
+    blocks: list[Block] = [
+        *winner_blocks(items, result, settled),
+        bars(items, result.order, title),
+    ]
     if result.method is Method.RANKED and result.ballots:
         schulze = "\n".join(
             f"{item_line(items, p)}  ({p.note}{', tie' if p.tied else ''})" for p in result.schulze
@@ -200,7 +209,8 @@ def results_reply(
 ) -> Reply:
     heading = Heading(short(f"Results of vote #{poll.id}: {poll.question}", 150))
     status = context(status_line(poll, turnout, now))
-    return reply(heading, status, *result_blocks(poll, result, split))
+    blocks = result_blocks(poll, result, split, settled=not is_open(poll, now))
+    return reply(heading, status, *blocks)
 
 
 def final_reply(poll: Poll, result: Result, split: RoleSplit | None, turnout: int) -> Reply:
@@ -209,7 +219,8 @@ def final_reply(poll: Poll, result: Result, split: RoleSplit | None, turnout: in
     heading = Heading(short(f"Final result of vote #{poll.id}: {poll.question}", 150))
     status = context(status_line(poll, turnout, poll.closed_at))
     rule = context("Ties share a rank; among tied items the one listed first is shown first.")
-    return reply(heading, status, *result_blocks(poll, result, split), rule, public=True)
+    blocks = result_blocks(poll, result, split, settled=True)
+    return reply(heading, status, *blocks, rule, public=True)
 
 
 def list_reply(polls: Sequence[Poll], turnouts: dict[int, int], now: datetime) -> Reply:

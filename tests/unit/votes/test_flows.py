@@ -62,7 +62,7 @@ async def test_ranked_vote_end_to_end_with_live_updates_and_deadline_close(
     assert len(messenger.updates) == 3
     assert all(ref == live.ref for ref, _ in messenger.updates)
     assert "3 voted" in render(messenger.updates[-1][1])
-    assert "Borda winner: Search" in render(messenger.updates[-1][1])
+    assert "Leading by Borda count: Search" in render(messenger.updates[-1][1])
 
     # Ada changes her mind; the form starts from her ballot, and she still counts once.
     again = await ballot_form(alignbot, poll_id, ADA)
@@ -80,7 +80,11 @@ async def test_ranked_vote_end_to_end_with_live_updates_and_deadline_close(
     final = render(messenger.posts[-1].reply)
     assert f"Final result of vote #{poll_id}" in final
     assert "Schulze / Condorcet order" in final
-    # Borda: Search 2+2+0=4, Onboarding 0.5+0+1=1.5... ; Search is the Condorcet winner.
+    # Borda: Search 0.5+2+2 = 4.5, Onboarding 2+0+1 = 3, Billing 0.5+1+0 = 1.5.
+    assert "Winner by Borda count: Search" in final
+    assert "1. Search     ████████████████████ 4.5  points" in final
+    assert "Winner by Schulze (Condorcet): Search" in final
+    # Search beats Onboarding 2-1 and Billing 2-0 head to head: the Condorcet winner.
     assert "Condorcet winner (beats every other item head to head): Search" in final
     assert "Vote" not in [line.strip() for line in render(messenger.updates[-1][1]).splitlines()]
     await polls.close_due(alignbot.ctx)  # a second tick posts nothing more
@@ -105,7 +109,7 @@ async def test_single_choice_votes_from_the_menu_in_the_message(
     await pick(alignbot, poll_id, 0, CY)
     await pick(alignbot, poll_id, 2, CY)  # Cy changes to Billing
     result = text_of(await ask(alignbot, f"/vote results {poll_id}"))
-    assert "Top: Onboarding" in result
+    assert "Leading: Onboarding" in result
     assert "3 voted" in result
     assert "1. Onboarding ████████████████████ 2  votes" in result
     assert "3. Search     ░░░░░░░░░░░░░░░░░░░░ 0  votes" in result
@@ -115,13 +119,13 @@ async def test_multi_dot_moscow_and_rice_ballots(alignbot: AlignBot) -> None:
     multi = await open_vote(alignbot, method="multi", max_choices="2")
     await vote_form(alignbot, multi, ADA, {"choices": ["0", "2"]})
     await vote_form(alignbot, multi, BO, {"choices": ["2"]})
-    assert "Top: Billing" in text_of(await ask(alignbot, f"/vote results {multi}"))
+    assert "Leading: Billing" in text_of(await ask(alignbot, f"/vote results {multi}"))
 
     dots = await open_vote(alignbot, method="dot", dots="5")
     await vote_form(alignbot, dots, ADA, {"dots_0": "5"})
     await vote_form(alignbot, dots, BO, {"dots_1": "3.0", "dots_2": "2"})  # Teams sends 3.0
     shown = text_of(await ask(alignbot, f"/vote results {dots}"))
-    assert "Top: Search" in shown
+    assert "Leading: Search" in shown
     assert "5  dots" in shown
     assert "3  dots" in shown
     assert "2  dots" in shown
@@ -130,7 +134,7 @@ async def test_multi_dot_moscow_and_rice_ballots(alignbot: AlignBot) -> None:
     for who, picks in ((ADA, "MSW"), (BO, "MCW"), (CY, "SCM")):
         await vote_form(alignbot, moscow, who, {f"item_{i}": c for i, c in enumerate(picks)})
     shown = text_of(await ask(alignbot, f"/vote results {moscow}"))
-    assert "Top: Search" in shown
+    assert "Leading: Search" in shown
     assert "1. Search     ████████████████████ 2.67  Must 67% · M2 S1 C0 W0" in shown
     assert "3. Billing" in shown
     assert "Won't 67% · M1 S0 C0 W2" in shown
@@ -150,7 +154,7 @@ async def test_multi_dot_moscow_and_rice_ballots(alignbot: AlignBot) -> None:
     }
     await vote_form(alignbot, rice, ADA, score)
     shown = text_of(await ask(alignbot, f"/vote results {rice}"))
-    assert "Top: Onboarding" in shown
+    assert "Leading: Onboarding" in shown
     assert "R 1000 · I 1 · C 80% · E 2" in shown
 
 
@@ -167,8 +171,8 @@ async def test_hidden_results_stay_hidden_until_close(
     assert "hidden until it closes" in refused
     assert "hidden" in text_of(await ask(alignbot, f"/vote export {poll_id}", ADA))
     await ask(alignbot, f"/vote close {poll_id}", ADA)
-    assert "Top: Billing" in render(messenger.posts[-1].reply)
-    assert "Top: Billing" in text_of(await ask(alignbot, f"/vote results {poll_id}", BO))
+    assert "Winner: Billing" in render(messenger.posts[-1].reply)
+    assert "Winner: Billing" in text_of(await ask(alignbot, f"/vote results {poll_id}", BO))
 
 
 async def test_anonymous_votes_store_and_reveal_no_identity(
