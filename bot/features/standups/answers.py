@@ -12,7 +12,7 @@ from bot.errors import UserError
 from bot.events import Action, Actor, Command, Submission
 from bot.features.standups import forms, views
 from bot.features.standups.questions import Kind
-from bot.features.standups.schedule import next_standup_day, parse_date
+from bot.features.standups.schedule import local_day, next_standup_day, parse_date
 from bot.features.standups.service import (
     Settings,
     answer_of_kind,
@@ -40,8 +40,8 @@ async def answer_now(command: Command, ctx: Context, team: StandupTeam | None) -
             teams = [team]
         else:
             teams = await _my_teams(session, actor, command.conversation.channel_id)
-        today = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
-        day = ctx.clock.now().astimezone(today.tz).date()
+        zone = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
+        day = local_day(ctx.clock.now(), zone.tz)
         if len(teams) > 1:
             return views.choose_team(teams, day)
         s = settings_of(teams[0])

@@ -510,6 +510,7 @@ VERBS: dict[str, Verb] = {
     "help": usage,
 }
 TEAM_VERBS: dict[str, Verb] = {
+    **{verb: VERBS[verb] for verb in ("tz", "skip", "skips", "unskip", "help")},
     "setup": setup,
     "holiday": holiday,
     "holidays": holiday,
