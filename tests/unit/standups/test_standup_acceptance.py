@@ -43,13 +43,13 @@ async def test_five_people_in_three_zones_get_their_own_0930_and_a_summary_at_16
 ) -> None:
     await _team_of_five(alignbot, clock)
 
-    await timeline.run_until(datetime(2026, 11, 23, 4, 30, tzinfo=UTC), step_minutes=5)
+    await timeline.run_until(datetime(2026, 11, 23, 4, 30, tzinfo=UTC), step_minutes=15)
     # Chen in Kolkata (UTC+05:30) is first: 09:30 there is 04:00 UTC.
     assert [at for at, _ in timeline.dms(CHEN.user_id)] == [MONDAY.replace(hour=4)]
     assert timeline.dms(ADA.user_id) == []
     await answer(alignbot, CHEN, ["Interviews", "Synthesis", "none"])
 
-    await timeline.run_until(datetime(2026, 11, 23, 9, 0, tzinfo=UTC), step_minutes=5)
+    await timeline.run_until(datetime(2026, 11, 23, 9, 0, tzinfo=UTC), step_minutes=15)
     for berliner in (ADA, BO):  # 09:30 in Berlin (UTC+1 in November) is 08:30 UTC
         assert [at for at, _ in timeline.dms(berliner.user_id)] == [
             MONDAY.replace(hour=8, minute=30)
@@ -57,7 +57,7 @@ async def test_five_people_in_three_zones_get_their_own_0930_and_a_summary_at_16
     await answer(alignbot, ADA, ["Wireframes", "Usability test", "Waiting for legal on consent"])
     await answer(alignbot, BO, ["Backlog", "Refinement", "CI is red on main"])
 
-    await timeline.run_until(datetime(2026, 11, 23, 16, 0, tzinfo=UTC), step_minutes=5)
+    await timeline.run_until(datetime(2026, 11, 23, 16, 0, tzinfo=UTC), step_minutes=15)
     assert next(at for at, _ in timeline.dms(DEE.user_id)) == MONDAY.replace(hour=14, minute=30)
     assert next(at for at, _ in timeline.dms(ELI.user_id)) == MONDAY.replace(hour=15, minute=30)
 
@@ -82,10 +82,10 @@ async def test_the_prompt_button_opens_the_form_and_answers_update_the_summary_l
     alignbot: AlignBot, clock: FakeClock, messenger: RecordingMessenger, timeline: Timeline
 ) -> None:
     await _team_of_five(alignbot, clock)
-    await timeline.run_until(datetime(2026, 11, 23, 15, 0, tzinfo=UTC), step_minutes=5)
+    await timeline.run_until(datetime(2026, 11, 23, 15, 0, tzinfo=UTC), step_minutes=15)
     parent = timeline.channel_posts()[0]
 
-    await timeline.run_until(datetime(2026, 11, 23, 15, 40, tzinfo=UTC), step_minutes=5)
+    await timeline.run_until(datetime(2026, 11, 23, 15, 40, tzinfo=UTC), step_minutes=15)
     _, eli_prompt = timeline.dms(ELI.user_id)[0]
     assert "Time for your Design stand-up (Mon 23 Nov)" in eli_prompt
     form = await press(alignbot, ELI, "standup.open", "1:2026-11-23")
