@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
-from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes
 from msrest.serialization import Model
 
@@ -37,7 +37,7 @@ from adapters.teams.inbound import (
     user_id_of,
 )
 from adapters.teams.outbox import Outbox, addressed, card_activity, reference_to_json
-from adapters.teams.retry import RetryPolicy
+from adapters.teams.retry import RetryPolicy, with_retries
 from bot.app import AlignBot
 from bot.events import Event, Message, Submission
 from bot.replies import (
@@ -57,6 +57,7 @@ from storage.repositories import people, teams_refs
 log = logging.getLogger(__name__)
 
 RECENT_ACTIVITIES = 4096
+MAX_MEMBER_LOOKUPS = 10
 INVOKE_CARD = "application/vnd.microsoft.card.adaptive"
 INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
 WELCOME = reply(
@@ -147,7 +148,7 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             delivery.card_id = activity.reply_to_id
             await self._card_used(activity, activity.value, delivery)
             return
-        known = await self._known_ids(activity)
+        known = await self._known_ids(turn_context)
         event = Message(
             message_text(activity, known), actor_of(activity), conversation_of(activity)
         )
@@ -275,12 +276,33 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             for item in seen:
                 await teams_refs.remember(session, item, self.bot.ctx.clock.now())
 
-    async def _known_ids(self, activity: Activity) -> dict[str, str]:
+    async def _known_ids(self, turn_context: TurnContext) -> dict[str, str]:
+        """AAD ids for people mentioned by their Teams id only: from people seen before, else
+        asked of the connector (one member lookup each, at most MAX_MEMBER_LOOKUPS)."""
+        activity = turn_context.activity
         wanted = mentioned_teams_ids(activity)
         if not wanted:
             return {}
         async with self.bot.ctx.db.transaction() as session:
-            return await teams_refs.user_ids_by_teams_id(session, tenant_of(activity), wanted)
+            known = await teams_refs.user_ids_by_teams_id(session, tenant_of(activity), wanted)
+        for teams_id in sorted(wanted - known.keys())[:MAX_MEMBER_LOOKUPS]:
+            aad_id = await self._member_aad_id(turn_context, teams_id)
+            if aad_id:
+                known[teams_id] = aad_id
+        return known
+
+    async def _member_aad_id(self, turn_context: TurnContext, teams_id: str) -> str | None:
+        try:
+            member = await with_retries(
+                lambda: TeamsInfo.get_member(turn_context, teams_id),
+                self.policy,
+                what="member lookup",
+            )
+        except Exception as error:  # a guest, someone who left, no permission: keep the id
+            log.info("no AAD id for mentioned Teams member %s: %s", teams_id, error)
+            return None
+        aad_id = getattr(member, "aad_object_id", None)
+        return str(aad_id) if aad_id else None
 
 
 def _submitted_form(payload: dict[str, Any] | None) -> Form | None:

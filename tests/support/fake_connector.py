@@ -20,9 +20,9 @@ class Call:
     """One request the connector accepted (throttled attempts are only counted)."""
 
     method: str
-    kind: str  # "post", "reply", "update" or "create"
+    kind: str  # "post", "reply", "update", "create" or "member"
     conversation_id: str
-    activity_id: str | None
+    activity_id: str | None  # or the member id of a member lookup
     body: dict[str, Any]
 
     @property
@@ -43,6 +43,7 @@ class FakeConnector:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
     url: str = ""
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def fail_next(self, times: int, status: int = 429, retry_after: str | None = "0") -> None:
         """The next `times` requests answer `status` (with `Retry-After` when given)."""
@@ -54,6 +55,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._reply)
         app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -86,7 +88,7 @@ class FakeConnector:
             return refusal, ""
         body = await request.json() if request.can_read_body else {}
         conversation = request.match_info.get("conversation", "")
-        activity = request.match_info.get("activity")
+        activity = request.match_info.get("activity") or request.match_info.get("member")
         self.calls.append(Call(request.method, kind, conversation, activity, body))
         return None, f"activity-{next(self._ids)}"
 
@@ -101,6 +103,17 @@ class FakeConnector:
     async def _update(self, request: web.Request) -> web.Response:
         refusal, _ = await self._record(request, "update")
         return refusal or web.json_response({"id": request.match_info["activity"]})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        """Member lookup: `members` holds who exists; anyone else is not found, as in Teams."""
+        refusal, _ = await self._record(request, "member")
+        if refusal is not None:
+            return refusal
+        member = self.members.get(request.match_info["member"])
+        if member is None:
+            error = {"code": "MemberNotFoundInConversation", "message": "not a member"}
+            return web.json_response({"error": error}, status=404)
+        return web.json_response(member)
 
     async def _create(self, request: web.Request) -> web.Response:
         refusal, new_id = await self._record(request, "create")

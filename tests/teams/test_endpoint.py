@@ -104,6 +104,24 @@ async def test_mentions_of_people_seen_before_resolve_to_their_aad_id(
     assert seen.commands[-1].text == "<@aad-bob|Bob Builder>"
 
 
+async def test_mentions_of_unknown_people_are_looked_up_once_each(
+    teams: TeamsHarness, seen: Seen
+) -> None:
+    teams.connector.members["29:carol"] = {
+        "id": "29:carol",
+        "name": "Carol",
+        "aadObjectId": "aad-carol",
+    }
+    carol, dave = {"id": "29:carol", "name": "Carol"}, {"id": "29:dave", "name": "Dave"}
+    teams.connector.fail_next(1, status=429, retry_after="0")
+    line = "echo <at>Carol</at> and <at>Dave</at>"
+    await teams.send(channel_message(teams.service_url, line, mentions=[carol, dave]))
+    assert seen.commands[0].text == "<@aad-carol|Carol> and <@29:dave|Dave>"
+    lookups = teams.connector.of_kind("member")
+    assert sorted(call.activity_id or "" for call in lookups) == ["29:carol", "29:dave"]
+    assert teams.connector.refused == [429]
+
+
 async def test_a_redelivered_message_is_answered_once(teams: TeamsHarness, seen: Seen) -> None:
     activity = message(teams.service_url, "echo once")
     await teams.send(activity)

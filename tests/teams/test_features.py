@@ -87,7 +87,9 @@ async def test_votes_open_from_a_card_form_then_live_tally_updates(teams: TeamsH
     tally = _last(teams, "update")
     assert tally.activity_id == live_id
     assert "1 voted" in _text(tally)
-    assert "Top: **Onboarding**" in _text(tally)
+    bars = [e["text"] for e in tally.card["body"] if e.get("fontType") == "Monospace"]
+    assert "Onboarding" in bars[0]
+    assert "█" in bars[0]
     assert "is in" in _text(_last(teams, "reply"))
 
 
