@@ -47,6 +47,12 @@ class TeamsEndpoint:
         if "application/json" not in request.headers.get("Content-Type", ""):
             raise web.HTTPUnsupportedMediaType(text="Bot Framework activities are JSON")
         try:
+            body = await request.json()  # aiohttp keeps the body for the adapter to read again
+        except ValueError:
+            raise web.HTTPBadRequest(text="The body is not valid JSON") from None
+        if not isinstance(body, dict):
+            raise web.HTTPBadRequest(text="An activity is a JSON object")
+        try:
             response = await self.adapter.process(request, self.handler)
         except jwt.PyJWTError as error:
             # botbuilder lets a malformed token escape as a decode error; it is still a 401.

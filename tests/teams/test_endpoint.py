@@ -407,3 +407,12 @@ async def test_throttled_chat_creation_is_retried(teams: TeamsHarness) -> None:
 async def test_non_json_requests_are_refused(teams: TeamsHarness) -> None:
     response = await teams.session.post(f"{teams.url}/api/messages", data="hello")
     assert response.status == 415
+
+
+@pytest.mark.parametrize("body", ["{not json", "[1, 2]"])
+async def test_malformed_bodies_are_bad_requests(teams: TeamsHarness, body: str) -> None:
+    response = await teams.session.post(
+        f"{teams.url}/api/messages", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert teams.connector.calls == []
