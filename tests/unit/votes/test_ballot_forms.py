@@ -1,4 +1,4 @@
-"""The biggest ballots still fit every platform: no input may be cut off a Slack modal."""
+"""The biggest votes still fit every platform: nothing cut off a Slack modal or a Teams card."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.slack.blocks import MAX_MODAL_BLOCKS, modal
+from adapters.slack.blocks import MAX_BLOCKS, MAX_MODAL_BLOCKS, message, modal
+from adapters.teams.cards import SHORTENED, form_card, single_card
 from bot.features.votes.ballots import ballot_form
 from bot.features.votes.forms import MAX_ITEMS, MAX_RICE_ITEMS
-from bot.features.votes.tally import Method
+from bot.features.votes.tally import Method, tally
+from bot.features.votes.views import poll_message
 from storage.models.votes import Poll
 
 
@@ -51,3 +53,23 @@ def test_ballot_form_prefills_the_current_ballot() -> None:
     form = ballot_form(_poll(Method.MOSCOW, 3), ["M", "W", "C"])
     assert [i.initial for i in form.inputs] == ["M", "W", "C"]
     assert form.metadata == "7"
+
+
+@pytest.mark.parametrize("method", list(Method))
+def test_largest_live_message_fits_slack_and_one_teams_card(method: Method) -> None:
+    items = MAX_RICE_ITEMS if method is Method.RICE else MAX_ITEMS
+    poll = _poll(method, items)
+    result = tally(method, items, [])
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    for shown in (result, None):
+        live = poll_message(poll, shown, 0, now)
+        assert len(message(live)["blocks"]) <= MAX_BLOCKS
+        assert SHORTENED not in json.dumps(single_card(live), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("method", list(Method))
+def test_largest_ballot_renders_every_input_on_teams(method: Method) -> None:
+    items = MAX_RICE_ITEMS if method is Method.RICE else MAX_ITEMS
+    form = ballot_form(_poll(method, items), None)
+    card = json.dumps(form_card(form))
+    assert all(f'"id": "{i.name}"' in card for i in form.inputs)
