@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -97,9 +96,6 @@ def errors_of(outcome: Outcome) -> dict[str, str]:
     return outcome.errors
 
 
-def ranks(poll_id: int, order: list[int]) -> dict[str, str]:
+def ranks(order: list[int]) -> dict[str, str]:
+    """A ranked ballot's form values: item indexes, best first."""
     return {f"rank_{i + 1}": str(item) for i, item in enumerate(order)}
-
-
-def loads(value: str) -> Any:
-    return json.loads(value)

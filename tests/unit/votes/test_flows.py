@@ -55,10 +55,10 @@ async def test_ranked_vote_end_to_end_with_live_updates_and_deadline_close(
 
     form = await ballot_form(alignbot, poll_id, ADA)
     assert [i.name for i in form.inputs] == ["rank_1", "rank_2", "rank_3"]
-    reply = await vote_form(alignbot, poll_id, ADA, ranks(poll_id, [2, 0, 1]))
+    reply = await vote_form(alignbot, poll_id, ADA, ranks([2, 0, 1]))
     assert "is in: Billing > Search > Onboarding" in text_of(reply)
-    await vote_form(alignbot, poll_id, BO, ranks(poll_id, [0, 2, 1]))
-    await vote_form(alignbot, poll_id, CY, ranks(poll_id, [0, 1, 2]))
+    await vote_form(alignbot, poll_id, BO, ranks([0, 2, 1]))
+    await vote_form(alignbot, poll_id, CY, ranks([0, 1, 2]))
     assert len(messenger.updates) == 3
     assert all(ref == live.ref for ref, _ in messenger.updates)
     assert "3 voted" in render(messenger.updates[-1][1])
@@ -67,7 +67,7 @@ async def test_ranked_vote_end_to_end_with_live_updates_and_deadline_close(
     # Ada changes her mind; the form starts from her ballot, and she still counts once.
     again = await ballot_form(alignbot, poll_id, ADA)
     assert again.inputs[0].initial == "2"
-    changed = await vote_form(alignbot, poll_id, ADA, ranks(poll_id, [1]))
+    changed = await vote_form(alignbot, poll_id, ADA, ranks([1]))
     assert "was updated" in text_of(changed)
     assert await counts(alignbot) == (1, 3, 3)
 
@@ -206,7 +206,7 @@ async def test_anonymous_votes_store_and_reveal_no_identity(
 
 async def test_open_vote_export_lists_ballots_for_the_creator_only(alignbot: AlignBot) -> None:
     poll_id = await open_vote(alignbot)
-    await vote_form(alignbot, poll_id, BO, ranks(poll_id, [1, 0, 2]))
+    await vote_form(alignbot, poll_id, BO, ranks([1, 0, 2]))
     creator_view = text_of(await ask(alignbot, f"/vote export {poll_id}", ADA))
     assert "rank,item,score,tied,detail" in creator_view
     assert "Bo,Onboarding > Search > Billing" in creator_view
