@@ -9,6 +9,7 @@ modal submissions run the core before acking, because validation errors travel i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
@@ -118,6 +119,8 @@ class SlackAdapter:
     async def stop(self, _app: web.Application) -> None:
         if self._pruner is not None:
             self._pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pruner
             self._pruner = None
         if self._socket_mode is not None:
             await self._socket_mode.close_async()  # type: ignore[no-untyped-call]
@@ -316,8 +319,8 @@ class SlackAdapter:
 
     async def _prune_forever(self) -> None:
         while True:
+            await asyncio.sleep(PRUNE_EVERY)
             try:
                 await self.prune_event_claims()
             except Exception:
                 log.exception("slack: pruning old event claims failed")
-            await asyncio.sleep(PRUNE_EVERY)

@@ -1,8 +1,10 @@
 """A test-only feature exercising every outcome the adapter must render.
 
 `/probe echo <text>` private echo, `/probe shout <text>` public post with a button and a menu,
-`/probe form` opens a form, `/probe dm` sends a DM proactively, `/probe slow` sleeps past the
-modal budget. Its button counts clicks in the message itself (`replace_original`).
+`/probe form` opens a form, `/probe dm` sends a DM proactively, `/probe slow` answers after a
+second. Its button counts clicks in the message itself (`replace_original`). Form titles steer
+the submission: `bad` is refused, `slow` takes a second, `again` opens another form, `public`
+answers in the channel.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def _form(metadata: str) -> Form:
     )
 
 
-def probe_feature(seen: Seen | None = None, slow_seconds: float = 3.0) -> Feature:
+def probe_feature(seen: Seen | None = None, slow_seconds: float = 1.0) -> Feature:
     seen = seen if seen is not None else Seen()
 
     async def probe(command: Command, ctx: Context) -> Outcome:
@@ -107,6 +109,10 @@ def probe_feature(seen: Seen | None = None, slow_seconds: float = 3.0) -> Featur
         if title == "slow":
             await asyncio.sleep(slow_seconds)
             return say("finally saved")
+        if title == "again":
+            return _form(metadata="second")
+        if title == "public":
+            return reply(text("Everyone: ", submission.text("colour")), public=True)
         if not title or title == "bad":
             return FormErrors({"title": "Please give a title.", "nowhere": "Also this."})
         return say(f"Saved {title} ({submission.text('colour')})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -253,3 +254,39 @@ async def test_alignbot_umbrella_reaches_the_same_command(slack: SlackHarness, s
     await slack.settle()
     assert seen.events[-1].name == "probe"  # type: ignore[union-attr]
     assert "You said: hi" in _text(slack.fake.responses[0][1])
+
+
+async def test_slow_command_is_acked_at_once_and_answered_later(slack: SlackHarness) -> None:
+    started = time.monotonic()
+    answer = await slack.command("/probe slow")
+    acked_after = time.monotonic() - started
+    assert answer.status == 200
+    assert acked_after < 0.5
+    assert slack.fake.responses == []
+    await slack.settle()
+    ((_, body),) = slack.fake.responses
+    assert body["text"] == "finally"
+
+
+async def test_submission_may_replace_the_modal_with_another(slack: SlackHarness) -> None:
+    await slack.command("/probe form")
+    await slack.settle()
+    (opened,) = slack.fake.called("views.open")
+    answer = await slack.submit(opened["view"], {"title": "again", "colour": "red"})
+    body = answer.json()
+    assert body["response_action"] == "update"
+    assert body["view"]["callback_id"] == "probe.form"
+    assert json.loads(body["view"]["private_metadata"])["meta"] == "second"
+
+
+async def test_public_answer_to_a_submission_is_posted_where_the_form_began(
+    slack: SlackHarness,
+) -> None:
+    await slack.command("/probe form", channel="C5")
+    await slack.settle()
+    (opened,) = slack.fake.called("views.open")
+    await slack.submit(opened["view"], {"title": "public", "colour": "red"})
+    await slack.settle()
+    (post,) = slack.fake.called("chat.postMessage")
+    assert post["channel"] == "C5"
+    assert "Everyone: red" in _text(post)
