@@ -82,7 +82,6 @@ class SlackAdapter:
         app.action(OPEN_FORM_ACTION)(self._on_open_form)
         app.action(re.compile(r".*"))(self._on_action)
         app.view_submission(re.compile(r".*"))(self._on_submission)
-        app.view_closed(re.compile(r".*"))(self._on_ignored)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_direct_message)
         app.event(ANY)(self._on_ignored_event)
@@ -264,9 +263,6 @@ class SlackAdapter:
             await self.delivery.private(submission.conversation, user, errors_reply(outcome))
         elif isinstance(outcome, Reply):
             await self.delivery.reply(submission.conversation, user, outcome)
-
-    async def _on_ignored(self, ack: Ack) -> None:
-        await ack()
 
     # Events API --------------------------------------------------------------------------
 

@@ -13,10 +13,11 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
+from aiohttp import ClientError
+from slack_sdk.errors import SlackClientError
 
 from adapters.slack.blocks import modal
-from adapters.slack.messenger import DeliveryError, Outbox
+from adapters.slack.messenger import Outbox
 from adapters.slack.translate import ActionSource, MetadataTooLarge, private_metadata
 from bot.events import Conversation
 from bot.replies import (
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 OPEN_FORM_ACTION = "alignbot.slack.open_form"
 PENDING_FORM_TTL = 15 * 60.0
 Attempt = Callable[[], Awaitable[object]]
-DELIVERY_ERRORS = (SlackApiError, DeliveryError, OSError, TimeoutError)
+DELIVERY_ERRORS = (SlackClientError, ClientError, OSError, TimeoutError)
 
 
 @dataclass(frozen=True)

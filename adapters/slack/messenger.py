@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.errors import SlackClientError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -24,7 +25,7 @@ from bot.replies import Reply
 PLATFORM = "slack"
 
 
-class DeliveryError(RuntimeError):
+class DeliveryError(SlackClientError):
     """Slack refused a `response_url` post."""
 
 

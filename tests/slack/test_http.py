@@ -208,3 +208,10 @@ async def test_old_event_claims_are_pruned(slack: SlackHarness) -> None:
     await slack.settle()
     assert await slack.adapter.prune_event_claims() == 1
     assert await _count(slack.bot.ctx.db, JobClaim) == 1
+
+
+async def test_dropped_connection_is_retried(slack: SlackHarness) -> None:
+    slack.fake.disconnect("chat.postMessage", times=1)
+    await slack.command("/probe shout dropped")
+    await slack.settle()
+    assert [a.status for a in slack.fake.attempts("chat.postMessage")] == [0, 200]

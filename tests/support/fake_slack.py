@@ -3,7 +3,8 @@
 Answers `POST|GET /api/<method>` like Slack (`{"ok": true, ...}`), posts to `response_url`s at
 `/response/<name>`, and serves Socket Mode at `/socket` (`apps.connections.open` points there).
 Faults are queued per method: `rate_limit` (429 + Retry-After), `server_error` (500/503),
-`refuse` (`{"ok": false, "error": ...}`), each for the next N calls.
+`disconnect` (connection dropped), `refuse` (`{"ok": false, "error": ...}`), each for the next
+N calls.
 """
 
 from __future__ import annotations
@@ -103,6 +104,11 @@ class FakeSlack:
         for _ in range(times):
             self._faults[method].append(Fault(status))
 
+    def disconnect(self, method: str, times: int = 1) -> None:
+        """Drops the connection without answering, like a proxy restart."""
+        for _ in range(times):
+            self._faults[method].append(Fault(0))
+
     def refuse(self, method: str, error: str, times: int = 1) -> None:
         for _ in range(times):
             self._faults[method].append(Fault(200, error=error))
@@ -137,6 +143,11 @@ class FakeSlack:
         body = await _parse(request)
         faults = self._faults.get(method)
         fault = faults.popleft() if faults else None
+        if fault is not None and fault.status == 0:
+            self._record(Call(method, body, 0))
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(status=500)
         if fault is not None and fault.error is None:
             self._record(Call(method, body, fault.status))
             return web.json_response(
