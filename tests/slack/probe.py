@@ -77,6 +77,7 @@ def probe_feature(seen: Seen | None = None, slow_seconds: float = 1.0) -> Featur
                         Button("+1", "probe.count", "1", ButtonStyle.PRIMARY),
                         Button("+2", "probe.count", "2"),
                         Select("probe.pick", "Pick", (Option("A", "a"), Option("B", "b"))),
+                        Button("Form", "probe.open"),
                     ),
                     public=True,
                 )
@@ -103,6 +104,10 @@ def probe_feature(seen: Seen | None = None, slow_seconds: float = 1.0) -> Featur
         seen.events.append(action)
         return say(f"picked {action.value}")
 
+    async def open_form(action: Action, ctx: Context) -> Outcome:
+        seen.events.append(action)
+        return _form(metadata="from a button")
+
     async def submitted(submission: Submission, ctx: Context) -> Outcome:
         seen.events.append(submission)
         title = submission.text("title")
@@ -120,6 +125,6 @@ def probe_feature(seen: Seen | None = None, slow_seconds: float = 1.0) -> Featur
     return Feature(
         name="probe",
         commands=(CommandSpec("probe", "exercises the Slack adapter", probe),),
-        actions={"probe.count": count, "probe.pick": pick},
+        actions={"probe.count": count, "probe.pick": pick, "probe.open": open_form},
         forms={"probe.form": submitted},
     )

@@ -38,7 +38,12 @@ async def test_public_reply_posts_as_the_bot_with_buttons_and_menu(slack: SlackH
     assert post["channel"] == "C1"
     assert post["blocks"][0]["text"]["text"] == "<@U1> says *&lt;!here&gt;*"
     elements = post["blocks"][1]["elements"]
-    assert [e["action_id"] for e in elements] == ["probe.count", "probe.count::2", "probe.pick"]
+    assert [e["action_id"] for e in elements] == [
+        "probe.count",
+        "probe.count::2",
+        "probe.pick",
+        "probe.open",
+    ]
     assert elements[0]["style"] == "primary"
     assert elements[2]["type"] == "static_select"
     assert post["text"] == "@U1 says &lt;!here&gt;"
@@ -290,3 +295,14 @@ async def test_public_answer_to_a_submission_is_posted_where_the_form_began(
     (post,) = slack.fake.called("chat.postMessage")
     assert post["channel"] == "C5"
     assert "Everyone: red" in _text(post)
+
+
+async def test_button_that_opens_a_form_uses_the_action_trigger(slack: SlackHarness) -> None:
+    await slack.command("/probe shout vote")
+    await slack.settle()
+    (post,) = slack.fake.called("chat.postMessage")
+    await slack.click(post, "probe.open", channel="C1")
+    await slack.settle()
+    (opened,) = slack.fake.called("views.open")
+    assert opened["trigger_id"] == "trigger-2"
+    assert json.loads(opened["view"]["private_metadata"])["meta"] == "from a button"
