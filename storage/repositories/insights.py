@@ -237,7 +237,10 @@ async def recent(
 async def insight_counts_for_items(
     session: AsyncSession, team_id: int, items: list[str]
 ) -> dict[str, int]:
-    """item text -> how many live insights of the team link to it (case and spacing ignored)."""
+    """item text -> how many live, public insights of the team link to it (case, spacing ignored).
+
+    Private insights are left out: a count shown in a channel must not hint at them.
+    """
     keys = {text: item_key(text) for text in items}
     if not keys:
         return {}
@@ -248,6 +251,7 @@ async def insight_counts_for_items(
             InsightLink.team_id == team_id,
             col(InsightLink.item_key).in_(set(keys.values())),
             col(Insight.retracted_at).is_(None),
+            col(Insight.is_private).is_(False),
         )
         .group_by(InsightLink.item_key)
     )

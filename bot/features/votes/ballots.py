@@ -39,17 +39,18 @@ def item_options(items: list[str]) -> tuple[Option, ...]:
     return tuple(Option(short(f"{i + 1}. {item}"), str(i)) for i, item in enumerate(items))
 
 
-def ballot_form(poll: Poll, current: Payload | None) -> Form:
+def ballot_form(poll: Poll, current: Payload | None, support_note: str = "") -> Form:
     """The form a voter fills in; `current` pre-fills it when they vote again."""
     items = items_of(poll)
     build = FORM_INPUTS[method_of(poll)]
+    research = ("\n", support_note) if support_note else ()
     return Form(
         form_id=BALLOT_FORM,
         title=short(f"Vote #{poll.id}", 24),
         inputs=build(poll, items, current),
         submit_label="Cast ballot",
         metadata=str(poll.id),
-        intro=(poll.question, "\n", INSTRUCTIONS[method_of(poll)](poll)),
+        intro=(poll.question, "\n", INSTRUCTIONS[method_of(poll)](poll), *research),
     )
 
 

@@ -139,7 +139,9 @@ async def pick(action: Action, ctx: Context) -> Outcome:
 
 async def open_ballot(action: Action, ctx: Context) -> Outcome:
     poll, current = await polls.current_ballot(ctx, action.actor, polls.parse_id(action.value))
-    return ballots.ballot_form(poll, current)
+    async with ctx.db.transaction() as session:
+        support = await polls.research_support(session, poll)
+    return ballots.ballot_form(poll, current, views.support_note(support))
 
 
 async def submit_ballot(submission: Submission, ctx: Context) -> Outcome:

@@ -34,7 +34,7 @@ from bot.features.votes.views import RoleSplit
 from bot.replies import Italic, Reply, context, reply, text
 from bot.scheduler import run_once
 from storage.models.votes import Ballot, Poll
-from storage.repositories import product_teams, roles, votes
+from storage.repositories import insights, product_teams, roles, votes
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,8 @@ async def open_poll(ctx: Context, actor: Actor, where: Conversation, draft: Draf
         poll = await votes.create(session, _new_poll(actor, where, draft, team.id, now))
         assert poll.id is not None
         shown = _empty(poll) if results_visible(poll, now) else None
-        ref = await ctx.messenger.post(where, views.poll_message(poll, shown, 0, now))
+        support = await research_support(session, poll)
+        ref = await ctx.messenger.post(where, views.poll_message(poll, shown, 0, now, support))
         poll.message_id = ref.message_id
         await votes.set_message(session, poll.id, ref.message_id)
     return poll
@@ -173,6 +174,11 @@ async def current_ballot(ctx: Context, actor: Actor, poll_id: int) -> tuple[Poll
         assert poll.id is not None
         ballot = await votes.ballot_of(session, poll.id, owner_key(poll, actor.user_id))
     return poll, payload_of(ballot) if ballot else None
+
+
+async def research_support(session: AsyncSession, poll: Poll) -> dict[str, int]:
+    """How many of the team's public insights back each item (for "3 insights" notes)."""
+    return await insights.insight_counts_for_items(session, poll.team_id, items_of(poll))
 
 
 async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Reply:
@@ -307,12 +313,13 @@ async def _redraw(ctx: Context, workspace_id: str, poll_id: int) -> None:
         if poll is None:
             return
         result, _, turnout = await counted(session, poll)
+        support = await research_support(session, poll)
     ref = message_of(poll)
     if ref is None:
         return
     shown = result if results_visible(poll, now) else None
     try:
-        await ctx.messenger.update(ref, views.poll_message(poll, shown, turnout, now))
+        await ctx.messenger.update(ref, views.poll_message(poll, shown, turnout, now, support))
     except Exception:
         log.warning("could not refresh the live message of vote %s", poll_id, exc_info=True)
 
@@ -332,13 +339,14 @@ async def finish(ctx: Context, workspace_id: str, poll_id: int) -> Poll | None:
             return None
         poll = await load(session, workspace_id, poll_id)
         result, split, turnout = await summarize(session, poll)
+        support = await research_support(session, poll)
         await ctx.messenger.post(
             conversation_of(poll), views.final_reply(poll, result, split, turnout)
         )
     ref = message_of(poll)
     if ref is not None:
         try:
-            await ctx.messenger.update(ref, views.poll_message(poll, result, turnout, now))
+            await ctx.messenger.update(ref, views.poll_message(poll, result, turnout, now, support))
         except Exception:
             log.warning("could not mark vote %s closed in its message", poll_id, exc_info=True)
     return poll

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -100,11 +100,30 @@ def status_line(poll: Poll, turnout: int, now: datetime) -> Span:
     return " · ".join(parts)
 
 
-def poll_message(poll: Poll, result: Result | None, turnout: int, now: datetime) -> Reply:
+def support_note(support: Mapping[str, int]) -> str:
+    """“Research behind the items: Magic-link sign-in 3 insights · …” (empty when none)."""
+    backed = [(item, count) for item, count in support.items() if count]
+    if not backed:
+        return ""
+    parts = [
+        f"{short(item, 40)}: {count} insight{'s' if count != 1 else ''}" for item, count in backed
+    ]
+    return "Research behind the items: " + " · ".join(parts) + " (see /insight search)."
+
+
+def poll_message(
+    poll: Poll,
+    result: Result | None,
+    turnout: int,
+    now: datetime,
+    support: Mapping[str, int] | None = None,
+) -> Reply:
     """The message in the channel, updated in place after every ballot and at close."""
     items = items_of(poll)
     blocks: list[Block] = [Heading(short(f"Vote #{poll.id}: {poll.question}", 150))]
     blocks.append(context(status_line(poll, turnout, now)))
+    if note := support_note(support or {}):
+        blocks.append(context(note))
     if poll.allowed_voters:
         blocks.append(context(*_voter_spans(json.loads(poll.allowed_voters))))
     if result is None or not result.ballots:
