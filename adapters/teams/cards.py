@@ -116,7 +116,9 @@ def spans_markdown(spans: Iterable[Span], mentions: _Mentions | None = None) -> 
             case Italic():
                 out.append(f"_{escape(span.text)}_")
             case Code():
-                out.append("`" + span.text.replace("`", "'") + "`")
+                # Cards render no code spans: show the backticks, and keep the inside inert,
+                # since bot-made code often quotes what a user typed.
+                out.append(escape("`" + span.text.replace("`", "'") + "`"))
             case Mention():
                 if mentions is None:
                     out.append(f"**{escape(span.name or span.user_id)}**")

@@ -63,7 +63,7 @@ def test_text_formats_bot_spans_and_escapes_user_spans() -> None:
     )
     [rendered] = _body(cards.reply_card(reply(block)))
     assert rendered["wrap"] is True
-    assert rendered["text"] == r"Owner of **roadmap\_v2** is _pending_, run `who x`"
+    assert rendered["text"] == r"Owner of **roadmap\_v2** is _pending_, run \`who x\`"
 
 
 def test_user_text_cannot_inject_links_mentions_html_or_formatting() -> None:
@@ -103,7 +103,7 @@ def test_escaped_text_keeps_every_visible_character(value: str) -> None:
 
 
 def test_code_spans_cannot_be_closed_early() -> None:
-    assert cards.spans_markdown([Code("a`b")]) == "`a'b`"
+    assert cards.spans_markdown([Code("a`b")]) == r"\`a'b\`"
 
 
 def test_mentions_become_teams_mention_entities() -> None:
@@ -385,3 +385,12 @@ def test_a_single_card_says_when_it_was_shortened() -> None:
     card = cards.single_card(big)
     assert card["body"][-1]["text"] == cards.escape(cards.SHORTENED)
     assert cards.single_card(reply(text("short")))["body"][-1]["text"] == "short"
+
+
+def test_user_text_quoted_in_code_cannot_become_a_link() -> None:
+    hostile = Code('/raci add "[win](https://evil.example) <at>Boss</at>"')
+    [rendered] = _body(cards.reply_card(reply(text(hostile))))
+    out = rendered["text"]
+    assert "](" not in out.replace(r"\]\(", "")
+    assert r"\[win\]\(https://evil.example\)" in out
+    assert "<at>" not in out
