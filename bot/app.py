@@ -7,6 +7,7 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bot.context import Context
 from bot.errors import UserError
@@ -21,6 +22,7 @@ from storage.db import Database
 from storage.repositories import people
 
 log = logging.getLogger(__name__)
+REMEMBER_EVERY = timedelta(minutes=10)  # last_seen_at is this coarse, saving a write per event
 
 
 class AlignBot:
@@ -30,6 +32,7 @@ class AlignBot:
         self.ctx = ctx
         self.ctx.commands = tuple(self.router.commands.values())
         self.metrics = Metrics()
+        self._remembered: dict[tuple[str, str], tuple[str, str | None, datetime]] = {}
 
     @classmethod
     async def start(
@@ -57,8 +60,7 @@ class AlignBot:
         failed = False
         try:
             event = self._with_admin_flag(event)
-            async with self.ctx.db.transaction() as session:
-                await people.remember(session, event.actor, self.ctx.clock.now())
+            await self._remember(event.actor)
             return await self.router.route(event, self.ctx)
         except UserError as error:
             return say(error.message)
@@ -73,6 +75,21 @@ class AlignBot:
         finally:
             kind = type(event).__name__.lower()
             self.metrics.observe(kind, time.perf_counter() - started, failed=failed)
+
+    async def _remember(self, actor: Actor) -> None:
+        """Keeps the people directory fresh without a write on every single event."""
+        now = self.ctx.clock.now()
+        key = (actor.workspace_id, actor.user_id)
+        known = self._remembered.get(key)
+        if (
+            known
+            and known[:2] == (actor.display_name, actor.timezone)
+            and now - known[2] < REMEMBER_EVERY
+        ):
+            return
+        async with self.ctx.db.transaction() as session:
+            await people.remember(session, actor, now)
+        self._remembered[key] = (actor.display_name, actor.timezone, now)
 
     def _with_admin_flag(self, event: Event) -> Event:
         actor = event.actor

@@ -26,11 +26,14 @@ async def team_for(session: AsyncSession, conversation: Conversation, now: datet
 
 
 async def default_team(session: AsyncSession, workspace_id: str, now: datetime) -> ProductTeam:
+    statement = select(ProductTeam).where(
+        ProductTeam.workspace_id == workspace_id, ProductTeam.slug == DEFAULT_SLUG
+    )
+    team = (await session.exec(statement)).first()
+    if team is not None:
+        return team
     insert = insert_for(session, ProductTeam).values(
         workspace_id=workspace_id, slug=DEFAULT_SLUG, name=DEFAULT_NAME, created_at=now
     )
     await session.exec(insert.on_conflict_do_nothing(index_elements=["workspace_id", "slug"]))
-    statement = select(ProductTeam).where(
-        ProductTeam.workspace_id == workspace_id, ProductTeam.slug == DEFAULT_SLUG
-    )
     return (await session.exec(statement)).one()
