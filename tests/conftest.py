@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,15 +15,22 @@ from bot.ports import MessengerHub
 from bot.replies import Outcome
 from bot.settings import Settings
 from storage.db import Database
-from tests.support.databases import postgres_database, sqlite_database
+from tests.support.databases import migrated_sqlite_file, postgres_database, sqlite_database
 from tests.support.recording import FakeClock, RecordingMessenger
 
 WORKSPACE = "W1"
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated once per run; tests/storage/test_migrations.py still migrates from scratch."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    return asyncio.run(migrated_sqlite_file(path))
+
+
 @pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with sqlite_database(tmp_path) as db:
+async def sqlite_db(tmp_path: Path, migrated_sqlite: Path) -> AsyncIterator[Database]:
+    async with sqlite_database(tmp_path, migrated_sqlite) as db:
         yield db
 
 

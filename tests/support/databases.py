@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,10 +24,23 @@ def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-@asynccontextmanager
-async def sqlite_database(directory: Path) -> AsyncIterator[Database]:
-    db = Database(f"sqlite+aiosqlite:///{directory}/alignbot-test.db")
+async def migrated_sqlite_file(path: Path) -> Path:
+    """A SQLite file at the head migration, to copy for each test instead of migrating again."""
+    db = Database(f"sqlite+aiosqlite:///{path}")
     await db.upgrade()
+    await db.dispose()
+    return path
+
+
+@asynccontextmanager
+async def sqlite_database(directory: Path, template: Path | None = None) -> AsyncIterator[Database]:
+    """A fresh database; copied from `template` when given (same schema, no migration run)."""
+    path = directory / "alignbot-test.db"
+    if template is not None:
+        shutil.copyfile(template, path)
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    if template is None:
+        await db.upgrade()
     try:
         yield db
     finally:

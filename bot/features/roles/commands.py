@@ -42,7 +42,7 @@ from storage.repositories import roles as repo
 
 IMPORT_FORM = "roles.import"
 
-Subcommand = Callable[[Command, Context, list[str]], Awaitable[Outcome]]
+Subcommand = Callable[[Command, Context, str], Awaitable[Outcome]]
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -104,8 +104,17 @@ async def pick(action: Action, ctx: Context) -> Outcome:
 # /role -----------------------------------------------------------------------------------
 
 
-async def role(command: Command, ctx: Context) -> Outcome:
+async def _dispatch(
+    command: Command, ctx: Context, handlers: dict[str, Subcommand], hint: str
+) -> Outcome:
     verb, _, rest = command.text.strip().partition(" ")
+    handler = handlers.get(verb.casefold())
+    if handler is None:
+        raise UserError(f"`/{command.name} {verb[:30]}` isn't something I know. Try {hint}.")
+    return await handler(command, ctx, rest)
+
+
+async def role(command: Command, ctx: Context) -> Outcome:
     handlers: dict[str, Subcommand] = {
         "": _role_list,
         "list": _role_list,
@@ -114,17 +123,14 @@ async def role(command: Command, ctx: Context) -> Outcome:
         "add": _role_add,
         "remove": _role_remove,
     }
-    handler = handlers.get(verb.casefold())
-    if handler is None:
-        raise UserError(
-            f"`/role {verb[:30]}` isn't something I know. Try `/role list`, "
-            "`/role assign @person UX Researcher`, `/role unassign @person UX Researcher`, "
-            '`/role add "Content Designer"` or `/role remove "Content Designer"`.'
-        )
-    return await handler(command, ctx, [rest])
+    hint = (
+        "`/role list`, `/role assign @person UX Researcher`, `/role unassign @person UX "
+        'Researcher`, `/role add "Content Designer"` or `/role remove "Content Designer"`'
+    )
+    return await _dispatch(command, ctx, handlers, hint)
 
 
-async def _role_list(command: Command, ctx: Context, _: list[str]) -> Outcome:
+async def _role_list(command: Command, ctx: Context, _: str) -> Outcome:
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
     return views.role_list(tm.matrix)
@@ -138,8 +144,8 @@ def _people_and_role(raw: str, verb: str) -> tuple[list[tuple[str, str]], str]:
     return people, role_text
 
 
-async def _role_assign(command: Command, ctx: Context, args: list[str]) -> Outcome:
-    people, role_text = _people_and_role(args[0], "assign")
+async def _role_assign(command: Command, ctx: Context, rest: str) -> Outcome:
+    people, role_text = _people_and_role(rest, "assign")
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -170,8 +176,8 @@ async def _names(
     return [(user_id, name or known.get(user_id, user_id)) for user_id, name in people]
 
 
-async def _role_unassign(command: Command, ctx: Context, args: list[str]) -> Outcome:
-    people, role_text = _people_and_role(args[0], "unassign")
+async def _role_unassign(command: Command, ctx: Context, rest: str) -> Outcome:
+    people, role_text = _people_and_role(rest, "unassign")
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -190,8 +196,8 @@ async def _role_unassign(command: Command, ctx: Context, args: list[str]) -> Out
     return say(f"Done: {_count(len(removed), 'person', 'people')} no longer in {role_name}.")
 
 
-async def _role_add(command: Command, ctx: Context, args: list[str]) -> Outcome:
-    name = validate_role_name(" ".join(split_args(args[0])))
+async def _role_add(command: Command, ctx: Context, rest: str) -> Outcome:
+    name = validate_role_name(" ".join(split_args(rest)))
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -206,8 +212,8 @@ async def _role_add(command: Command, ctx: Context, args: list[str]) -> Outcome:
     )
 
 
-async def _role_remove(command: Command, ctx: Context, args: list[str]) -> Outcome:
-    wanted = " ".join(split_args(args[0]))
+async def _role_remove(command: Command, ctx: Context, rest: str) -> Outcome:
+    wanted = " ".join(split_args(rest))
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -236,7 +242,6 @@ async def _role_remove(command: Command, ctx: Context, args: list[str]) -> Outco
 
 
 async def raci(command: Command, ctx: Context) -> Outcome:
-    verb, _, rest = command.text.strip().partition(" ")
     handlers: dict[str, Subcommand] = {
         "": _raci_show,
         "show": _raci_show,
@@ -249,20 +254,17 @@ async def raci(command: Command, ctx: Context) -> Outcome:
         "export": _raci_export,
         "import": _raci_import,
     }
-    handler = handlers.get(verb.casefold())
-    if handler is None:
-        raise UserError(
-            f"`/raci {verb[:30]}` isn't something I know. Try `/raci show`, `/raci set`, "
-            "`/raci add`, `/raci alias`, `/raci remove`, `/raci check`, `/raci template`, "
-            "`/raci export` or `/raci import`."
-        )
-    return await handler(command, ctx, [rest])
+    hint = (
+        "`/raci show`, `/raci set`, `/raci add`, `/raci alias`, `/raci remove`, "
+        "`/raci check`, `/raci template`, `/raci export` or `/raci import`"
+    )
+    return await _dispatch(command, ctx, handlers, hint)
 
 
-async def _raci_show(command: Command, ctx: Context, args: list[str]) -> Outcome:
+async def _raci_show(command: Command, ctx: Context, rest: str) -> Outcome:
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
-    wanted = args[0].strip().strip('"“”')
+    wanted = rest.strip().strip('"“”')
     if not wanted:
         return views.grid(tm.matrix)
     decision = tm.matrix.decision(wanted)
@@ -343,16 +345,16 @@ def _missing_decision(name: str, decisions: tuple[DecisionView, ...]) -> str:
     )
 
 
-async def _raci_set(command: Command, ctx: Context, args: list[str]) -> Outcome:
-    return await _edit(command, ctx, args[0], creating=False)
+async def _raci_set(command: Command, ctx: Context, rest: str) -> Outcome:
+    return await _edit(command, ctx, rest, creating=False)
 
 
-async def _raci_add(command: Command, ctx: Context, args: list[str]) -> Outcome:
-    return await _edit(command, ctx, args[0], creating=True)
+async def _raci_add(command: Command, ctx: Context, rest: str) -> Outcome:
+    return await _edit(command, ctx, rest, creating=True)
 
 
-async def _raci_alias(command: Command, ctx: Context, args: list[str]) -> Outcome:
-    words = split_args(args[0])
+async def _raci_alias(command: Command, ctx: Context, rest: str) -> Outcome:
+    words = split_args(rest)
     if len(words) < 2:
         raise UserError(
             "Name the decision, then the aliases: "
@@ -378,8 +380,8 @@ async def _raci_alias(command: Command, ctx: Context, args: list[str]) -> Outcom
     return say(f"“{decision.name}” is now also found as: {', '.join(merged)}.")
 
 
-async def _raci_remove(command: Command, ctx: Context, args: list[str]) -> Outcome:
-    name = " ".join(split_args(args[0]))
+async def _raci_remove(command: Command, ctx: Context, rest: str) -> Outcome:
+    name = " ".join(split_args(rest))
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -401,7 +403,7 @@ async def _raci_remove(command: Command, ctx: Context, args: list[str]) -> Outco
     return say(f"Removed “{decision.name}” from the matrix.")
 
 
-async def _raci_check(command: Command, ctx: Context, _: list[str]) -> Outcome:
+async def _raci_check(command: Command, ctx: Context, _: str) -> Outcome:
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
     problems = check(tm.matrix)
@@ -418,7 +420,7 @@ async def _raci_check(command: Command, ctx: Context, _: list[str]) -> Outcome:
     )
 
 
-async def _raci_template(command: Command, ctx: Context, _: list[str]) -> Outcome:
+async def _raci_template(command: Command, ctx: Context, _: str) -> Outcome:
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -445,8 +447,8 @@ async def _raci_template(command: Command, ctx: Context, _: list[str]) -> Outcom
     )
 
 
-async def _raci_export(command: Command, ctx: Context, args: list[str]) -> Outcome:
-    kind = args[0].strip().casefold() or "csv"
+async def _raci_export(command: Command, ctx: Context, rest: str) -> Outcome:
+    kind = rest.strip().casefold() or "csv"
     if kind not in {"csv", "yaml"}:
         raise UserError("Export as `csv` or `yaml`: `/raci export csv`.")
     async with ctx.db.transaction() as session:
@@ -457,8 +459,8 @@ async def _raci_export(command: Command, ctx: Context, args: list[str]) -> Outco
     )
 
 
-async def _raci_import(command: Command, ctx: Context, args: list[str]) -> Outcome:
-    if not args[0].strip():
+async def _raci_import(command: Command, ctx: Context, rest: str) -> Outcome:
+    if not rest.strip():
         return Form(
             IMPORT_FORM,
             "Import RACI matrix",
@@ -473,7 +475,7 @@ async def _raci_import(command: Command, ctx: Context, args: list[str]) -> Outco
             ),
             submit_label="Import",
         )
-    return await _import(command, ctx, args[0])
+    return await _import(command, ctx, rest)
 
 
 async def import_submitted(submission: Submission, ctx: Context) -> Outcome:
