@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Context
 from bot.events import Conversation, MessageRef
+from bot.features.roles.owners import owner_lookup
 from bot.features.standups.questions import Kind, Question, load_questions
 from bot.features.standups.schedule import (
     at_local,
@@ -42,19 +43,6 @@ log = logging.getLogger(__name__)
 STREAK_LOOKBACK = 10  # stand-up days looked at to measure how long a blocker has repeated
 THREADED = "threaded"
 COMPACT = "compact"
-
-OwnerLookupLoader = Callable[[AsyncSession, StandupTeam], Awaitable[OwnerOf | None]]
-_owner_lookup_loader: OwnerLookupLoader | None = None
-
-
-def plug_owner_lookup(loader: OwnerLookupLoader | None) -> None:
-    """Lets the roles feature name who is Accountable for what a blocker mentions.
-
-    `loader(session, team)` returns an `owner_of(blocker_text) -> str | None` for that team
-    (or None); every summary built afterwards shows its answer under the blocker.
-    """
-    global _owner_lookup_loader
-    _owner_lookup_loader = loader
 
 
 @dataclass(frozen=True)
@@ -216,11 +204,11 @@ async def _streaks(
     }
 
 
-async def _owner_of(session: AsyncSession, team: StandupTeam) -> OwnerOf | None:
-    if _owner_lookup_loader is None:
-        return None
+async def _owner_of(session: AsyncSession, team: StandupTeam, now: datetime) -> OwnerOf | None:
+    """Names who is Accountable for a decision a blocker mentions (from the RACI matrix)."""
+    where = Conversation(team.platform, team.workspace_id, team.channel_id)
     try:
-        return await _owner_lookup_loader(session, team)
+        return await owner_lookup(session, where, now)
     except Exception:
         log.exception("the blocker owner lookup failed; the summary goes out without it")
         return None
@@ -232,7 +220,7 @@ async def render_summary(
     """The summary as it should read now, the posted one (if any) and its thread replies."""
     async with ctx.db.transaction() as session:
         data = await day_summary(session, s, day)
-        owner_of = await _owner_of(session, s.team)
+        owner_of = await _owner_of(session, s.team, ctx.clock.now())
         posted = await repo.summary_for(session, s.team_id, day)
         posts = await repo.summary_posts(session, posted.id) if posted and posted.id else {}
     return build_summary(data, threaded=s.threaded, owner_of=owner_of), posted, posts

@@ -6,19 +6,17 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.local.render import render
 from bot.app import AlignBot
 from bot.context import Context
-from bot.events import MessageRef
-from bot.features.standups import jobs, service
-from bot.features.standups.summary import OwnerOf
+from bot.events import Command, MessageRef
+from bot.features.standups import jobs
 from bot.ports import MessengerHub
 from bot.replies import Reply
 from bot.settings import Settings
 from storage.db import Database
-from storage.models.standups import StandupTeam
+from tests.conftest import channel
 from tests.support.recording import FakeClock, RecordingMessenger
 from tests.unit.standups.conftest import (
     ADA,
@@ -243,22 +241,16 @@ async def test_prompts_follow_each_zone_across_the_march_switches(
             assert [p.user_id for p in sent] == [user_id], f"{user_id} on {day}"
 
 
-async def test_the_roles_feature_can_name_who_is_accountable_for_a_blocker(
+async def test_a_blocker_naming_a_decision_shows_who_is_accountable(
     alignbot: AlignBot, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
-    async def loader(session: AsyncSession, team: StandupTeam) -> OwnerOf:
-        assert team.name == "Design"
-        return lambda blocker: "Pricing: Accountable Grace" if "pricing" in blocker else None
-
+    admin = member("U0", "Admin", None, admin=True)
+    await alignbot.handle(Command("role", "assign <@U9|Grace> Stakeholder", admin, channel()))
     await _team(alignbot, clock, reminder="0")
-    await answer(alignbot, ADA, ["a", "b", "Need a pricing decision"])
+    await answer(alignbot, ADA, ["a", "b", "Still no pricing decision, can't finish the plan page"])
     await answer(alignbot, BO, ["a", "b", "CI is red"])
-    service.plug_owner_lookup(loader)
-    try:
-        clock.current = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
-        await jobs.tick(alignbot.ctx)
-    finally:
-        service.plug_owner_lookup(None)
+    clock.current = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    await jobs.tick(alignbot.ctx)
     summary = render(messenger.posts[0].reply)
-    assert "@Ada: Need a pricing decision\n  (↳ Pricing: Accountable Grace)" in summary
+    assert "(↳ Pricing & packaging: Accountable Stakeholder (Grace))" in summary
     assert summary.count("↳") == 1
