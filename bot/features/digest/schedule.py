@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import UserError
-from bot.features.standups.schedule import canonical_zone, clock_text, parse_clock, suggest_zones
+from bot.timezones import canonical_zone, clock_text, parse_clock, suggest_zones
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -17,7 +17,6 @@ from bot.features.standups.questions import dump_questions, load_questions
 from bot.features.standups.schedule import (
     MAX_PERIOD_DAYS,
     at_local,
-    canonical_zone,
     days_between,
     local_day,
     parse_date,
@@ -33,6 +32,7 @@ from bot.features.standups.service import (
 )
 from bot.mentions import mentions, without_mentions
 from bot.replies import Block, Code, FormErrors, Heading, Outcome, context, fields, reply, text
+from bot.timezones import canonical_zone
 from storage.models.standups import StandupHoliday, StandupTeam
 from storage.repositories import people
 from storage.repositories import standups as repo

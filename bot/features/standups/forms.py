@@ -16,18 +16,11 @@ from bot.features.standups.questions import (
     parse_questions,
     questions_text,
 )
-from bot.features.standups.schedule import (
-    WEEKDAY_NAMES,
-    WORKING_WEEK,
-    clock_text,
-    parse_clock,
-    parse_weekdays,
-    suggest_zones,
-    zone,
-)
+from bot.features.standups.schedule import WEEKDAY_NAMES, WORKING_WEEK, parse_weekdays
 from bot.features.standups.summary import Entry
 from bot.mentions import CHANNEL, MENTION
 from bot.replies import Form, Input, InputKind, Option, Span
+from bot.timezones import clock_text, parse_clock, suggest_zones, zone
 from storage.models.standups import StandupTeam
 
 SETUP_FORM = "standup.setup"

@@ -11,54 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
-
-from rapidfuzz import fuzz, process
+from zoneinfo import ZoneInfo
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # ISO weekday - 1
 WORKING_WEEK = frozenset({1, 2, 3, 4, 5})
-_CLOCK = re.compile(r"^\s*([01]?\d|2[0-3])[:.h]([0-5]\d)\s*$")
 _LAST = re.compile(r"^(\d{1,3})d$")
 MAX_PERIOD_DAYS = 366
-
-
-def parse_clock(text: str) -> time | None:
-    """`09:30`, `9:30`, `9.30` or `9h30` as a time of day; None when it is not one."""
-    match = _CLOCK.match(text)
-    return time(int(match.group(1)), int(match.group(2))) if match else None
-
-
-def clock_text(at: time) -> str:
-    return f"{at.hour:02d}:{at.minute:02d}"
-
-
-def zone(name: str | None) -> ZoneInfo | None:
-    """The zone called `name` (any letter case), or None when there is no such zone."""
-    canonical = canonical_zone(name or "")
-    return ZoneInfo(canonical) if canonical else None
-
-
-def canonical_zone(name: str) -> str | None:
-    """`europe/paris` -> `Europe/Paris`; None for names that are not zones."""
-    return _zones_by_lower().get(name.strip().lower())
-
-
-@cache
-def _zones_by_lower() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones()}
-
-
-@cache
-def _zone_names() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
-
-
-def suggest_zones(name: str, limit: int = 3) -> list[str]:
-    """The zones whose names look most like `name`, best first (for “did you mean”)."""
-    query = name.strip().replace(" ", "_")
-    found = process.extract(query, _zone_names(), scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
-    return [match[0] for match in found]
 
 
 def at_local(day: date, at: time, tz: ZoneInfo) -> datetime:

@@ -16,13 +16,7 @@ from bot.context import Context
 from bot.events import Conversation, MessageRef
 from bot.features.roles.owners import owner_lookup
 from bot.features.standups.questions import Kind, Question, load_questions
-from bot.features.standups.schedule import (
-    at_local,
-    is_workday,
-    parse_clock,
-    previous_standup_days,
-    zone,
-)
+from bot.features.standups.schedule import at_local, is_workday, previous_standup_days
 from bot.features.standups.summary import (
     DaySummary,
     Entry,
@@ -34,6 +28,7 @@ from bot.features.standups.summary import (
     build_summary,
     is_blocker,
 )
+from bot.timezones import parse_clock, zone
 from storage.models.standups import StandupAnswer, StandupSkip, StandupSummary, StandupTeam
 from storage.repositories import people
 from storage.repositories import standups as repo

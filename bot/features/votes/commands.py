@@ -11,9 +11,9 @@ from bot.errors import PermissionDenied, UserError
 from bot.events import Action, Actor, Command, Submission
 from bot.feature import Example
 from bot.features.votes import ballots, forms, importers, polls, views
-from bot.features.votes.deadline import zone
 from bot.features.votes.settings import VoteSettings
 from bot.replies import Code, FormErrors, Outcome, Reply, reply, text
+from bot.timezones import zone_or_utc
 from storage.models.votes import Poll
 from storage.repositories import people, votes
 
@@ -117,10 +117,10 @@ async def submit_new(submission: Submission, ctx: Context) -> Outcome:
 async def _zone(ctx: Context, actor: Actor) -> ZoneInfo:
     """The asker's zone: from the platform, else the people directory, else UTC."""
     if actor.timezone:
-        return zone(actor.timezone)
+        return zone_or_utc(actor.timezone)
     async with ctx.db.transaction() as session:
         known = await people.find(session, actor.workspace_id, actor.user_id)
-    return zone(known.timezone if known else None)
+    return zone_or_utc(known.timezone if known else None)
 
 
 # Ballots -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 
@@ -15,16 +15,6 @@ _RELATIVE_PART = re.compile(r"(\d+)\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|we
 _CLOCK = re.compile(r"^(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ t]+(.+))?$")
 EXAMPLES = "`in 2d`, `in 3h`, `tomorrow 9:00`, `fri 17:00` or `2026-12-01 17:00`"
-
-
-def zone(name: str | None) -> ZoneInfo:
-    """The person's zone when known and valid, else UTC."""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return ZoneInfo("UTC")
 
 
 def parse(text: str, now: datetime, tz: ZoneInfo) -> datetime:

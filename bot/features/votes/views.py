@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.features.votes.ballots import item_options, items_of, method_of, short
-from bot.features.votes.deadline import zone
 from bot.features.votes.forms import METHOD_NAMES
 from bot.features.votes.tally import Method, Placed, Result
 from bot.replies import (
@@ -38,6 +37,7 @@ from bot.replies import (
     reply,
     text,
 )
+from bot.timezones import zone_or_utc
 from storage.models.votes import Poll
 
 PICK_ACTION = "vote.pick"
@@ -59,7 +59,7 @@ class RoleSplit:
 
 
 def when(poll: Poll, moment: datetime) -> str:
-    local = moment.astimezone(zone(poll.timezone))
+    local = moment.astimezone(zone_or_utc(poll.timezone))
     return f"{local:%a %d %b %H:%M} ({poll.timezone})"
 
 

@@ -10,16 +10,13 @@ from hypothesis import strategies as st
 
 from bot.features.standups.schedule import (
     at_local,
-    canonical_zone,
     due_days,
     next_standup_day,
-    parse_clock,
     parse_period,
     parse_weekdays,
     previous_standup_days,
-    suggest_zones,
-    zone,
 )
+from bot.timezones import canonical_zone, parse_clock, suggest_zones, zone
 
 BERLIN = zone("Europe/Berlin")
 NEW_YORK = zone("America/New_York")

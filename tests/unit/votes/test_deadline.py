@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.errors import UserError
-from bot.features.votes.deadline import from_fields, parse, zone
+from bot.features.votes.deadline import from_fields, parse
+from bot.timezones import zone_or_utc
 
 MONDAY_9_UTC = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
-BERLIN = zone("Europe/Berlin")
+BERLIN = zone_or_utc("Europe/Berlin")
 
 
 @pytest.mark.parametrize(
@@ -61,6 +62,6 @@ def test_date_and_time_fields_default_to_five_pm_local() -> None:
 
 
 def test_unknown_zones_fall_back_to_utc() -> None:
-    assert zone("Mars/Olympus").key == "UTC"
-    assert zone(None).key == "UTC"
-    assert parse("tomorrow 9:00", MONDAY_9_UTC, zone(None)).hour == 9
+    assert zone_or_utc("Mars/Olympus").key == "UTC"
+    assert zone_or_utc(None).key == "UTC"
+    assert parse("tomorrow 9:00", MONDAY_9_UTC, zone_or_utc(None)).hour == 9
