@@ -1,34 +1,104 @@
-"""A demo team in the local workspace, made through the same commands a person would type."""
+"""A demo team in the local workspace, made through the same commands and forms a person uses,
+so a newcomer sees every feature with data in it."""
 
 from __future__ import annotations
 
-from adapters.local.console import PLATFORM, WORKSPACE, to_core_mentions
+import io
+from collections.abc import Mapping
+
+from adapters.local.console import PLATFORM, WORKSPACE, ConsoleMessenger, to_core_mentions
 from adapters.local.render import render
 from bot.app import AlignBot
-from bot.events import Actor, Command, Conversation
-from bot.replies import Reply
+from bot.events import Actor, Command, Conversation, FormValue, Submission
+from bot.replies import Form, Outcome, Reply
 from bot.settings import Settings
 
-DEMO_COMMANDS = (
-    "/raci template",
-    "/role assign @ana Product Owner",
-    "/role assign @ben UX Designer",
-    "/role assign @cleo UX Researcher",
-    "/role assign @dev Tech Lead",
-    "/role assign @eli Data Analyst",
-    "/role assign @fay Stakeholder",
+PEOPLE = {
+    "ana": ("Product Owner", "Europe/Berlin"),
+    "ben": ("UX Designer", "Europe/Lisbon"),
+    "cleo": ("UX Researcher", "America/New_York"),
+    "dev": ("Tech Lead", "Asia/Kolkata"),
+    "eli": ("Data Analyst", "Europe/Berlin"),
+    "fay": ("Stakeholder", "Europe/London"),
+}
+ROLE_COMMANDS = tuple(f"/role assign @{name} {role}" for name, (role, _) in PEOPLE.items())
+STANDUP: dict[str, FormValue] = {
+    "name": "Checkout",
+    "members": list(PEOPLE)[:5],
+    "timezone": "Europe/Berlin",
+}
+VOTE: dict[str, FormValue] = {
+    "question": "Which epic do we take next quarter?",
+    "items": "Magic-link sign-in\nGuest checkout\nSaved carts\nDark mode",
+    "method": "ranked",
+    "deadline_text": "in 7d",
+}
+INSIGHT: dict[str, FormValue] = {
+    "title": "Half of new users abandon sign-up at the email step",
+    "finding": "Seven of twelve participants stopped when asked to confirm their email.",
+    "evidence": "Session recordings 3, 7 and 9; “I don't want another email to click.”",
+    "study": "Onboarding interviews, November",
+    "method": "interview",
+    "participants": "12",
+    "confidence": "high",
+    "tags": "onboarding, checkout",
+    "items": "Magic-link sign-in",
+}
+LINES = (
+    *ROLE_COMMANDS,
+    "/insight subscribe here onboarding checkout",
+    "/digest schedule fri 16:00 Europe/Berlin",
 )
+
+
+def _fill(form: Form, answers: Mapping[str, FormValue]) -> dict[str, FormValue]:
+    """What a person submits: their answers, and every other field left as the form had it."""
+    values: dict[str, FormValue] = {}
+    for spec in form.inputs:
+        initial = list(spec.initial) if isinstance(spec.initial, tuple) else spec.initial
+        values[spec.name] = answers.get(spec.name, initial)
+    return values
 
 
 async def load_demo(settings: Settings) -> None:
     bot = await AlignBot.start(settings)
-    admin = Actor(PLATFORM, WORKSPACE, "demo-admin", "Demo admin", None, is_admin=True)
+    bot.messenger.connect(PLATFORM, ConsoleMessenger(io.StringIO()))  # posts land in the demo db
     where = Conversation(PLATFORM, WORKSPACE, "general")
+    people = {
+        name: Actor(PLATFORM, WORKSPACE, name, name, zone, is_admin=name == "ana")
+        for name, (_, zone) in PEOPLE.items()
+    }
     try:
-        for line in DEMO_COMMANDS:
-            name, _, rest = line[1:].partition(" ")
-            outcome = await bot.handle(Command(name, to_core_mentions(rest), admin, where))
-            print(f"{line}\n  {render(outcome) if isinstance(outcome, Reply) else outcome}")
+        for person in people.values():  # so everyone's time zone is known to stand-ups
+            await bot.handle(Command("help", "", person, where))
+        for line in LINES:
+            await _say(bot, people["ana"], where, line)
+        await _with_form(bot, people["ana"], where, "/standup setup Checkout", STANDUP)
+        await _with_form(bot, people["ana"], where, "/vote new", VOTE)
+        await _with_form(bot, people["cleo"], where, "/insight new", INSIGHT)
     finally:
         await bot.close()
-    print("\nDemo team loaded. Try: make run, then `/who owns backlog priority`.")
+    print("\nDemo team loaded. Try: make run, then `who owns the roadmap?`, `/vote list`,")
+    print("`/insight search onboarding`, `/standup` or `/digest preview`.")
+
+
+async def _say(bot: AlignBot, who: Actor, where: Conversation, line: str) -> Outcome:
+    name, _, rest = line[1:].partition(" ")
+    outcome = await bot.handle(Command(name, to_core_mentions(rest), who, where))
+    _show(line, outcome)
+    return outcome
+
+
+async def _with_form(
+    bot: AlignBot, who: Actor, where: Conversation, line: str, answers: Mapping[str, FormValue]
+) -> None:
+    form = await _say(bot, who, where, line)
+    if not isinstance(form, Form):
+        raise RuntimeError(f"{line} did not open a form")
+    submitted = Submission(form.form_id, _fill(form, answers), who, where, form.metadata)
+    _show(f"  (submitted {form.title})", await bot.handle(submitted))
+
+
+def _show(line: str, outcome: Outcome) -> None:
+    shown = render(outcome) if isinstance(outcome, Reply) else type(outcome).__name__
+    print(f"{line}\n  {shown.splitlines()[0] if shown else ''}")

@@ -74,11 +74,16 @@ def test_buttons_by_number_forms_as_prompts_and_people_by_at(tmp_path: Path) -> 
     assert out.rstrip().endswith("Bye.")
 
 
-def test_demo_then_chat_shows_real_people(tmp_path: Path) -> None:
+def test_demo_then_chat_shows_every_feature_with_data(tmp_path: Path) -> None:
     demo = run_cli(["demo"], "", tmp_path)
     assert demo.returncode == 0, demo.stderr
-    chat = run_cli(["chat", "--user", "ana"], "who owns the roadmap?\n", tmp_path)
+    assert "Traceback" not in demo.stdout + demo.stderr
+    script = "who owns the roadmap?\n/vote list\n/insight search onboarding\n/digest\n"
+    chat = run_cli(["chat", "--user", "ana"], script, tmp_path)
     assert "Accountable: Product Owner: @ana" in chat.stdout
+    assert "Which epic do we take next quarter?" in chat.stdout
+    assert "Half of new users abandon sign-up" in chat.stdout
+    assert "Fridays at 16:00 (Europe/Berlin)" in chat.stdout
     assert "Consulted: UX Designer: @ben; Tech Lead: @dev; Stakeholder: @fay" in chat.stdout
 
 
