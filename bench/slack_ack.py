@@ -92,7 +92,35 @@ async def _fire(url: str, line: str, count: int, fake: FakeSlack) -> list[float]
     return latencies
 
 
-async def _ours(tmp: Path, fake: FakeSlack, count: int) -> tuple[list[float], float, str]:
+async def _fire_at_rate(
+    url: str, line: str, count: int, fake: FakeSlack, per_second: float
+) -> list[float]:
+    """Open loop: command n leaves at n / per_second whatever earlier ones are doing."""
+    async with ClientSession() as session:
+        start = time.perf_counter()
+
+        async def one(n: int) -> float:
+            await asyncio.sleep(max(0.0, start + n / per_second - time.perf_counter()))
+            body = _body(line, f"U{n % USERS}", fake, 100_000 + n)
+            ts = int(time.time())
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": str(ts),
+                "X-Slack-Signature": sign(SECRET, ts, body),
+            }
+            sent = time.perf_counter()
+            async with session.post(url, data=body.encode(), headers=headers) as response:
+                await response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"command {n} answered {response.status}")
+            return time.perf_counter() - sent
+
+        return list(await asyncio.gather(*(one(n) for n in range(count))))
+
+
+async def _ours(
+    tmp: Path, fake: FakeSlack, count: int, per_second: float
+) -> tuple[list[float], float, str, list[float]]:
     settings = Settings(
         _env_file=None,
         SLACK_BOT_TOKEN="xoxb-bench",
@@ -111,12 +139,14 @@ async def _ours(tmp: Path, fake: FakeSlack, count: int) -> tuple[list[float], fl
             latencies = await _fire(url, line, count, fake)
             await app[SLACK_ADAPTER].wait_idle()
             elapsed = time.perf_counter() - started
+            paced = await _fire_at_rate(url, line, count, fake, per_second)
+            await app[SLACK_ADAPTER].wait_idle()
     finally:
         await bot.close()
     delivered = len(fake.responses) + len(fake.called("chat.postMessage"))
-    if delivered < count:
-        raise RuntimeError(f"only {delivered} of {count} replies were delivered")
-    return latencies, count / elapsed, line
+    if delivered < 2 * count:
+        raise RuntimeError(f"only {delivered} of {2 * count} replies were delivered")
+    return latencies, count / elapsed, line, paced
 
 
 async def _core_only(tmp: Path, line: str, count: int) -> float:
@@ -193,10 +223,11 @@ def _p(latencies: list[float], percent: int) -> float:
 
 async def measure(quick: bool) -> list[Result]:
     count = 100 if quick else 1000
+    per_second = 25.0  # steady traffic well under capacity: what users feel on a normal day
     fake = await FakeSlack().start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            ours, ours_rate, line = await _ours(Path(tmp), fake, count)
+            ours, ours_rate, line, paced = await _ours(Path(tmp), fake, count, per_second)
             bare, bare_rate = await _bare(Path(tmp), fake, count)
             core_rate = await _core_only(Path(tmp), line, count)
     finally:
@@ -206,6 +237,11 @@ async def measure(quick: bool) -> list[Result]:
         Result(NAME, f"ack p50 ({label})", _ms(_p(ours, 50))),
         Result(NAME, f"ack p99 ({label})", _ms(_p(ours, 99))),
         Result(NAME, "ack max", _ms(max(ours))),
+        Result(
+            NAME,
+            f"ack p50 / p99 at a fixed {per_second:.0f} commands/s (open loop)",
+            f"{_ms(_p(paced, 50))} / {_ms(_p(paced, 99))}",
+        ),
         Result(NAME, "bare bolt ack p50 / p99", f"{_ms(_p(bare, 50))} / {_ms(_p(bare, 99))}"),
         Result(NAME, "throughput, answered (ours)", f"{ours_rate:.0f} commands/s"),
         Result(NAME, "throughput, ack + insert (bare bolt)", f"{bare_rate:.0f} commands/s"),
