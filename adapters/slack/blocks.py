@@ -125,7 +125,7 @@ def _plain(value: str, limit: int) -> JsonDict:
 
 
 def _section(value: str) -> JsonDict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": value}}
+    return {"type": "section", "text": _mrkdwn_obj(value)}
 
 
 def _chunks(value: str, limit: int) -> Iterator[str]:
@@ -160,15 +160,12 @@ def _context(block: Context) -> list[JsonDict]:
     value = clip(mrkdwn(block.spans), MAX_SECTION_TEXT)
     if not value.strip():
         return []
-    return [{"type": "context", "elements": [{"type": "mrkdwn", "text": value}]}]
+    return [{"type": "context", "elements": [_mrkdwn_obj(value)]}]
 
 
 def _fields(block: Fields) -> list[JsonDict]:
     rendered = [
-        {
-            "type": "mrkdwn",
-            "text": clip(f"{_wrap('*', item.label)}\n{mrkdwn(item.value) or ' '}", MAX_FIELD_TEXT),
-        }
+        _mrkdwn_obj(clip(f"{_wrap('*', item.label)}\n{mrkdwn(item.value) or ' '}", MAX_FIELD_TEXT))
         for item in block.items
     ]
     return [
@@ -296,7 +293,9 @@ def _limit(blocks: list[JsonDict], limit: int) -> list[JsonDict]:
 
 
 def _mrkdwn_obj(value: str) -> JsonDict:
-    return {"type": "mrkdwn", "text": value}
+    """Verbatim: Slack must not turn bare URLs, `@channel` or `#channel` in user text into links
+    or mentions; the bot's own `<@U…>` markup still renders."""
+    return {"type": "mrkdwn", "text": value, "verbatim": True}
 
 
 def render_blocks(reply: Reply) -> list[JsonDict]:

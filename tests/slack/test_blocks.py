@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -138,7 +139,7 @@ def test_each_block_kind() -> None:
         "section",
     ]
     assert rendered[0]["text"] == {"type": "plain_text", "text": "Title", "emoji": True}
-    assert rendered[4]["fields"] == [{"type": "mrkdwn", "text": "*Owner*\n<@U1>"}]
+    assert rendered[4]["fields"] == [{"type": "mrkdwn", "text": "*Owner*\n<@U1>", "verbatim": True}]
     assert rendered[5]["text"]["text"] == "*Votes*\n```\nYes ████ 2\nNo  ██░░ 1\n```"
     assert rendered[6]["text"]["text"] == "```\na,b\n1,2\n```"
 
@@ -362,3 +363,15 @@ def test_payload_is_json_serialisable() -> None:
     json.dumps(bk.modal(FORM, "{}"))
     json.dumps(bk.message(reply(text("x"))))
     assert isinstance(bk.message(Reply(())), dict)
+
+
+def test_every_mrkdwn_object_is_verbatim_so_bare_urls_and_at_channel_stay_text() -> None:
+    shown = reply(
+        text("see https://evil.example @channel #general"),
+        context("ctx https://evil.example"),
+        fields(("Note", "@here")),
+    )
+    payload = json.dumps(bk.message(shown)["blocks"])
+    objects = re.findall(r'\{"type": "mrkdwn"[^{}]*\}', payload)
+    assert len(objects) == 3
+    assert all('"verbatim": true' in obj for obj in objects)
