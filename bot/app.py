@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from bot.context import Context
 from bot.errors import UserError
-from bot.events import Action, Actor, Command, Event, Message, Submission
+from bot.events import Action, Actor, Command, Event, FormValue, Message, Submission
 from bot.feature import Feature, discover_features
 from bot.metrics import Metrics
 from bot.ports import Clock, MessengerHub, SystemClock
@@ -59,7 +59,7 @@ class AlignBot:
         started = time.perf_counter()
         failed = False
         try:
-            event = self._with_admin_flag(event)
+            event = self._with_admin_flag(without_nul(event))
             await self._remember(event.actor)
             return await self.router.route(event, self.ctx)
         except UserError as error:
@@ -102,3 +102,22 @@ class AlignBot:
 
     async def close(self) -> None:
         await self.ctx.db.dispose()
+
+
+def without_nul(event: Event) -> Event:
+    """NUL characters removed from everything a person typed: PostgreSQL text cannot hold them."""
+    match event:
+        case Command() | Message():
+            return replace(event, text=event.text.replace("\x00", ""))
+        case Action():
+            return replace(event, value=event.value.replace("\x00", ""))
+        case Submission():
+            return replace(event, values={k: _strip_nul(v) for k, v in event.values.items()})
+
+
+def _strip_nul(value: FormValue) -> FormValue:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [item.replace("\x00", "") for item in value]
+    return value

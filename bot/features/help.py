@@ -7,33 +7,43 @@ from bot.events import Command
 from bot.feature import CommandSpec, Example, Feature
 from bot.replies import Block, Code, Heading, Outcome, Text, reply, text
 
+NO_SLASH_COMMANDS = frozenset({"teams"})  # the same words arrive as plain messages there
+
 
 async def show_help(command: Command, ctx: Context) -> Outcome:
     specs = sorted(ctx.commands, key=lambda spec: spec.name)
     if command.text:
         wanted = command.text.split()[0].lower().lstrip("/")
         specs = [spec for spec in specs if spec.name == wanted] or specs
-    blocks: list[Block] = [
-        Heading("alignbot: what I can do"),
+    slash = "" if command.conversation.platform in NO_SLASH_COMMANDS else "/"
+    how = (
         text(
-            "Type a command below. In Slack use it as a slash command (",
+            "Write any of these as a message (",
+            Code("who owns the roadmap?"),
+            "); in a channel, @mention alignbot first.",
+        )
+        if not slash
+        else text(
+            "Use them as slash commands (",
             Code("/who owns the roadmap"),
-            "); in Teams or a DM just write it (",
+            ") or, in a DM, just write them (",
             Code("who owns the roadmap?"),
             ").",
-        ),
-    ]
+        )
+    )
+    blocks: list[Block] = [Heading("alignbot: what I can do"), how]
     for spec in specs:
         if spec.name == "help":
             continue
-        blocks.append(_describe(spec))
+        blocks.append(_describe(spec, slash))
     return reply(*blocks)
 
 
-def _describe(spec: CommandSpec) -> Text:
-    spans: list[str | Code] = [f"/{spec.name} — {spec.summary}"]
+def _describe(spec: CommandSpec, slash: str) -> Text:
+    spans: list[str | Code] = [f"{slash}{spec.name} — {spec.summary}"]
     for example in spec.examples:
-        spans += ["\n   ", Code(example.command), f"  {example.meaning}"]
+        written = example.command if slash else example.command.removeprefix("/")
+        spans += ["\n   ", Code(written), f"  {example.meaning}"]
     return text(*spans)
 
 

@@ -48,7 +48,9 @@ class TeamsHarness:
 
 
 def insecure_settings(**overrides: Any) -> Settings:
-    return Settings(_env_file=None, ALIGNBOT_TEAMS_INSECURE_LOCAL=True, **overrides)
+    """Ada is a workspace admin, as a Teams install lists its admins in ALIGNBOT_ADMINS."""
+    values: dict[str, Any] = {"ALIGNBOT_TEAMS_INSECURE_LOCAL": True, "ALIGNBOT_ADMINS": "aad-ada"}
+    return Settings(_env_file=None, **(values | overrides))
 
 
 @pytest.fixture

@@ -40,8 +40,9 @@ def _inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
 async def test_help_lists_every_feature_as_something_to_write(teams: TeamsHarness) -> None:
     await teams.send(message(teams.service_url, "help"))
     shown = _text(_last(teams, "reply"))
-    for command in ("who", "role", "raci", "vote", "insight", "standup"):
-        assert f"/{command} — " in shown
+    for command in ("who", "role", "raci", "vote", "insight", "standup", "digest"):
+        assert f"{command} — " in shown
+        assert f"/{command} — " not in shown
     assert "who owns the roadmap?" in shown
 
 

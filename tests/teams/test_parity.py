@@ -7,6 +7,7 @@ outcome each adapter obtained is compared, and each platform must have delivered
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -114,7 +115,6 @@ def _same(slack: Outcome, teams: Outcome) -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "alignbot help",
         "who owns backlog priority",
         "who owns the coffee machine",
         "who design",
@@ -135,3 +135,16 @@ async def test_the_same_words_give_the_same_answer_on_slack_and_teams(
     _same(slack, teams)
     assert both.connector.calls, "Teams delivered nothing"
     assert both.slack.fake.calls or both.slack.fake.responses, "Slack delivered nothing"
+
+
+async def test_help_lists_the_same_commands_each_spelled_for_its_platform(both: Both) -> None:
+    slack, teams = await both.ask("alignbot help")
+    assert isinstance(slack, Reply)
+    assert isinstance(teams, Reply)
+    listed = re.compile(r"^(/?)(\w+) — ", re.MULTILINE)
+    on_slack = listed.findall(render(slack))
+    on_teams = listed.findall(render(teams))
+    assert {slash for slash, _ in on_slack} == {"/"}
+    assert {slash for slash, _ in on_teams} == {""}
+    assert [name for _, name in on_slack] == [name for _, name in on_teams]
+    assert len(on_slack) >= 7

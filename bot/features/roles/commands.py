@@ -15,6 +15,7 @@ from bot.features.roles import exchange, service, views
 from bot.features.roles.lookup import Ambiguous, Found, find_decision
 from bot.features.roles.matrix import (
     DecisionView,
+    Matrix,
     check,
     normalise,
     parse_letters,
@@ -150,7 +151,7 @@ async def _role_assign(command: Command, ctx: Context, rest: str) -> Outcome:
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
         role_name = service.resolve_role_name(role_text, tm.matrix)
-        service.ensure_can_edit(command.actor, tm.matrix, bootstrap_role=role_name)
+        service.ensure_can_edit(command.actor, tm.matrix)
         role_row = await repo.ensure_role(session, tm.team, role_name, normalise(role_name), now)
         names = await _names(session, command.actor.workspace_id, people)
         added = [
@@ -482,6 +483,19 @@ async def import_submitted(submission: Submission, ctx: Context) -> Outcome:
     return await _import(submission, ctx, submission.text("matrix"))
 
 
+def _with_team_roles(decision: DecisionView, matrix: Matrix) -> DecisionView:
+    """The decision with column names read as the team's roles (`PO` is Product Owner)."""
+    letters: dict[str, frozenset[str]] = {}
+    for column, held in decision.letters.items():
+        role = service.resolve_or_new_role(column, matrix)
+        if role in letters:
+            raise UserError(
+                f"Two columns mean the same role, {role} (one is “{column}”): keep one of them."
+            )
+        letters[role] = held
+    return DecisionView(decision.name, decision.aliases, letters)
+
+
 async def _import(event: Command | Submission, ctx: Context, body: str) -> Outcome:
     decisions = exchange.parse(body)
     now = ctx.clock.now()
@@ -489,17 +503,7 @@ async def _import(event: Command | Submission, ctx: Context, body: str) -> Outco
         team = await product_teams.team_for(session, event.conversation, now)
         tm = await service.load(session, team)
         service.ensure_can_edit(event.actor, tm.matrix)
-        decisions = [
-            DecisionView(
-                d.name,
-                d.aliases,
-                {
-                    service.resolve_or_new_role(role, tm.matrix): held
-                    for role, held in d.letters.items()
-                },
-            )
-            for d in decisions
-        ]
+        decisions = [_with_team_roles(d, tm.matrix) for d in decisions]
         tm = await service.fork_default(session, tm, now)
         created = sum(1 for d in decisions if tm.matrix.decision(d.name) is None)
         for decision in decisions:

@@ -121,9 +121,14 @@ def _from_yaml(body: str) -> list[tuple[str, DecisionView | str]]:
 def _yaml_item(item: Any, where: str) -> DecisionView | str:
     if not isinstance(item, dict) or not isinstance(item.get("raci"), dict):
         return f"{where}: needs `name` and a `raci:` mapping of role: letters."
+    raw_aliases = item.get("aliases") or []
+    if isinstance(raw_aliases, str):
+        raw_aliases = [raw_aliases]
+    if not isinstance(raw_aliases, list):
+        return f"{where}: `aliases` must be a list of phrases."
     try:
         name = validate_decision_name(str(item.get("name", "")))
-        aliases = parse_aliases("; ".join(str(a) for a in item.get("aliases") or []))
+        aliases = parse_aliases("; ".join(str(a) for a in raw_aliases))
         letters = {
             validate_role_name(str(role)): parse_letters(str(value), where=f"{where}, {role}")
             for role, value in item["raci"].items()

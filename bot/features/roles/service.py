@@ -124,23 +124,23 @@ def resolve_or_new_role(name: str, matrix: Matrix) -> str:
         return validate_role_name(name)
 
 
-def ensure_can_edit(actor: Actor, matrix: Matrix, *, bootstrap_role: str | None = None) -> None:
-    """Admins and Product Owners edit; while a team has no PO, anyone may name the first PO."""
+def ensure_can_edit(actor: Actor, matrix: Matrix) -> None:
+    """Workspace admins and the team's Product Owners change roles and the matrix."""
     if actor.is_admin:
         return
     po = matrix.role(template.PRODUCT_OWNER)
-    po_holders = {holder.user_id for holder in po.holders} if po else set()
-    if actor.user_id in po_holders:
+    if po and actor.user_id in {holder.user_id for holder in po.holders}:
         return
-    if not po_holders and bootstrap_role == template.PRODUCT_OWNER:
-        return
-    who = "a workspace admin or the team's Product Owner"
     hint = (
-        " Nobody is Product Owner yet: start with `/role assign @person Product Owner`."
-        if not po_holders
+        " Nobody is Product Owner yet: a workspace admin can name one with "
+        "`/role assign @person Product Owner` (in Teams, admins are listed in ALIGNBOT_ADMINS)."
+        if not (po and po.holders)
         else ""
     )
-    raise PermissionDenied(f"Only {who} can change roles and the RACI matrix.{hint}")
+    raise PermissionDenied(
+        f"Only a workspace admin or the team's Product Owner can change roles and the RACI "
+        f"matrix.{hint}"
+    )
 
 
 async def fork_default(session: AsyncSession, tm: TeamMatrix, now: datetime) -> TeamMatrix:

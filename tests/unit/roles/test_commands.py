@@ -6,7 +6,7 @@ import pytest
 
 from adapters.local.render import controls, render
 from bot.app import AlignBot
-from bot.events import Action, Submission
+from bot.events import Action, Command, Conversation, Submission
 from bot.replies import Button, Form, Outcome, Reply
 from storage.repositories import roles as repo
 from storage.repositories.product_teams import team_for
@@ -65,11 +65,13 @@ async def test_empty_question_explains_the_grammar(alignbot: AlignBot, line: str
     assert "/who owns backlog priority" in shown(await ask(alignbot, line))
 
 
-async def test_first_po_can_be_named_by_anyone_then_only_po_or_admin(alignbot: AlignBot) -> None:
-    assert "now holds" in shown(await ask(alignbot, "/role assign <@U1|Ana> PO", BEN))
+async def test_only_an_admin_names_the_first_po_then_the_po_may_edit(alignbot: AlignBot) -> None:
     refused = shown(await ask(alignbot, "/role assign <@U2|Ben> PO", BEN))
     assert "Only a workspace admin or the team's Product Owner" in refused
+    assert "a workspace admin can name one" in refused
+    assert "now holds" in shown(await ask(alignbot, "/role assign <@U1|Ana> PO", ADMIN))
     assert "now holds" in shown(await ask(alignbot, "/role assign <@U2|Ben> UX Designer", ANA))
+    assert "Only a workspace admin" in shown(await ask(alignbot, "/role assign <@U2|Ben> PO", BEN))
 
 
 async def test_only_po_or_admin_edits_the_matrix(alignbot: AlignBot) -> None:
@@ -204,3 +206,23 @@ async def test_help_lists_every_command_with_an_example(alignbot: AlignBot) -> N
     one = shown(await ask(alignbot, "help raci"))
     assert "/raci" in one
     assert "/who —" not in one
+
+
+async def test_help_in_teams_shows_the_words_without_slashes(alignbot: AlignBot) -> None:
+    teams = Conversation("teams", "W1", "19:general")
+    outcome = await alignbot.handle(Command("help", "", person(), teams))
+    shown_text = shown(outcome)
+    assert "`who owns backlog priority`" in shown_text
+    assert "\nwho — " in shown_text
+    assert "`/who" not in shown_text
+
+
+async def test_nul_characters_never_reach_storage(alignbot: AlignBot) -> None:
+    answer = shown(await ask(alignbot, '/raci add "Data\x00 retention" PO=A', ADMIN))
+    assert "== Data retention ==" in answer
+
+
+async def test_two_columns_for_one_role_are_refused(alignbot: AlignBot) -> None:
+    refused = shown(await ask(alignbot, "/raci import decision,PO,Product Owner\nX,A,R", ADMIN))
+    assert "Two columns mean the same role, Product Owner" in refused
+    assert (await matrix_rows(alignbot)).decisions == []

@@ -62,6 +62,7 @@ def test_csv_without_aliases_column_and_with_code_fences() -> None:
         ("decisions: [", "doesn't parse"),
         ("decisions: 3", "needs a `decisions:` list"),
         ("decisions:\n- name: X", "needs `name` and a `raci:`"),
+        ("decisions:\n- name: X\n  aliases: 5\n  raci: {PO: A}", "`aliases` must be a list"),
         ("decision,PO\n" + "x" * 300 + ",A", "at most 200 characters"),
     ],
 )
