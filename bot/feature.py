@@ -51,13 +51,15 @@ class CronJob:
     """A job at wall-clock times kept in storage (a team's weekly digest).
 
     `run` receives the fire time it stands for, so a late or repeated run claims the same
-    period. A fire missed by less than `grace` (a restart, a busy replica) still runs once.
+    period. A fire missed by less than `grace` (a restart, a busy replica) still runs once,
+    unless it fell before `not_before` (the schedule did not exist or said otherwise then).
     """
 
     job_id: str
     trigger: BaseTrigger
     run: Callable[[datetime], Awaitable[None]]
     grace_seconds: int = 6 * 3600
+    not_before: datetime | None = None
 
 
 CronSource = Callable[["Context"], Awaitable[list[CronJob]]]

@@ -126,6 +126,8 @@ class Scheduler:
         """The latest fire time within the grace window that is already due, if any."""
         now = self.ctx.clock.now()
         since = now - timedelta(seconds=job.grace_seconds)
+        if job.not_before is not None:
+            since = max(since, job.not_before + timedelta(seconds=1))
         fire = job.trigger.get_next_fire_time(None, since)
         latest: datetime | None = None
         while fire is not None and fire <= now:

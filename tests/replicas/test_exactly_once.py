@@ -127,7 +127,7 @@ async def _seed(url: str) -> None:
                     time_of_day=f"{due:%H:%M}",
                     timezone="UTC",
                     updated_by="U0",
-                    updated_at=now,
+                    updated_at=now - timedelta(hours=1),  # set up before it fell due
                 )
             )
     await db.dispose()

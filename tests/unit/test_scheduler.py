@@ -117,3 +117,22 @@ async def test_real_apscheduler_runs_ticks(alignbot: AlignBot) -> None:
         await asyncio.wait_for(ticked.wait(), timeout=5)
     finally:
         scheduler.shutdown()
+
+
+async def test_no_catch_up_for_fires_before_the_schedule_existed(
+    alignbot: AlignBot, clock: FakeClock
+) -> None:
+    fired: list[datetime] = []
+
+    async def cron(ctx: Context) -> list[CronJob]:
+        async def run(fire_time: datetime) -> None:
+            fired.append(fire_time)
+
+        trigger = CronTrigger(day_of_week="fri", hour=16, minute=0, timezone="Europe/Berlin")
+        set_at = datetime(2026, 11, 27, 15, 20, tzinfo=UTC)  # 20 minutes after this week's time
+        return [CronJob("digest.1", trigger, run, grace_seconds=3600, not_before=set_at)]
+
+    scheduler = Scheduler(alignbot.ctx, [Feature("weekly", cron=cron)])
+    clock.current = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
+    await scheduler.sync_cron()
+    assert fired == []

@@ -28,7 +28,10 @@ def _job(ctx: Context, schedule: DigestSchedule) -> CronJob:
     async def run(fire_time: datetime) -> None:
         await post_digest(ctx, schedule.id or 0, fire_time)
 
-    return CronJob(f"digest.{schedule.id}", trigger(when_of(schedule)), run)
+    # A schedule set after this week's time has passed starts next week, not at once.
+    return CronJob(
+        f"digest.{schedule.id}", trigger(when_of(schedule)), run, not_before=schedule.updated_at
+    )
 
 
 async def post_digest(ctx: Context, schedule_id: int, fire_time: datetime) -> bool:

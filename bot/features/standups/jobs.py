@@ -87,7 +87,7 @@ async def run_team(ctx: Context, roster: Roster, now: datetime) -> None:
     s = roster.s
     due = await _due_messages(ctx, roster, now)
     for start in range(0, len(due), CLAIM_BATCH):
-        await _send_batch(ctx, s, due[start : start + CLAIM_BATCH], now)
+        await _send_batch(ctx, s, due[start : start + CLAIM_BATCH])
     for day in await _due_summaries(ctx, s, now):
         await run_once(ctx, f"standup:{s.team_id}:summary:{day}", _summary_work(ctx, s, day))
 
@@ -143,7 +143,7 @@ async def _due_messages(ctx: Context, roster: Roster, now: datetime) -> list[_Me
     return [c for c in candidates if wanted(c)]
 
 
-async def _send_batch(ctx: Context, s: Settings, batch: list[_Message], now: datetime) -> None:
+async def _send_batch(ctx: Context, s: Settings, batch: list[_Message]) -> None:
     """`run_once` in bulk: claims the batch in one transaction, sends what it won concurrently
     (bounded), then completes those claims with the prompt records in one transaction; a DM
     that failed (e.g. rate limits outlasting slack_sdk's retries) is released for the next tick.
@@ -154,7 +154,10 @@ async def _send_batch(ctx: Context, s: Settings, batch: list[_Message], now: dat
     """
     keys = {_key(s, m): m for m in batch}
     async with ctx.db.transaction() as session:
-        won = await repo.claim_many(session, list(keys), REPLICA_ID, now, BATCH_LEASE)
+        # The lease runs from this batch's own start, not the tick's: a long fan-out (429s)
+        # must not hand later batches leases that have already run out.
+        claimed_at = ctx.clock.now()
+        won = await repo.claim_many(session, list(keys), REPLICA_ID, claimed_at, BATCH_LEASE)
     if not won:
         return
     gate = asyncio.Semaphore(FANOUT_CONCURRENCY)
