@@ -10,6 +10,8 @@ taken over when its lease runs out.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -44,10 +46,28 @@ async def run_once(
         claimed = await jobs.claim(session, key, owner, ctx.clock.now(), lease)
     if not claimed:
         return False
-    await work()
+    keeper = asyncio.create_task(_keep_lease(ctx, key, owner, lease))
+    try:
+        await work()
+    finally:
+        keeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeper
     async with ctx.db.transaction() as session:
         await jobs.complete(session, key, owner, ctx.clock.now())
     return True
+
+
+async def _keep_lease(ctx: Context, key: str, owner: str, lease: timedelta) -> None:
+    """While the work runs (slow posts, rate limits), renews the lease every third of it, so
+    only a replica that really died loses its run to another."""
+    while True:
+        await asyncio.sleep(lease.total_seconds() / 3)
+        try:
+            async with ctx.db.transaction() as session:
+                await jobs.extend(session, key, owner, ctx.clock.now(), lease)
+        except Exception:
+            log.warning("could not renew the lease of %s; retrying", key, exc_info=True)
 
 
 class Scheduler:

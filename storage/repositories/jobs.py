@@ -43,3 +43,20 @@ async def complete(session: AsyncSession, key: str, owner: str, now: datetime) -
         .values(done_at=now)
     )
     await session.exec(done)
+
+
+async def extend(
+    session: AsyncSession, key: str, owner: str, now: datetime, lease: timedelta
+) -> bool:
+    """Pushes out the lease of a run still in progress; false once it is no longer ours."""
+    renewal = (
+        update(JobClaim)
+        .where(
+            col(JobClaim.key) == key,
+            col(JobClaim.owner) == owner,
+            col(JobClaim.done_at).is_(None),
+        )
+        .values(lease_until=now + lease)
+    )
+    renewed: Any = await session.exec(renewal)
+    return bool(renewed.rowcount == 1)

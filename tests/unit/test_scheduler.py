@@ -136,3 +136,27 @@ async def test_no_catch_up_for_fires_before_the_schedule_existed(
     clock.current = datetime(2026, 11, 27, 15, 30, tzinfo=UTC)
     await scheduler.sync_cron()
     assert fired == []
+
+
+async def test_a_slow_run_keeps_its_lease_while_it_works(
+    alignbot: AlignBot, clock: FakeClock
+) -> None:
+    lease = timedelta(seconds=0.3)
+    working = asyncio.Event()
+    finish = asyncio.Event()
+
+    async def slow() -> None:
+        working.set()
+        await finish.wait()
+
+    async def other() -> None:
+        pass
+
+    run = asyncio.create_task(run_once(alignbot.ctx, "slow", slow, owner="a", lease=lease))
+    await working.wait()
+    for _ in range(3):  # the fake clock passes the lease three times over; renewals keep up
+        clock.advance(seconds=0.3)
+        await asyncio.sleep(0.25)
+        assert not await run_once(alignbot.ctx, "slow", other, owner="b", lease=lease)
+    finish.set()
+    assert await run
