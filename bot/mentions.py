@@ -26,19 +26,4 @@ def without_mentions(text: str) -> str:
     return " ".join(MENTION.sub(" ", text).split())
 
 
-def mention_token(user_id: str, name: str = "") -> str:
-    return f"<@{user_id}|{name}>" if name else f"<@{user_id}>"
-
-
 CHANNEL = re.compile(r"<#([A-Za-z0-9:_.\-@]+)(?:\|([^>]*))?>")
-
-
-@dataclass(frozen=True)
-class MentionedChannel:
-    channel_id: str
-    name: str
-
-
-def channel_mentions(text: str) -> list[MentionedChannel]:
-    """Channels named as `<#C123|general>` (Slack's spelling; other adapters rewrite to it)."""
-    return [MentionedChannel(m.group(1), m.group(2) or "") for m in CHANNEL.finditer(text)]

@@ -29,8 +29,3 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def utc_column() -> Any:
-    """A `sa_type` for sqlmodel fields holding instants."""
-    return UTCDateTime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.features.digest.facts import PollLine, StandupWeek, WeekFacts
+from bot.features.digest.facts import STUCK_DAYS, PollLine, StandupWeek, WeekFacts
 from bot.replies import (
     Bar,
     Bars,
@@ -60,10 +60,6 @@ def digest(facts: WeekFacts, team_name: str, *, public: bool) -> Reply:
     return reply(*blocks, public=public)
 
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
-
-
 def _trend(week: StandupWeek) -> str:
     if week.rate is None or week.previous_rate is None:
         return ""
@@ -102,7 +98,9 @@ def _standups(facts: WeekFacts) -> list[Block]:
             )
         )
         for blocker in sorted(week.still_open, key=lambda b: -b.days)[:MAX_LINES]:
-            stuck: list[Span] = [Bold(f" stuck {blocker.days} days")] if blocker.days >= 3 else []
+            stuck: list[Span] = (
+                [Bold(f" stuck {blocker.days} days")] if blocker.days >= STUCK_DAYS else []
+            )
             blocks.append(text(f"• {blocker.name}: {_short(blocker.text)}", *stuck))
     return blocks
 
@@ -153,7 +151,7 @@ def _raci(facts: WeekFacts) -> list[Block]:
 
 
 def _waiting(facts: WeekFacts) -> list[Block]:
-    stuck = [b for w in facts.standups for b in w.still_open if b.days >= 3]
+    stuck = [b for w in facts.standups for b in w.still_open if b.days >= STUCK_DAYS]
     if not facts.waiting and not stuck:
         return []
     blocks: list[Block] = [text(Bold("Waiting too long"))]

@@ -17,6 +17,7 @@ from bot.features.standups.questions import (
     questions_text,
 )
 from bot.features.standups.schedule import WEEKDAY_NAMES, WORKING_WEEK, parse_weekdays
+from bot.features.standups.service import COMPACT, THREADED
 from bot.features.standups.summary import Entry
 from bot.mentions import CHANNEL, MENTION
 from bot.replies import Form, Input, InputKind, Option, Span
@@ -30,8 +31,8 @@ MAX_NAME_CHARS = 80
 MAX_MEMBERS = 5000
 MAX_REMINDER_MINUTES = 8 * 60
 STYLES = (
-    ("threaded", "Threaded: one message, answers in its thread"),
-    ("compact", "Compact: one message"),
+    (THREADED, "Threaded: one message, answers in its thread"),
+    (COMPACT, "Compact: one message"),
 )
 RESERVED_SLUGS = frozenset(
     {
@@ -84,7 +85,7 @@ def new_team_defaults(name: str, channel_id: str, actor_id: str, timezone: str) 
         60,
         "11:00",
         timezone,
-        "threaded",
+        THREADED,
     )
 
 
@@ -247,7 +248,7 @@ def read_setup(submission: Submission) -> SetupValues | dict[str, str]:
     timezone = submission.text("timezone") or "UTC"
     if zone(timezone) is None:
         errors["timezone"] = unknown_zone_message(timezone)
-    style = submission.text("style") or "threaded"
+    style = submission.text("style") or THREADED
     if style not in {value for value, _ in STYLES}:
         errors["style"] = "Pick threaded or compact."
     if errors or prompt_time is None or summary_time is None or members is None:
