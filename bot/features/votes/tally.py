@@ -51,7 +51,7 @@ class Result:
     method: Method
     ballots: int
     order: tuple[Placed, ...]
-    schulze: tuple[Placed, ...] = ()  # ranked choice only: the Condorcet-consistent order
+    schulze: tuple[Placed, ...] = ()  # ranked choice only: Schulze (winning votes) with ties
     condorcet: int | None = None  # ranked choice only: the item beating every other, if any
 
     @property
@@ -134,7 +134,8 @@ def pairwise(n: int, ballots: Sequence[Payload]) -> list[list[int]]:
 
 
 def strongest_paths(d: Sequence[Sequence[int]]) -> list[list[int]]:
-    """Schulze's widest paths through the pairwise-defeat graph (Floyd–Warshall)."""
+    """Schulze's widest paths through the pairwise-defeat graph (Floyd–Warshall). A defeat's
+    strength is its winning votes: how many ballots put the winner of the pair above the loser."""
     n = len(d)
     p = [[d[i][j] if i != j and d[i][j] > d[j][i] else 0 for j in range(n)] for i in range(n)]
     for k in range(n):
@@ -162,13 +163,36 @@ def condorcet_winner(d: Sequence[Sequence[int]]) -> int | None:
     return None
 
 
+def schulze_tiers(p: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The Schulze order with ties: the first tier is every item no other item beats by a
+    stronger path (p[j][i] > p[i][j]); each next tier is the unbeaten among those left.
+
+    Schulze's relation is transitive, so an item never lands above one that beats it."""
+    left = list(range(len(p)))
+    tiers: list[list[int]] = []
+    while left:
+        tier = [i for i in left if not any(p[j][i] > p[i][j] for j in left if j != i)]
+        tiers.append(tier)
+        left = [i for i in left if i not in tier]
+    return tiers
+
+
+def _schulze_order(p: Sequence[Sequence[int]]) -> tuple[Placed, ...]:
+    n = len(p)
+    placed: list[Placed] = []
+    for tier in schulze_tiers(p):
+        rank = len(placed) + 1
+        for index in tier:
+            beats = sum(1 for j in range(n) if j != index and p[index][j] > p[j][index])
+            placed.append(Placed(index, beats, rank, len(tier) > 1, f"beats {beats} of {n - 1}"))
+    return tuple(placed)
+
+
 def ranked(n: int, ballots: Sequence[Payload]) -> Result:
     points = borda_points(n, ballots)
     borda = place([(p,) for p in points], points, ["points"] * n)
     d = pairwise(n, ballots)
-    p = strongest_paths(d)
-    beats = [sum(1 for j in range(n) if j != i and p[i][j] > p[j][i]) for i in range(n)]
-    schulze = place([(b,) for b in beats], beats, [f"beats {b} of {n - 1}" for b in beats])
+    schulze = _schulze_order(strongest_paths(d))
     return Result(Method.RANKED, len(ballots), borda, schulze, condorcet_winner(d))
 
 

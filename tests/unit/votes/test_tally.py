@@ -233,3 +233,92 @@ def test_ranks_are_consistent_with_ties(case: tuple[Method, int, list[Payload]])
             assert before.tied
             assert after.tied
             assert before.index < after.index
+
+
+# Schulze against the textbook ------------------------------------------------------------
+
+
+def textbook_schulze(n: int, ballots: list[Payload]) -> tuple[set[int], list[list[int]]]:
+    """Schulze (winning votes) written from the method's definition, independent of tally.py:
+    d counts voters preferring x to y (unranked items tie below every ranked one); a link x->y
+    exists with strength d[x][y] when d[x][y] > d[y][x]; p is the widest path; x beats y when
+    p[x][y] > p[y][x]; the winners are everyone nobody beats."""
+    unranked = n  # a position below every ranked one
+    positions = [{item: pos for pos, item in enumerate(ballot)} for ballot in ballots]
+    d = [
+        [
+            sum(1 for pos in positions if pos.get(x, unranked) < pos.get(y, unranked))
+            for y in range(n)
+        ]
+        for x in range(n)
+    ]
+    p = [[d[x][y] if x != y and d[x][y] > d[y][x] else 0 for y in range(n)] for x in range(n)]
+    for via in range(n):
+        for x in range(n):
+            for y in range(n):
+                if len({x, y, via}) == 3:
+                    p[x][y] = max(p[x][y], min(p[x][via], p[via][y]))
+    winners = {x for x in range(n) if all(p[x][y] >= p[y][x] for y in range(n))}
+    return winners, p
+
+
+@settings(max_examples=500, deadline=None)
+@given(rankings())
+def test_schulze_winners_match_the_textbook_definition(case: tuple[int, list[Payload]]) -> None:
+    n, ballots = case
+    winners, _ = textbook_schulze(n, ballots)
+    assert set(tally(Method.RANKED, n, ballots).schulze_winners) == winners
+
+
+@settings(max_examples=500, deadline=None)
+@given(rankings())
+def test_schulze_order_respects_every_defeat_and_shows_ties(
+    case: tuple[int, list[Payload]],
+) -> None:
+    n, ballots = case
+    _, p = textbook_schulze(n, ballots)
+    order = tally(Method.RANKED, n, ballots).schulze
+    rank = {placed.index: placed.rank for placed in order}
+    assert sorted(rank) == list(range(n))
+    for x, y in itertools.permutations(range(n), 2):
+        if p[x][y] > p[y][x]:
+            assert rank[x] < rank[y]  # whoever beats an item is placed above it
+        if rank[x] == rank[y]:
+            assert p[x][y] == p[y][x]  # a shared rank is a real tie, marked as one
+    for placed in order:
+        assert placed.tied == (sum(1 for r in rank.values() if r == placed.rank) > 1)
+        if placed.rank > 1:  # nothing is placed lower than it has to be
+            above = [x for x, r in rank.items() if r < placed.rank]
+            assert any(p[x][placed.index] > p[placed.index][x] for x in above)
+    assert [placed.rank for placed in order] == sorted(placed.rank for placed in order)
+
+
+def test_schulze_two_ballots_in_a_half_cycle_tie_the_unbeaten_pair() -> None:
+    # A>B>C and B>C>A: B beats C 2-0; A vs B and A vs C are 1-1, so A and B are both unbeaten.
+    result = tally(Method.RANKED, 3, [[0, 1, 2], [1, 2, 0]])
+    assert result.schulze_winners == (0, 1)
+    assert [(p.index, p.rank, p.tied) for p in result.schulze] == [
+        (0, 1, True),
+        (1, 1, True),
+        (2, 3, False),
+    ]
+
+
+def test_schulze_ties_a_cycle_below_a_clear_winner() -> None:
+    # D first on every ballot, then a perfect A/B/C cycle: D alone wins, A, B, C tie second.
+    ballots: list[Payload] = [[3, 0, 1, 2], [3, 1, 2, 0], [3, 2, 0, 1]]
+    result = tally(Method.RANKED, 4, ballots)
+    assert result.schulze_winners == (3,)
+    assert [(p.index, p.rank) for p in result.schulze] == [(3, 1), (0, 2), (1, 2), (2, 2)]
+
+
+def test_schulze_on_the_tennessee_capital_example() -> None:
+    # Wikipedia's Tennessee example (Memphis, Nashville, Chattanooga, Knoxville; 42/26/15/17
+    # voters): Nashville is the Condorcet winner; the order is N > C > K > M.
+    m, n, c, k = range(4)
+    profile = [(42, [m, n, c, k]), (26, [n, c, k, m]), (15, [c, k, n, m]), (17, [k, c, n, m])]
+    ballots: list[Payload] = [list(order) for count, order in profile for _ in range(count)]
+    result = tally(Method.RANKED, 4, ballots)
+    assert [p.index for p in result.schulze] == [n, c, k, m]
+    assert [p.rank for p in result.schulze] == [1, 2, 3, 4]
+    assert result.condorcet == n
