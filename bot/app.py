@@ -67,7 +67,7 @@ class AlignBot:
         except Exception:
             failed = True
             ref = secrets.token_hex(4)
-            log.exception("handler failed (ref %s) for %r", ref, event)
+            log.exception("handler failed (ref %s) for %s", ref, describe(event))
             return say(
                 "Sorry, something went wrong on my side and nothing was changed. "
                 f"Please try again; if it keeps happening, give your admin this reference: {ref}."
@@ -102,6 +102,22 @@ class AlignBot:
 
     async def close(self) -> None:
         await self.ctx.db.dispose()
+
+
+def describe(event: Event) -> str:
+    """What a log line may say about an event: its kind and ids, never what anyone typed or
+    chose (a submitted ballot next to its voter's id would undo an anonymous vote)."""
+    where = event.conversation
+    base = f"{where.platform}:{where.workspace_id}/{where.channel_id} by {event.actor.user_id}"
+    match event:
+        case Command():
+            return f"command {event.name[:40]!r} in {base}"
+        case Message():
+            return f"message in {base}"
+        case Action():
+            return f"action {event.action_id!r} in {base}"
+        case Submission():
+            return f"form {event.form_id!r} in {base}"
 
 
 def without_nul(event: Event) -> Event:

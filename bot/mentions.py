@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.errors import UserError
+
 MENTION = re.compile(r"<@([A-Za-z0-9:_.\-]+)(?:\|([^>]*))?>")
 
 
@@ -24,6 +26,24 @@ def mentions(text: str) -> list[MentionedUser]:
 
 def without_mentions(text: str) -> str:
     return " ".join(MENTION.sub(" ", text).split())
+
+
+def as_names(text: str) -> str:
+    """Mention tokens turned back into the plain `@name` a person typed: quoted text is a
+    name or a title, never a list of people to act on or ping."""
+    return MENTION.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
+
+
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def split_quoted(text: str) -> tuple[str, list[str]]:
+    """The text outside "double quotes" (straight or curly), and each quoted part in order."""
+    straight = text.replace("“", '"').replace("”", '"')
+    if straight.count('"') % 2:
+        raise UserError('A quote is left open: close every " you start.')
+    quoted = [part.group(1) for part in _QUOTED.finditer(straight)]
+    return _QUOTED.sub(" ", straight), quoted
 
 
 CHANNEL = re.compile(r"<#([A-Za-z0-9:_.\-@]+)(?:\|([^>]*))?>")

@@ -23,7 +23,7 @@ from bot.features.roles.matrix import (
     validate_decision_name,
     validate_role_name,
 )
-from bot.mentions import mentions, without_mentions
+from bot.mentions import as_names, mentions, split_quoted, without_mentions
 from bot.replies import (
     Code,
     Form,
@@ -138,8 +138,10 @@ async def _role_list(command: Command, ctx: Context, _: str) -> Outcome:
 
 
 def _people_and_role(raw: str, verb: str) -> tuple[list[tuple[str, str]], str]:
-    people = [(m.user_id, m.name) for m in mentions(raw)]
-    role_text = without_mentions(raw).strip().strip('"“”')
+    """People are the mentions outside the quoted role name; one inside it is only a word."""
+    outside, quoted = split_quoted(raw)
+    people = [(m.user_id, m.name) for m in mentions(outside)]
+    role_text = as_names(" ".join(quoted)) if quoted else without_mentions(outside)
     if not people or not role_text:
         raise UserError(f"Name the person and the role: `/role {verb} @person UX Researcher`.")
     return people, role_text
