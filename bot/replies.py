@@ -7,6 +7,7 @@ exist only as explicit spans the bot itself creates.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -119,19 +120,28 @@ class Bars:
     def lines(self) -> list[str]:
         if not self.items:
             return []
-        top = self.scale_max if self.scale_max is not None else max(b.value for b in self.items)
+        measured = [_measurable(b.value) for b in self.items]
+        top = _measurable(self.scale_max) if self.scale_max is not None else max(measured)
         label_width = min(max(len(b.label) for b in self.items), 28)
-        return [self._line(bar, top, label_width) for bar in self.items]
+        return [
+            self._line(bar, value, top, label_width)
+            for bar, value in zip(self.items, measured, strict=True)
+        ]
 
-    def _line(self, bar: Bar, top: float, label_width: int) -> str:
-        filled = round(self.width * bar.value / top) if top > 0 else 0
-        filled = max(0, min(self.width, filled))
+    def _line(self, bar: Bar, value: float, top: float, label_width: int) -> str:
+        share = value / top if top > 0 else 0.0
+        filled = max(0, min(self.width, round(self.width * share)))
         label = bar.label if len(bar.label) <= label_width else bar.label[: label_width - 1] + "…"
-        value = f"{bar.value:g}"
         note = f"  {bar.note}" if bar.note else ""
-        return (
-            f"{label.ljust(label_width)} {'█' * filled}{'░' * (self.width - filled)} {value}{note}"
-        )
+        drawn = "█" * filled + "░" * (self.width - filled)
+        return f"{label.ljust(label_width)} {drawn} {bar.value:g}{note}"
+
+
+def _measurable(value: float) -> float:
+    """A bar's length from its value: nothing for NaN or below zero, full for infinity."""
+    if math.isnan(value) or value <= 0:
+        return 0.0
+    return min(value, 1e300)  # infinity fills the bar; /inf would be NaN
 
 
 class ButtonStyle(StrEnum):

@@ -11,7 +11,15 @@ import math
 from collections.abc import Callable, Sequence
 
 from bot.events import Submission
-from bot.features.votes.tally import MOSCOW, MOSCOW_NAMES, Method, Payload
+from bot.features.votes.tally import (
+    MAX_EFFORT,
+    MAX_REACH,
+    MIN_EFFORT,
+    MOSCOW,
+    MOSCOW_NAMES,
+    Method,
+    Payload,
+)
 from bot.replies import Form, Input, InputKind, Option
 from storage.models.votes import Poll
 
@@ -127,7 +135,14 @@ def _rice_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple
         r, im, c, e = (f"{v:g}" for v in current[i]) if current else (None,) * 4
         label = short(item, 40)
         inputs += [
-            Input(f"reach_{i}", f"{label}: Reach", InputKind.NUMBER, initial=r, min_value=0),
+            Input(
+                f"reach_{i}",
+                f"{label}: Reach",
+                InputKind.NUMBER,
+                initial=r,
+                min_value=0,
+                max_value=MAX_REACH,
+            ),
             Input(f"impact_{i}", f"{label}: Impact", InputKind.SELECT, initial=im, options=impacts),
             Input(
                 f"confidence_{i}",
@@ -161,8 +176,8 @@ INSTRUCTIONS: dict[Method, Callable[[Poll], str]] = {
     Method.RANKED: lambda poll: "Order the items, best first. Unranked items tie at the bottom.",
     Method.MOSCOW: lambda poll: "Classify every item: Must, Should, Could or Won't have.",
     Method.RICE: lambda poll: (
-        "Score every item: Reach (people per period, 0 or more), Impact (0.25 to 3), "
-        "Confidence (0-100 %), Effort (person-months, more than 0)."
+        f"Score every item: Reach (people per period, 0 to {MAX_REACH:,}), Impact (0.25 to 3), "
+        f"Confidence (0-100 %), Effort (person-months, {MIN_EFFORT:g} to {MAX_EFFORT:,.0f})."
     ),
 }
 
@@ -270,12 +285,20 @@ def _number(raw: str) -> float | None:
 
 RICE_PARTS = ("reach", "impact", "confidence", "effort")
 RICE_RULES: dict[str, Callable[[float | None], str | None]] = {
-    "reach": lambda v: None if v is not None and v >= 0 else "Reach is a number, 0 or more.",
+    "reach": lambda v: (
+        None
+        if v is not None and 0 <= v <= MAX_REACH
+        else f"Reach is a number, 0 or more, up to {MAX_REACH:,}."
+    ),
     "impact": lambda v: None if v in IMPACTS else "Impact is one of 0.25, 0.5, 1, 2 or 3.",
     "confidence": lambda v: (
         None if v is not None and 0 <= v <= 100 else "Confidence is a percentage from 0 to 100."
     ),
-    "effort": lambda v: None if v is not None and v > 0 else "Effort is a number above 0.",
+    "effort": lambda v: (
+        None
+        if v is not None and MIN_EFFORT <= v <= MAX_EFFORT
+        else f"Effort is a number above 0, from {MIN_EFFORT:g} to {MAX_EFFORT:,.0f} person-months."
+    ),
 }
 
 READERS: dict[Method, Callable[[Poll, int, Submission], Payload | Errors]] = {

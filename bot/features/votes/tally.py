@@ -12,6 +12,7 @@ random, so the same ballots always give the same result, in any order.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ class Method(StrEnum):
 MOSCOW = ("M", "S", "C", "W")
 MOSCOW_NAMES = {"M": "Must", "S": "Should", "C": "Could", "W": "Won't"}
 MOSCOW_WEIGHT = {"M": 3, "S": 2, "C": 1, "W": 0}
+MAX_REACH = 1_000_000_000  # people per period: beyond any team's audience
+MIN_EFFORT, MAX_EFFORT = 0.05, 1_000.0  # person-months: about a day up to 80 person-years
 
 
 @dataclass(frozen=True)
@@ -239,10 +242,20 @@ def rice_medians(n: int, ballots: Sequence[Payload]) -> list[tuple[float, float,
     return medians
 
 
+def rice_score(reach: float, impact: float, confidence: float, effort: float) -> float:
+    """Reach x Impact x Confidence / Effort, each held to the bounds a ballot may carry, so a
+    ballot stored before those bounds existed still gives a finite score."""
+    reach = min(max(reach, 0.0), MAX_REACH) if math.isfinite(reach) else 0.0
+    impact = min(max(impact, 0.0), 3.0) if math.isfinite(impact) else 0.0
+    confidence = min(max(confidence, 0.0), 100.0) if math.isfinite(confidence) else 0.0
+    effort = min(max(effort, MIN_EFFORT), MAX_EFFORT) if math.isfinite(effort) else MAX_EFFORT
+    return round(reach * impact * (confidence / 100) / effort, 2)
+
+
 def rice(n: int, ballots: Sequence[Payload]) -> Result:
     """Score = median Reach x median Impact x median Confidence / median Effort."""
     medians = rice_medians(n, ballots)
-    scores = [round(r * i * (c / 100) / e, 2) for r, i, c, e in medians]
+    scores = [rice_score(r, i, c, e) for r, i, c, e in medians]
     notes = [f"R {r:g} · I {i:g} · C {c:g}% · E {e:g}" for r, i, c, e in medians]
     return Result(Method.RICE, len(ballots), place([(s,) for s in scores], scores, notes))
 
