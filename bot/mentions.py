@@ -47,3 +47,13 @@ def split_quoted(text: str) -> tuple[str, list[str]]:
 
 
 CHANNEL = re.compile(r"<#([A-Za-z0-9:_.\-@]+)(?:\|([^>]*))?>")
+
+
+def readable(text: str) -> str:
+    """Free text as people read it: `<@U1|ben>` becomes `@ben`, `<#C1|design>` `#design`.
+
+    For text the bot keeps or echoes (a question, a decision name, a search): a stored
+    mention token would show as markup wherever the platform does not expand it.
+    """
+    text = MENTION.sub(lambda m: f"@{m.group(2) or m.group(1)}", text)
+    return CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)

@@ -24,6 +24,7 @@ T = TypeVar("T")
 MAX_COMMAND_CHARS = 20_000
 UMBRELLA = "alignbot"  # `/alignbot <command> ...` reaches every command through one slash command
 GREETINGS = frozenset({"", "help", "hi", "hello", "hey", "?", "commands"})
+ASKS_FOR_HELP = frozenset({"help", "?", "--help", "-h"})
 _LEADING_NOISE = re.compile(r"^\s*(?:<@[^>]+>|@?alignbot\b)?[\s,:]*/?", re.IGNORECASE)
 
 
@@ -82,6 +83,8 @@ class Router:
             )
         if name in GREETINGS:
             name = "help" if "help" in self.commands else name
+        elif text.casefold() in ASKS_FOR_HELP and "help" in self.commands:
+            name, text = "help", name  # `/raci help` is `help raci`: every command has help
         spec = self.commands.get(name)
         if spec is None:
             raise UserError(self._unknown(name))

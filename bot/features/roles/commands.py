@@ -23,7 +23,7 @@ from bot.features.roles.matrix import (
     validate_decision_name,
     validate_role_name,
 )
-from bot.mentions import as_names, mentions, split_quoted, without_mentions
+from bot.mentions import as_names, mentions, readable, split_quoted, without_mentions
 from bot.replies import (
     Code,
     Form,
@@ -73,7 +73,7 @@ async def _team_matrix(
 
 
 async def who(command: Command, ctx: Context) -> Outcome:
-    asked = command.text.strip()
+    asked = readable(command.text).strip()
     if not asked or asked.casefold() in {"owns", "owns?"}:
         raise UserError(
             "Ask about a decision, e.g. `/who owns backlog priority` or `who owns the roadmap?`."
@@ -200,7 +200,7 @@ async def _role_unassign(command: Command, ctx: Context, rest: str) -> Outcome:
 
 
 async def _role_add(command: Command, ctx: Context, rest: str) -> Outcome:
-    name = validate_role_name(" ".join(split_args(rest)))
+    name = validate_role_name(" ".join(split_args(readable(rest))))
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -216,7 +216,7 @@ async def _role_add(command: Command, ctx: Context, rest: str) -> Outcome:
 
 
 async def _role_remove(command: Command, ctx: Context, rest: str) -> Outcome:
-    wanted = " ".join(split_args(rest))
+    wanted = " ".join(split_args(readable(rest)))
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -261,7 +261,8 @@ async def raci(command: Command, ctx: Context) -> Outcome:
         "`/raci show`, `/raci set`, `/raci add`, `/raci alias`, `/raci remove`, "
         "`/raci check`, `/raci template`, `/raci export` or `/raci import`"
     )
-    return await _dispatch(command, ctx, handlers, hint)
+    # The matrix names decisions and roles, never people: mentions stay readable words.
+    return await _dispatch(replace(command, text=readable(command.text)), ctx, handlers, hint)
 
 
 async def _raci_show(command: Command, ctx: Context, rest: str) -> Outcome:
@@ -276,7 +277,7 @@ async def _raci_show(command: Command, ctx: Context, rest: str) -> Outcome:
     return views.decision_card(decision, tm.matrix)
 
 
-def _decision_and_letters(raw: str, verb: str) -> tuple[str, dict[str, str]]:
+def _decision_and_letters(raw: str, verb: str) -> tuple[str, list[tuple[str, str]]]:
     """`"Release go/no-go" "Tech Lead"=A PO=R` -> decision name, {role text: letters}."""
     words = split_args(raw)
     name_words = [word for word in words if "=" not in word]
@@ -291,13 +292,31 @@ def _decision_and_letters(raw: str, verb: str) -> tuple[str, dict[str, str]]:
         raise UserError(
             'Put the decision name first, then the role assignments: `"Decision" Role=A`.'
         )
-    assignments: dict[str, str] = {}
+    assignments: list[tuple[str, str]] = []
     for pair in pairs:
         role_text, _, letters = pair.rpartition("=")
         if not role_text.strip():
             raise UserError(f"`{pair[:40]}` names no role before the `=`.")
-        assignments[role_text.strip()] = letters
+        assignments.append((role_text.strip(), letters))
     return validate_decision_name(" ".join(name_words)), assignments
+
+
+def _letters_by_role(
+    assignments: list[tuple[str, str]], matrix: Matrix
+) -> dict[str, frozenset[str]]:
+    """{role: letters}; a role given twice (`PO=A PO=C`) is refused, never last-wins."""
+    changes: dict[str, frozenset[str]] = {}
+    spelled: dict[str, str] = {}
+    for role_text, letters in assignments:
+        role_name = service.resolve_role_name(role_text, matrix)
+        if role_name in changes:
+            raise UserError(
+                f"{role_name} is given twice (`{spelled[role_name]}` and `{role_text}`): name "
+                f"each role once, with all its letters, e.g. `{role_text}=A/R`."
+            )
+        changes[role_name] = parse_letters(letters, where=role_text)
+        spelled[role_name] = role_text
+    return changes
 
 
 async def _edit(command: Command, ctx: Context, raw: str, *, creating: bool) -> Outcome:
@@ -307,10 +326,7 @@ async def _edit(command: Command, ctx: Context, raw: str, *, creating: bool) -> 
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
         service.ensure_can_edit(command.actor, tm.matrix)
-        changes = {
-            service.resolve_role_name(role_text, tm.matrix): parse_letters(letters, where=role_text)
-            for role_text, letters in raw_assignments.items()
-        }
+        changes = _letters_by_role(raw_assignments, tm.matrix)
         existing = tm.matrix.decision(name)
         if creating and existing:
             raise UserError(f"“{existing.name}” already exists; change it with `/raci set`.")
@@ -372,6 +388,7 @@ async def _raci_alias(command: Command, ctx: Context, rest: str) -> Outcome:
         if decision is None:
             raise UserError(_missing_decision(name, tm.matrix.decisions))
         new = exchange.parse_aliases(aliases_text)
+        _refuse_taken_aliases(decision, new, tm.matrix)
         merged = tuple(dict.fromkeys((*decision.aliases, *new)))
         tm = await service.fork_default(session, tm, now)
         await service.write_decision(
@@ -381,6 +398,20 @@ async def _raci_alias(command: Command, ctx: Context, rest: str) -> Outcome:
             session, tm.team, command.actor.user_id, f"aliases for “{decision.name}”", now
         )
     return say(f"“{decision.name}” is now also found as: {', '.join(merged)}.")
+
+
+def _refuse_taken_aliases(decision: DecisionView, aliases: tuple[str, ...], matrix: Matrix) -> None:
+    """An alias answers for one decision only; otherwise `/who` would have to ask which."""
+    for alias in aliases:
+        key = normalise(alias)
+        for other in matrix.decisions:
+            if other.key == decision.key:
+                continue
+            if other.key == key or key in {normalise(a) for a in other.aliases}:
+                raise UserError(
+                    f"“{alias}” already finds “{other.name}”, so it can't also mean "
+                    f"“{decision.name}”. Pick another alias, or change “{other.name}” first."
+                )
 
 
 async def _raci_remove(command: Command, ctx: Context, rest: str) -> Outcome:

@@ -138,11 +138,20 @@ def _yaml_item(item: Any, where: str) -> DecisionView | str:
     return DecisionView(name, aliases, {role: held for role, held in letters.items() if held})
 
 
+MAX_ALIAS_CHARS = 100
+
+
 def parse_aliases(raw: str) -> tuple[str, ...]:
     aliases = tuple(dict.fromkeys(a.strip() for a in raw.replace(",", ";").split(";") if a.strip()))
     if len(aliases) > MAX_ALIASES:
         raise UserError(f"At most {MAX_ALIASES} aliases per decision.")
-    return tuple(alias[:100] for alias in aliases)
+    too_long = next((alias for alias in aliases if len(alias) > MAX_ALIAS_CHARS), None)
+    if too_long is not None:
+        raise UserError(
+            f"An alias can be at most {MAX_ALIAS_CHARS} characters; “{too_long[:40]}…” has "
+            f"{len(too_long)}."
+        )
+    return aliases
 
 
 def _checked(parsed: list[tuple[str, DecisionView | str]]) -> list[DecisionView]:

@@ -93,6 +93,9 @@ def _role_order(role: RoleView) -> tuple[int, str]:
     return (known.index(key) if key in known else len(known), role.name.casefold())
 
 
+GRANTS_PERMISSIONS = frozenset({template.PRODUCT_OWNER})  # see `ensure_can_edit`
+
+
 def resolve_role_name(name: str, matrix: Matrix) -> str:
     """The canonical name of the role a person typed: exact, a common alias, or a clear typo."""
     wanted = validate_role_name(name)
@@ -107,8 +110,13 @@ def resolve_role_name(name: str, matrix: Matrix) -> str:
         wanted, known, scorer=fuzz.WRatio, processor=utils.default_process, limit=3
     )
     close = [guess for guess, score, _ in guesses if score >= 88]
-    if len(close) == 1:
+    if len(close) == 1 and close[0] not in GRANTS_PERMISSIONS:
         return close[0]
+    if close and close[0] in GRANTS_PERMISSIONS:
+        raise UserError(
+            f"There is no role called “{wanted}”. Did you mean {close[0]}? That role may change "
+            f"roles and the RACI matrix, so I only take it spelled out: “{close[0]}”."
+        )
     suggestion = ", ".join(f"`{g}`" for g, score, _ in guesses if score >= 60) or "none close"
     raise UserError(
         f"There is no role called “{wanted}”. Closest: {suggestion}. Roles: "

@@ -1,0 +1,92 @@
+"""First-week RACI and role bugs: alias clashes, repeated roles, typos granting permissions."""
+
+from __future__ import annotations
+
+from adapters.local.render import render
+from bot.app import AlignBot
+from bot.replies import Outcome, Reply
+from storage.repositories import roles as repo
+from storage.repositories.product_teams import team_for
+from tests.conftest import ask, channel, person
+
+ADMIN = person("U0", "Admin", admin=True)
+
+
+def shown(outcome: Outcome) -> str:
+    assert isinstance(outcome, Reply), outcome
+    return render(outcome)
+
+
+async def holders(bot: AlignBot) -> list[str]:
+    async with bot.ctx.db.transaction() as session:
+        team = await team_for(session, channel(), bot.ctx.clock.now())
+        rows = await repo.load(session, team)
+    return sorted(a.user_id for a in rows.assignments)
+
+
+async def test_an_alias_another_decision_already_answers_to_is_refused(alignbot: AlignBot) -> None:
+    await ask(alignbot, '/raci add "Pricing" PO=A', ADMIN)
+    refused = shown(await ask(alignbot, '/raci alias "Pricing" roadmap', ADMIN))
+    assert "already" in refused
+    assert "Product roadmap" in refused
+    answer = shown(await ask(alignbot, "who owns the roadmap?"))
+    assert "== Product roadmap ==" in answer
+
+
+async def test_an_alias_naming_another_decision_is_refused(alignbot: AlignBot) -> None:
+    await ask(alignbot, '/raci add "Pricing" PO=A', ADMIN)
+    refused = shown(await ask(alignbot, '/raci alias "Pricing" "product roadmap"', ADMIN))
+    assert "Product roadmap" in refused
+    assert "“Pricing” is now also found as" not in refused
+
+
+async def test_the_same_role_twice_in_one_raci_set_is_refused(alignbot: AlignBot) -> None:
+    refused = shown(await ask(alignbot, '/raci set "Product roadmap" PO=A PO=C', ADMIN))
+    assert "Product Owner" in refused
+    assert "twice" in refused
+    spelled = shown(
+        await ask(alignbot, '/raci set "Product roadmap" PO=A "Product Owner"=C', ADMIN)
+    )
+    assert "twice" in spelled
+    card = shown(await ask(alignbot, '/raci show "Product roadmap"'))
+    assert "Consulted: Product Owner" not in card
+
+
+async def test_a_typo_never_silently_grants_product_owner(alignbot: AlignBot) -> None:
+    refused = shown(await ask(alignbot, "/role assign <@U7|kim> Produt Ownr", ADMIN))
+    assert "Did you mean" in refused
+    assert "Product Owner" in refused
+    assert await holders(alignbot) == []
+    granted = shown(await ask(alignbot, "/role assign <@U7|kim> Product Owner", ADMIN))
+    assert "holds the Product Owner role" in granted
+    assert await holders(alignbot) == ["U7"]
+
+
+async def test_a_typo_of_a_role_without_permissions_is_still_forgiven(alignbot: AlignBot) -> None:
+    granted = shown(await ask(alignbot, "/role assign <@U7|kim> UX Reseacher", ADMIN))
+    assert "holds the UX Researcher role" in granted
+
+
+async def test_decision_names_keep_mentions_as_readable_text(alignbot: AlignBot) -> None:
+    await ask(alignbot, '/raci add "Review with <@U2|ben> in <#C9|design>" PO=A', ADMIN)
+    grid = shown(await ask(alignbot, "/raci show"))
+    assert "Review with @ben in #design" in grid
+    assert "<@" not in grid
+    assert "<#" not in grid
+
+
+async def test_role_raci_and_digest_have_help(alignbot: AlignBot) -> None:
+    for line, example in (
+        ("/raci help", "/raci show"),
+        ("/role help", "/role list"),
+        ("/digest help", "/digest schedule"),
+        ("/who help", "/who owns"),
+    ):
+        answer = shown(await ask(alignbot, line))
+        assert example in answer, line
+        assert "know" not in answer, line
+
+
+async def test_a_long_alias_is_refused_not_cut(alignbot: AlignBot) -> None:
+    refused = shown(await ask(alignbot, f'/raci alias "Product roadmap" {"x" * 150}', ADMIN))
+    assert "at most 100 characters" in refused
