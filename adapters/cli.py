@@ -48,14 +48,18 @@ def chat_command(
 
 async def _chat(settings: Settings, user: str) -> None:
     from adapters.local.console import chat
+    from adapters.local.demo import ADMINS
 
     bot = await AlignBot.start(settings)
     scheduler = Scheduler(bot.ctx, bot.features)
     scheduler.start()
     try:
-        await chat(bot, user, sys.stdin, sys.stdout)
+        # Whoever starts the chat runs this workspace; people met with `:as` are not admins
+        # unless they are the demo's or ALIGNBOT_ADMINS (`:admin` toggles it).
+        admins = {user, *ADMINS, *settings.admin_ids}
+        await chat(bot, user, sys.stdin, sys.stdout, admins)
     finally:
-        scheduler.shutdown()
+        await scheduler.stop()
         await bot.close()
 
 

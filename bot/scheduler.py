@@ -16,7 +16,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 REPLICA_ID = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 CRON_PREFIX = "cron:"
+STOP_WAIT_SECONDS = 10.0  # how long stopping waits for running jobs before cutting them off
 
 
 async def run_once(
@@ -76,6 +77,7 @@ class Scheduler:
         self.features = features
         self.ticks = [(f"{f.name}.{tick.name}", tick) for f in features for tick in f.ticks]
         self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._running: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
         for job_id, tick in self.ticks:
@@ -102,23 +104,25 @@ class Scheduler:
 
     async def run_tick(self, job_id: str, tick: Tick) -> None:
         """One tick; a failure is logged and the next tick tries again."""
-        try:
-            await tick.run(self.ctx)
-        except Exception:
-            log.exception("scheduled job %s failed; it will run again at its next tick", job_id)
+        with self._tracked():
+            try:
+                await tick.run(self.ctx)
+            except Exception:
+                log.exception("scheduled job %s failed; it will run again at its next tick", job_id)
 
     async def sync_cron(self) -> None:
         """Makes the cron jobs match storage, then runs any fire missed within its grace."""
-        try:
-            wanted = [job for f in self.features if f.cron for job in await f.cron(self.ctx)]
-        except Exception:
-            log.exception("could not read stored schedules; keeping the current jobs")
-            return
-        self._reconcile(wanted)
-        for job in wanted:
-            missed = self.missed_fire_time(job)
-            if missed is not None:
-                await self.run_cron(job, missed)
+        with self._tracked():
+            try:
+                wanted = [job for f in self.features if f.cron for job in await f.cron(self.ctx)]
+            except Exception:
+                log.exception("could not read stored schedules; keeping the current jobs")
+                return
+            self._reconcile(wanted)
+            for job in wanted:
+                missed = self.missed_fire_time(job)
+                if missed is not None:
+                    await self.run_cron(job, missed)
 
     def _reconcile(self, wanted: list[CronJob]) -> None:
         ids = {CRON_PREFIX + job.job_id for job in wanted}
@@ -157,14 +161,38 @@ class Scheduler:
 
     async def run_cron_now(self, job: CronJob) -> None:
         """apscheduler's entry: the run stands for the fire time that just passed."""
-        fire = self.missed_fire_time(job) or self.ctx.clock.now()
-        await self.run_cron(job, fire)
+        with self._tracked():
+            fire = self.missed_fire_time(job) or self.ctx.clock.now()
+            await self.run_cron(job, fire)
 
     async def run_cron(self, job: CronJob, fire_time: datetime) -> None:
         try:
             await job.run(fire_time)
         except Exception:
             log.exception("cron job %s failed for %s; the next sync retries", job.job_id, fire_time)
+
+    @contextlib.contextmanager
+    def _tracked(self) -> Iterator[None]:
+        """Remembers the running job, so `stop` can let it finish."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._running.discard(task)
+
+    async def stop(self) -> None:
+        """Starts no new job and lets running ones finish before shutting down, so quitting
+        right after start (a job mid-transaction) neither cuts the job off nor logs a crash."""
+        if self._scheduler.running:
+            self._scheduler.pause()
+        await asyncio.sleep(0)  # a job submitted just now enters its body and is tracked
+        running = self._running - {asyncio.current_task()}
+        if running:
+            await asyncio.wait(running, timeout=STOP_WAIT_SECONDS)
+        self.shutdown()
 
     def shutdown(self) -> None:
         if self._scheduler.running:

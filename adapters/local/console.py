@@ -1,5 +1,6 @@
 """`alignbot chat`: the product in a terminal. Same commands as Slack; forms become prompts,
-buttons are chosen by number, proactive posts (stand-up prompts, broadcasts) are printed."""
+buttons on any message are pressed by their number, proactive posts (stand-up prompts,
+broadcasts) are printed above the prompt."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from adapters.local.render import controls, render, spans_to_text
+from adapters.local.forms import Cancelled, FormFiller
+from adapters.local.render import controls, render
 from bot.app import AlignBot
 from bot.events import (
     Action,
@@ -19,12 +21,10 @@ from bot.events import (
     Command,
     Conversation,
     Event,
-    FormValue,
     Message,
     MessageRef,
-    Submission,
 )
-from bot.replies import Button, Form, FormErrors, Input, InputKind, Outcome, Reply, Select
+from bot.replies import Button, Form, Outcome, Reply, Select
 
 PLATFORM = "local"
 WORKSPACE = "local"
@@ -32,9 +32,11 @@ _PERSON = re.compile(r"(?<![<\w])@([A-Za-z0-9_.\-]+)")
 _CHANNEL = re.compile(r"(?<![<\w])#([A-Za-z0-9_.\-]+)")
 
 HELP = """Type commands as in Slack (/who owns the roadmap) or plain (who owns the roadmap?).
-  a number      press that button in the last answer
-  :as NAME      speak as someone else (e.g. :as ana)   :in CHANNEL  move to #CHANNEL
-  :quit         leave (Ctrl-D works too)"""
+  a number      press the button showing [that number], on any message so far
+  :as NAME      speak as someone else (e.g. :as ben)   :in CHANNEL  move to #CHANNEL
+  :admin        make the current person an admin, or not (admins: {admins})
+  :paste        type or paste several lines, then :end (e.g. /vote new from csv)
+  :cancel       leave a form without saving      :quit  leave (Ctrl-D works too)"""
 
 
 def to_core_mentions(line: str) -> str:
@@ -43,240 +45,284 @@ def to_core_mentions(line: str) -> str:
     return _CHANNEL.sub(lambda m: f"<#{m.group(1)}|{m.group(1)}>", line)
 
 
+class Terminal:
+    """The screen: answers print in turn; proactive posts print above a pending prompt and the
+    prompt is drawn again with what was typed so far, so nothing lands inside a typed line."""
+
+    def __init__(
+        self,
+        out: TextIO,
+        read_line: Callable[[], str],
+        typed_so_far: Callable[[], str] | None = None,
+    ) -> None:
+        self.out = out
+        self.read_line = read_line
+        self.typed_so_far = typed_so_far
+        self.prompt: str | None = None
+
+    def say(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def announce(self, text: str) -> None:
+        if self.prompt is None:
+            self.say("\n" + text)
+            return
+        if self.typed_so_far is not None:  # a terminal: clear the prompt line, redraw it below
+            typed = self.typed_so_far()
+            self.out.write(f"\r\x1b[K{text}\n{self.prompt}{typed}")
+        else:
+            self.out.write(f"\n{text}\n{self.prompt}")
+        self.out.flush()
+
+    async def ask(self, prompt: str) -> str | None:
+        """One line, or None at the end of the input."""
+        self.out.write(prompt)
+        self.out.flush()
+        self.prompt = prompt.rpartition("\n")[2]
+        try:
+            line = await asyncio.to_thread(self.read_line)
+        finally:
+            self.prompt = None
+        return None if line == "" else line.rstrip("\n")
+
+
+@dataclass(frozen=True)
+class Pressable:
+    control: Button | Select
+    ref: MessageRef
+    conversation: Conversation
+
+
+@dataclass
+class Board:
+    """Every message shown this session; its buttons are numbered once, across all messages,
+    so a number always presses the button it was printed beside."""
+
+    _messages: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    pressables: dict[int, Pressable] = field(default_factory=dict)
+
+    def new_ref(self, conversation: Conversation) -> MessageRef:
+        return MessageRef(
+            PLATFORM, conversation.workspace_id, conversation.channel_id, str(next(self._messages))
+        )
+
+    def show(self, reply: Reply, ref: MessageRef, conversation: Conversation) -> str:
+        first = len(self.pressables) + 1
+        for offset, control in enumerate(controls(reply)):
+            self.pressables[first + offset] = Pressable(control, ref, conversation)
+        return render(reply, first=first)
+
+
 @dataclass
 class ConsoleMessenger:
     """Proactive output, printed with where it went."""
 
-    out: TextIO
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    terminal: Terminal
+    board: Board = field(default_factory=Board)
+    _where: dict[MessageRef, Conversation] = field(default_factory=dict)
 
-    def _show(self, header: str, reply: Reply) -> None:
-        self.out.write(f"\n{header}\n{render(reply)}\n")
-        self.out.flush()
+    def _show(self, header: str, reply: Reply, ref: MessageRef, where: Conversation) -> None:
+        self._where[ref] = where
+        self.terminal.announce(f"{header}\n{self.board.show(reply, ref, where)}")
 
     async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
-        ref = MessageRef(
-            PLATFORM, conversation.workspace_id, conversation.channel_id, str(next(self._ids))
-        )
+        ref = self.board.new_ref(conversation)
         where = f"#{conversation.channel_id}" + (" (thread)" if conversation.thread_id else "")
-        self._show(f"[{where}, message {ref.message_id}]", reply)
+        self._show(f"[{where}, message {ref.message_id}]", reply, ref, conversation)
         return ref
 
     async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
-        ref = MessageRef(PLATFORM, workspace_id, f"dm-{user_id}", str(next(self._ids)))
-        self._show(f"[direct message to @{user_id}, message {ref.message_id}]", reply)
+        where = Conversation(PLATFORM, workspace_id, f"dm-{user_id}", is_direct=True)
+        ref = self.board.new_ref(where)
+        self._show(f"[direct message to @{user_id}, message {ref.message_id}]", reply, ref, where)
         return ref
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
-        self._show(f"[#{ref.channel_id}, message {ref.message_id} updated]", reply)
+        where = self._where.get(ref, Conversation(PLATFORM, ref.workspace_id, ref.channel_id))
+        self._show(f"[#{ref.channel_id}, message {ref.message_id} updated]", reply, ref, where)
 
 
 @dataclass
 class ConsoleChat:
     bot: AlignBot
     user: str
-    read_line: Callable[[], str]
-    out: TextIO = field(default_factory=lambda: sys.stdout)
+    terminal: Terminal
+    board: Board = field(default_factory=Board)
+    admins: set[str] = field(default_factory=set)
     channel: str = "general"
-    last_reply: Reply | None = None
 
     @property
     def actor(self) -> Actor:
-        return Actor(PLATFORM, WORKSPACE, self.user, self.user, None, is_admin=True)
+        return Actor(PLATFORM, WORKSPACE, self.user, self.user, None, self.user in self.admins)
 
     @property
     def conversation(self) -> Conversation:
         return Conversation(PLATFORM, WORKSPACE, self.channel)
 
     def say(self, text: str) -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
+        self.terminal.say(text)
 
-    async def ask(self, prompt: str) -> str | None:
-        self.out.write(prompt)
-        self.out.flush()
-        line = await asyncio.to_thread(self.read_line)
-        return None if line == "" else line.rstrip("\n")
+    def _help(self) -> str:
+        names = ", ".join(f"@{name}" for name in sorted(self.admins)) or "nobody"
+        return HELP.format(admins=names)
 
     async def run(self) -> None:
-        self.say(f"alignbot local chat: you are @{self.user} in #{self.channel}. {HELP}")
-        while (line := await self.ask(f"\n{self.user}@#{self.channel}> ")) is not None:
+        role = "an admin" if self.user in self.admins else "not an admin"
+        self.say(f"alignbot local chat: you are @{self.user} ({role}) in #{self.channel}.")
+        self.say(self._help())
+        while (line := await self.terminal.ask(f"\n{self.user}@#{self.channel}> ")) is not None:
             line = line.strip()
             if line in {":quit", ":q", ":exit"}:
                 break
+            if line == ":paste":
+                line = await self._paste()
             if line:
                 await self.handle_line(line)
         self.say("Bye.")
+
+    async def _paste(self) -> str:
+        """Several lines as one message: CSV after `/vote new from csv`, a long update."""
+        self.say("Paste or type the lines; finish with a line holding only :end (or :cancel).")
+        lines: list[str] = []
+        while (line := await self.terminal.ask("  | ")) is not None:
+            if line.strip() == ":end":
+                return "\n".join(lines).strip()
+            if line.strip() == ":cancel":
+                self.say("Nothing was sent.")
+                return ""
+            lines.append(line)
+        return ""
 
     async def handle_line(self, line: str) -> None:
         if line.startswith(":"):
             self._meta(line)
             return
-        if line.isdigit() and self.last_reply is not None:
+        event: Event | None
+        if line.isdigit():
             event = await self._press(int(line))
         elif line.startswith("/"):
             name, _, rest = line[1:].partition(" ")
+            name, newline, first_line = name.partition("\n")
+            rest = first_line + newline + rest if newline else rest
             event = Command(name, to_core_mentions(rest), self.actor, self.conversation)
         else:
             event = Message(to_core_mentions(line), self.actor, self.conversation)
         if event is not None:
-            await self.show(await self.bot.handle(event))
+            await self.show(await self.bot.handle(event), event)
 
     def _meta(self, line: str) -> None:
         verb, _, arg = line.partition(" ")
         arg = arg.strip().lstrip("@#")
         if verb == ":as" and arg:
             self.user = arg
-            self.say(f"You are now @{arg}.")
+            role = "an admin" if arg in self.admins else "not an admin (:admin changes that)"
+            self.say(f"You are now @{arg}, {role}.")
         elif verb == ":in" and arg:
             self.channel = arg
             self.say(f"You are now in #{arg}.")
+        elif verb == ":admin":
+            self.admins ^= {self.user}
+            now = "now an admin" if self.user in self.admins else "no longer an admin"
+            self.say(f"@{self.user} is {now} (in this chat).")
+        elif verb == ":cancel":
+            self.say("There is no form open to cancel.")
         else:
-            self.say(HELP)
+            self.say(self._help())
 
     async def _press(self, number: int) -> Event | None:
-        assert self.last_reply is not None
-        options = controls(self.last_reply)
-        if not 1 <= number <= len(options):
-            self.say(f"There is no button {number} in the last answer.")
+        pressable = self.board.pressables.get(number)
+        if pressable is None:
+            if not self.board.pressables:
+                self.say(
+                    f"There is no button {number} yet: buttons appear as [1], [2] … beside "
+                    "messages, and typing the number presses one."
+                )
+            else:
+                last = len(self.board.pressables)
+                self.say(f"There is no button {number}; the buttons so far are 1 to {last}.")
             return None
-        chosen = options[number - 1]
-        if isinstance(chosen, Button):
-            return Action(chosen.action_id, chosen.value, self.actor, self.conversation)
-        return await self._choose(chosen)
+        control = pressable.control
+        if isinstance(control, Button):
+            value = control.value
+        else:
+            chosen = await self._choose(control)
+            if chosen is None:
+                return None
+            value = chosen
+        return Action(
+            control.action_id, value, self.actor, pressable.conversation, message=pressable.ref
+        )
 
-    async def _choose(self, select: Select) -> Event | None:
+    async def _choose(self, select: Select) -> str | None:
         for index, option in enumerate(select.options, start=1):
             self.say(f"  {index}. {option.label}")
-        answer = await self.ask(f"{select.placeholder} (number)> ")
-        if answer is None or not answer.strip().isdigit():
+        answer = await self.terminal.ask(f"{select.placeholder} (number)> ")
+        if answer is None or answer.strip() == ":cancel":
             return None
-        index = int(answer.strip())
-        if not 1 <= index <= len(select.options):
-            self.say("No such option.")
+        text = answer.strip()
+        if not text.isdigit() or not 1 <= int(text) <= len(select.options):
+            self.say(f"Nothing chosen: pick a number from 1 to {len(select.options)}.")
             return None
-        return Action(
-            select.action_id, select.options[index - 1].value, self.actor, self.conversation
-        )
+        return select.options[int(text) - 1].value
 
-    async def show(self, outcome: Outcome) -> None:
+    async def show(self, outcome: Outcome, event: Event) -> None:
         if isinstance(outcome, Reply):
-            self.say(render(outcome))
-            if controls(outcome):
-                self.last_reply = outcome
-                self.say("(type a number to press a button)")
+            where = event.conversation
+            ref = event.message if isinstance(event, Action) else None
+            if ref is None or not outcome.replace_original:
+                ref = self.board.new_ref(where)
+            else:
+                self.say(f"[message {ref.message_id} updated]")
+            self.say(self.board.show(outcome, ref, where))
         elif isinstance(outcome, Form):
-            await self.fill(outcome)
+            await self.fill(outcome, event.conversation)
 
-    async def fill(self, form: Form) -> None:
-        """Asks each input in turn; refused values are asked again, accepted ones kept."""
-        self.say(
-            f"== {form.title} ==  (Enter keeps the [default]; '-' leaves an optional field empty)"
-        )
-        if form.intro:
-            self.say(spans_to_text(form.intro))
-        values: dict[str, FormValue] = {}
-        pending = list(form.inputs)
-        while pending:
+    async def fill(self, form: Form, where: Conversation) -> None:
+        filler = FormFiller(form, self.terminal)
+        while True:
             try:
-                for spec in pending:
-                    values[spec.name] = await self._prompt(spec)
-            except _Cancelled:
+                values = await filler.ask()
+            except Cancelled:
                 self.say("Form cancelled; nothing was saved.")
                 return
-            submission = Submission(
-                form.form_id, dict(values), self.actor, self.conversation, form.metadata
-            )
-            outcome = await self.bot.handle(submission)
-            if not isinstance(outcome, FormErrors):
-                await self.show(outcome)
+            outcome = await self.bot.handle(filler.submission(values, self.actor, where))
+            if not filler.refused(outcome):
+                await self.show(outcome, filler.submission(values, self.actor, where))
                 return
-            for error in outcome.errors.values():
-                self.say(f"  ! {error}")
-            pending = [spec for spec in form.inputs if spec.name in outcome.errors]
-
-    async def _prompt(self, spec: Input) -> FormValue:
-        default = spec.initial if isinstance(spec.initial, str) else ", ".join(spec.initial or ())
-        label = spec.label + (" (optional)" if not spec.required else "")
-        if spec.options:
-            for index, option in enumerate(spec.options, start=1):
-                self.say(f"    {index}. {option.label}")
-            label += " — number" + (
-                "s, comma-separated" if spec.kind is InputKind.MULTI_SELECT else ""
-            )
-        if spec.hint:
-            label += f" ({spec.hint})"
-        if spec.kind is InputKind.MULTILINE:
-            return await self._multiline(label, default)
-        while True:
-            answer = await self.ask(f"  {label}{f' [{default}]' if default else ''}: ")
-            if answer is None:
-                raise _Cancelled
-            try:
-                return _parse_answer(spec, answer.strip(), default)
-            except _Invalid:
-                self.say("  Please answer that one (or '-' to skip an optional field).")
-
-    async def _multiline(self, label: str, default: str) -> FormValue:
-        self.say(f"  {label} — several lines; finish with a line holding only '.'")
-        if default:
-            self.say(f"  [Enter '.' at once to keep:]\n{default}")
-        lines: list[str] = []
-        while (line := await self.ask("  | ")) is not None:
-            if line.strip() == ".":
-                return "\n".join(lines) if lines else default
-            lines.append(line)
-        raise _Cancelled
 
 
-class _Cancelled(Exception):
-    """The input ended in the middle of a form."""
+async def chat(
+    bot: AlignBot,
+    user: str,
+    stdin: TextIO,
+    stdout: TextIO,
+    admins: set[str] | None = None,
+) -> None:
+    read_line, typed_so_far = _line_reader(stdin, stdout)
+    terminal = Terminal(stdout, read_line, typed_so_far)
+    board = Board()
+    bot.messenger.connect(PLATFORM, ConsoleMessenger(terminal, board))
+    chosen = {user} if admins is None else admins
+    await ConsoleChat(bot, user, terminal, board, chosen).run()
 
 
-class _Invalid(Exception):
-    """An answer the form cannot take; the field is asked again."""
+def _line_reader(
+    stdin: TextIO, stdout: TextIO
+) -> tuple[Callable[[], str], Callable[[], str] | None]:
+    """On a terminal, readline's `input` (line editing, and what was typed so far for redraws);
+    otherwise plain lines (pipes, tests)."""
+    if not (stdin is sys.stdin and stdout is sys.stdout and stdin.isatty()):
+        return stdin.readline, None
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - platforms without readline
+        return stdin.readline, None
 
+    def read() -> str:
+        try:
+            return input() + "\n"
+        except EOFError:
+            return ""
 
-def _parse_answer(spec: Input, answer: str, default: str) -> FormValue:
-    if answer == "-":
-        if spec.required:
-            raise _Invalid
-        return None
-    if not answer:
-        if default:
-            answer = default
-        elif spec.required:
-            raise _Invalid
-        else:
-            return None
-    if spec.kind in (InputKind.SELECT, InputKind.MULTI_SELECT) and spec.options:
-        chosen = _option_values(spec, answer)
-        if chosen is None:
-            raise _Invalid
-        return chosen if spec.kind is InputKind.MULTI_SELECT else chosen[0]
-    if spec.kind is InputKind.USERS:
-        return [name.strip().lstrip("@") for name in re.split(r"[\s,]+", answer) if name.strip()]
-    if spec.kind is InputKind.CHANNEL:
-        return answer.lstrip("#")
-    return answer
-
-
-def _option_values(spec: Input, answer: str) -> list[str] | None:
-    by_label = {option.label.casefold(): option.value for option in spec.options}
-    values = {option.value for option in spec.options}
-    chosen: list[str] = []
-    for part in (p.strip() for p in answer.split(",") if p.strip()):
-        if part.isdigit() and 1 <= int(part) <= len(spec.options):
-            chosen.append(spec.options[int(part) - 1].value)
-        elif part in values:
-            chosen.append(part)
-        elif part.casefold() in by_label:
-            chosen.append(by_label[part.casefold()])
-        else:
-            return None
-    return chosen or None
-
-
-async def chat(bot: AlignBot, user: str, stdin: TextIO, stdout: TextIO) -> None:
-    bot.messenger.connect(PLATFORM, ConsoleMessenger(stdout))
-    await ConsoleChat(bot, user, stdin.readline, stdout).run()
+    return read, readline.get_line_buffer

@@ -6,7 +6,13 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 
-from adapters.local.console import PLATFORM, WORKSPACE, ConsoleMessenger, to_core_mentions
+from adapters.local.console import (
+    PLATFORM,
+    WORKSPACE,
+    ConsoleMessenger,
+    Terminal,
+    to_core_mentions,
+)
 from adapters.local.render import render
 from bot.app import AlignBot
 from bot.events import Actor, Command, Conversation, FormValue, Submission
@@ -22,6 +28,7 @@ PEOPLE = {
     "fay": ("Stakeholder", "Europe/London"),
 }
 ROLE_COMMANDS = tuple(f"/role assign @{name} {role}" for name, (role, _) in PEOPLE.items())
+ADMINS = frozenset({"ana"})  # the demo's workspace admins; everyone else tries permissions
 STANDUP: dict[str, FormValue] = {
     "name": "Checkout",
     "members": list(PEOPLE)[:5],
@@ -62,10 +69,12 @@ def _fill(form: Form, answers: Mapping[str, FormValue]) -> dict[str, FormValue]:
 
 async def load_demo(settings: Settings) -> None:
     bot = await AlignBot.start(settings)
-    bot.messenger.connect(PLATFORM, ConsoleMessenger(io.StringIO()))  # posts land in the demo db
+    bot.messenger.connect(
+        PLATFORM, ConsoleMessenger(Terminal(io.StringIO(), str))
+    )  # posts land in the demo db
     where = Conversation(PLATFORM, WORKSPACE, "general")
     people = {
-        name: Actor(PLATFORM, WORKSPACE, name, name, zone, is_admin=name == "ana")
+        name: Actor(PLATFORM, WORKSPACE, name, name, zone, is_admin=name in ADMINS)
         for name, (_, zone) in PEOPLE.items()
     }
     try:

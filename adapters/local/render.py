@@ -51,9 +51,11 @@ def controls(reply: Reply) -> list[Button | Select]:
     return found
 
 
-def render(reply: Reply) -> str:
+def render(reply: Reply, first: int = 1) -> str:
+    """The reply as text; its buttons are numbered from `first` (numbers run on across
+    messages in a session)."""
     lines: list[str] = []
-    number = 0
+    number = first - 1
     for block in reply.blocks:
         block_lines, number = _block(block, number)
         lines.extend(block_lines)

@@ -69,7 +69,7 @@ def test_buttons_by_number_forms_as_prompts_and_people_by_at(tmp_path: Path) -> 
     assert "== Design system changes ==" in out
     assert "Imported 1 decision" in out
     assert "Accountable: Legal: nobody assigned yet" in out
-    assert "You are now @ben." in out
+    assert "You are now @ben, not an admin" in out
     assert "Product Owner: @ana" in out
     assert out.rstrip().endswith("Bye.")
 
