@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from adapters.local.console import ConsoleChat
+from adapters.local.console import ConsoleChat, Terminal
 from bot.app import AlignBot
 from bot.features.standups import jobs
 from tests.support.recording import FakeClock, RecordingMessenger
@@ -22,8 +22,9 @@ async def test_set_up_answer_and_summary_from_the_console(
 ) -> None:
     clock.current = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
     out = io.StringIO()
-    chat = ConsoleChat(alignbot, "ana", _script(), out)
-    chat.read_line = _script(
+    terminal = Terminal(out, _script())
+    chat = ConsoleChat(alignbot, "ana", terminal)
+    terminal.read_line = _script(
         "",  # name: keep "Design"
         "",  # channel: this one
         "@ana, @ben",
@@ -38,7 +39,7 @@ async def test_set_up_answer_and_summary_from_the_console(
     await chat.handle_line("/standup setup Design")
     assert "Stand-up Design created." in out.getvalue()
 
-    chat.read_line = _script(
+    terminal.read_line = _script(
         "x" * 3001, ".", "Usability test", ".", "Waiting for legal", ".", "Wireframes", "."
     )
     await chat.handle_line("/standup")
