@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.events import Conversation, MessageRef
 from bot.replies import Reply
+
+log = logging.getLogger(__name__)
+MEMBERSHIP_TIMEOUT = 10.0  # seconds a membership question may take before the answer is "no"
 
 
 class Messenger(Protocol):
@@ -17,6 +22,14 @@ class Messenger(Protocol):
     async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef: ...
 
     async def update(self, ref: MessageRef, reply: Reply) -> None: ...
+
+
+@runtime_checkable
+class Membership(Protocol):
+    """Optional for a messenger: whether someone is in a conversation, asked of the platform
+    (read scoping: a vote's results go to its channel's members)."""
+
+    async def is_member(self, conversation: Conversation, user_id: str) -> bool: ...
 
 
 class Clock(Protocol):
@@ -59,3 +72,21 @@ class MessengerHub:
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         await self._for(ref.platform).update(ref, reply)
+
+    async def is_member(self, conversation: Conversation, user_id: str) -> bool:
+        """True only when the platform says so; no messenger, no answer in time or an error
+        all mean "no", so a platform hiccup never widens what someone may read."""
+        messenger = self._by_platform.get(conversation.platform)
+        if not isinstance(messenger, Membership):
+            return False
+        try:
+            async with asyncio.timeout(MEMBERSHIP_TIMEOUT):
+                return await messenger.is_member(conversation, user_id)
+        except Exception as error:
+            log.warning(
+                "could not check membership of %s in %s: %s",
+                user_id,
+                conversation.channel_id,
+                type(error).__name__,
+            )
+            return False

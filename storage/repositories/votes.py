@@ -89,6 +89,11 @@ async def ballots(session: AsyncSession, poll_id: int) -> list[Ballot]:
     return list((await session.exec(statement)).all())
 
 
+async def has_voted(session: AsyncSession, poll_id: int, user_id: str) -> bool:
+    statement = select(PollVoter).where(PollVoter.poll_id == poll_id, PollVoter.user_id == user_id)
+    return (await session.exec(statement)).first() is not None
+
+
 async def turnout(session: AsyncSession, poll_id: int) -> int:
     statement = select(func.count()).select_from(PollVoter).where(PollVoter.poll_id == poll_id)
     return int((await session.exec(statement)).one())

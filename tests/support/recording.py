@@ -23,6 +23,8 @@ class RecordingMessenger:
     platform: str = "local"
     posts: list[Posted] = field(default_factory=list)
     updates: list[tuple[MessageRef, Reply]] = field(default_factory=list)
+    members: dict[str, set[str]] = field(default_factory=dict)  # channel id -> user ids
+    membership_checks: list[tuple[str, str]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
     async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
@@ -39,6 +41,10 @@ class RecordingMessenger:
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         self.updates.append((ref, reply))
+
+    async def is_member(self, conversation: Conversation, user_id: str) -> bool:
+        self.membership_checks.append((conversation.channel_id, user_id))
+        return user_id in self.members.get(conversation.channel_id, set())
 
 
 @dataclass

@@ -93,6 +93,15 @@ async def _which_team(
     raise UserError(f"Which stand-up? Name it first, e.g. /standup {everyone[0].slug} … ({names}).")
 
 
+async def _ensure_may_read(session: AsyncSession, actor: Actor, team: StandupTeam) -> None:
+    """A team's answers and participation are for its members (and admins, and whoever set
+    it up), not for anyone who knows its name."""
+    if not await _can_manage(session, actor, team):
+        raise PermissionDenied(
+            f"Only members of the {team.name} stand-up and admins can see its answers and stats."
+        )
+
+
 async def _can_manage(session: AsyncSession, actor: Actor, team: StandupTeam) -> bool:
     if actor.is_admin or team.created_by == actor.user_id:
         return True
@@ -413,6 +422,7 @@ async def history(command: Command, ctx: Context, args: str, team: StandupTeam |
     period_text = without_mentions(args) or "7d"
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
+        await _ensure_may_read(session, command.actor, team)
         s = settings_of(team)
         first, last = _period(period_text, local_day(ctx.clock.now(), s.tz))
         user_ids = [m.user_id for m in who] or None
@@ -444,6 +454,7 @@ async def stats(command: Command, ctx: Context, args: str, team: StandupTeam | N
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
+        await _ensure_may_read(session, command.actor, team)
         s = settings_of(team)
         today = local_day(now, s.tz)
         first, last = _period(args or "30d", today)

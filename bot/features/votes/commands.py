@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Action, Actor, Command, Submission
 from bot.feature import Example
-from bot.features.votes import ballots, forms, importers, polls, views
+from bot.features.votes import access, ballots, forms, importers, polls, views
 from bot.features.votes.settings import VoteSettings
 from bot.replies import Code, FormErrors, Outcome, Reply, reply, text
 from bot.timezones import zone_or_utc
@@ -41,7 +41,9 @@ async def vote(command: Command, ctx: Context) -> Outcome:
     if handler is not None:
         if not rest.strip():
             raise UserError(f"Which vote? Add its number, like `/vote {sub} 7`.")
-        return await handler(command.actor, ctx, polls.parse_id(rest.split()[0]))
+        poll_id = polls.parse_id(rest.split()[0])
+        await access.visible_poll(ctx, command.actor, command.conversation, poll_id)
+        return await handler(command.actor, ctx, poll_id)
     if sub == "list":
         return await _list(command, ctx)
     return usage(sub)
@@ -130,6 +132,7 @@ async def pick(action: Action, ctx: Context) -> Outcome:
     """Single choice straight from the menu in the poll message."""
     poll_part, _, item_part = action.value.partition(":")
     poll_id = polls.parse_id(poll_part)
+    await access.visible_poll(ctx, action.actor, action.conversation, poll_id)
     poll, _ = await polls.current_ballot(ctx, action.actor, poll_id)
     choice = ballots.single_choice(len(ballots.items_of(poll)), item_part)
     if choice is None:
@@ -138,7 +141,9 @@ async def pick(action: Action, ctx: Context) -> Outcome:
 
 
 async def open_ballot(action: Action, ctx: Context) -> Outcome:
-    poll, current = await polls.current_ballot(ctx, action.actor, polls.parse_id(action.value))
+    poll_id = polls.parse_id(action.value)
+    await access.visible_poll(ctx, action.actor, action.conversation, poll_id)
+    poll, current = await polls.current_ballot(ctx, action.actor, poll_id)
     async with ctx.db.transaction() as session:
         support = await polls.research_support(session, poll)
     return ballots.ballot_form(poll, current, views.support_note(support))
@@ -146,6 +151,7 @@ async def open_ballot(action: Action, ctx: Context) -> Outcome:
 
 async def submit_ballot(submission: Submission, ctx: Context) -> Outcome:
     poll_id = polls.parse_id(submission.metadata)
+    await access.visible_poll(ctx, submission.actor, submission.conversation, poll_id)
     poll, _ = await polls.current_ballot(ctx, submission.actor, poll_id)
     ballot = ballots.read(poll, submission)
     if isinstance(ballot, dict):

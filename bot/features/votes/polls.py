@@ -54,12 +54,15 @@ def parse_id(raw: str) -> int:
     return int(value)
 
 
+def missing(poll_id: int) -> UserError:
+    """The one answer for a vote that does not exist or that the asker may not see."""
+    return UserError(f"There's no vote #{poll_id} here. `/vote list` shows this channel's votes.")
+
+
 async def load(session: AsyncSession, workspace_id: str, poll_id: int) -> Poll:
     poll = await votes.get(session, workspace_id, poll_id)
     if poll is None:
-        raise UserError(
-            f"There's no vote #{poll_id} here. `/vote list` shows this channel's votes."
-        )
+        raise missing(poll_id)
     return poll
 
 
