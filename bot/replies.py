@@ -246,8 +246,15 @@ class InputKind(StrEnum):
     CHANNEL = "channel"  # value: one channel id (Slack channel picker)
 
 
+MAX_TEXT_INPUT = 3000  # what one text input may hold on every platform (Slack's is the least)
+_TEXT_KINDS = frozenset({InputKind.TEXT, InputKind.MULTILINE, InputKind.CHANNEL})
+
+
 @dataclass(frozen=True)
 class Input:
+    """One form input. A text input never holds more than `MAX_TEXT_INPUT` characters: longer
+    pre-filled text is refused here (spread it with `bot.limits.text_inputs`), never cut."""
+
     name: str
     label: str
     kind: InputKind = InputKind.TEXT
@@ -259,6 +266,18 @@ class Input:
     max_length: int | None = None
     min_value: float | None = None
     max_value: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in _TEXT_KINDS:
+            return
+        limit = self.max_length or MAX_TEXT_INPUT
+        if limit > MAX_TEXT_INPUT:
+            raise ValueError(f"input {self.name!r}: max_length {limit} > {MAX_TEXT_INPUT}")
+        if isinstance(self.initial, str) and len(self.initial) > limit:
+            raise ValueError(
+                f"input {self.name!r}: {len(self.initial)} characters pre-filled, "
+                f"the input holds {limit}"
+            )
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.events import FormValue
 from bot.replies import (
+    MAX_TEXT_INPUT,
     Actions,
     Bars,
     Block,
@@ -57,7 +58,6 @@ MAX_OPTION_VALUE = 150
 MAX_PLACEHOLDER = 150
 MAX_MODAL_TITLE = 24
 MAX_LABEL = 2000
-MAX_INPUT_LENGTH = 3000
 MAX_FALLBACK = 3000
 ACTION_SUFFIX = "::"  # `vote.cast::2`: a repeated action id made unique within one message
 
@@ -128,11 +128,30 @@ def _section(value: str) -> JsonDict:
     return {"type": "section", "text": _mrkdwn_obj(value)}
 
 
-def _chunks(value: str, limit: int) -> Iterator[str]:
-    """Splits at line breaks into pieces of at most `limit`; an overlong line is clipped."""
-    current = ""
+def _safe_cut(value: str, limit: int) -> int:
+    """Where to cut escaped mrkdwn at most `limit` long without splitting an entity or token."""
+    cut = value[:limit]
+    for opener, closer in (("&", ";"), ("<", ">")):
+        start = cut.rfind(opener)
+        if start > 0 and closer not in cut[start:]:
+            cut = cut[:start]
+    return len(cut)
+
+
+def _lines(value: str, limit: int) -> Iterator[str]:
+    """The lines of `value`; a line longer than `limit` comes in several pieces, none lost."""
     for line in value.split("\n"):
-        line = clip(line, limit)
+        while len(line) > limit:
+            cut = _safe_cut(line, limit)
+            yield line[:cut]
+            line = line[cut:]
+        yield line
+
+
+def _chunks(value: str, limit: int) -> Iterator[str]:
+    """Splits at line breaks into pieces of at most `limit` (an overlong line is split too)."""
+    current = ""
+    for line in _lines(value, limit):
         candidate = f"{current}\n{line}" if current else line
         if current and len(candidate) > limit:
             yield current
@@ -288,7 +307,7 @@ def _limit(blocks: list[JsonDict], limit: int) -> list[JsonDict]:
     if len(blocks) <= limit:
         return blocks
     hidden = len(blocks) - (limit - 1)
-    note = f"{ELLIPSIS} {hidden} more not shown here."
+    note = f"{ELLIPSIS} {hidden} more blocks not shown: Slack shows at most {limit} in one place."
     return [*blocks[: limit - 1], {"type": "context", "elements": [_mrkdwn_obj(note)]}]
 
 
@@ -330,11 +349,11 @@ def _initial_list(initial: str | tuple[str, ...] | None) -> list[str]:
 
 
 def _text_element(item: Input, multiline: bool) -> JsonDict:
+    """`Input` guarantees the pre-filled text fits (`MAX_TEXT_INPUT`), so nothing is cut here."""
     element: JsonDict = {"type": "plain_text_input", "multiline": multiline}
-    limit = min(item.max_length or MAX_INPUT_LENGTH, MAX_INPUT_LENGTH)
-    element["max_length"] = limit
+    element["max_length"] = item.max_length or MAX_TEXT_INPUT
     if isinstance(item.initial, str) and item.initial:
-        element["initial_value"] = item.initial[:limit]
+        element["initial_value"] = item.initial
     return element
 
 

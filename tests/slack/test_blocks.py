@@ -179,11 +179,12 @@ def test_slack_limits_are_respected() -> None:
         Fields(tuple(Field(f"L{i}", (long,)) for i in range(23))),
     )
     rendered = bk.render_blocks(answer)
-    header, section, actions, *field_sections = rendered
+    header, section, rest, actions, *field_sections = rendered
     assert len(header["text"]["text"]) == 150
     assert header["text"]["text"].endswith("…")
+    # An overlong paragraph is split over sections, not cut.
+    assert section["text"]["text"] + rest["text"]["text"] == long
     assert len(section["text"]["text"]) == 3000
-    assert section["text"]["text"].endswith("…")
     button, menu = actions["elements"]
     assert len(button["text"]["text"]) == 75
     assert len(button["value"]) == 2000
@@ -220,7 +221,8 @@ def test_at_most_fifty_blocks_with_a_note() -> None:
     rendered = bk.render_blocks(reply(*(Divider() for _ in range(70))))
     assert len(rendered) == 50
     assert rendered[-1]["type"] == "context"
-    assert rendered[-1]["elements"][0]["text"] == "… 21 more not shown here."
+    note = rendered[-1]["elements"][0]["text"]
+    assert note == "… 21 more blocks not shown: Slack shows at most 50 in one place."
 
 
 def test_fallback_text_is_the_escaped_first_line() -> None:

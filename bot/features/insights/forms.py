@@ -7,6 +7,7 @@ so nothing is stored or broadcast unless every value is acceptable.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from bot.features.insights.matching import (
     TargetKind,
     parse_tags,
 )
+from bot.limits import joined_text, text_inputs
 from bot.mentions import CHANNEL
-from bot.replies import Form, FormErrors, Input, InputKind, Option
+from bot.replies import MAX_TEXT_INPUT, Form, FormErrors, Input, InputKind, Option
 from storage.repositories.insights import AudienceEntry, InsightContent, InsightView
 
 T = TypeVar("T")
@@ -38,6 +40,7 @@ MAX_ITEMS = 20
 MAX_ITEM_CHARS = 200
 MAX_AUDIENCE = 50
 MAX_REASON = 200
+ITEM_BOXES = math.ceil(MAX_ITEMS * (MAX_ITEM_CHARS + 1) / MAX_TEXT_INPUT)
 VISIBILITIES = (
     ("public", "Public: subscribers and the list below"),
     ("private", "Private: only the list below"),
@@ -137,12 +140,12 @@ def insight_form(state: FormState, view: InsightView | None = None) -> Form:
             placeholder="onboarding, checkout",
             hint="Up to 20; letters, digits, - and _. Subscribers of these tags get it.",
         ),
-        Input(
+        *text_inputs(
             "items",
             "Related backlog items",
-            InputKind.MULTILINE,
+            _lines(start("items")),
+            at_least=ITEM_BOXES,
             required=False,
-            initial=start("items"),
             hint="One per line, as written on the backlog or ballot.",
         ),
         Input(
@@ -152,11 +155,13 @@ def insight_form(state: FormState, view: InsightView | None = None) -> Form:
             options=_options(VISIBILITIES),
             initial=start("visibility"),
         ),
-        Input(
+        *text_inputs(
             "channels",
             "Share with channels",
+            _words(start("channels")),
+            separator=" ",
+            kind=InputKind.TEXT,
             required=False,
-            initial=start("channels"),
             placeholder="#research-readouts here",
             hint="Channel mentions or ids; `here` is this conversation.",
         ),
@@ -176,6 +181,14 @@ def insight_form(state: FormState, view: InsightView | None = None) -> Form:
             "the channels and people below. Private: only the channels and people below.",
         ),
     )
+
+
+def _lines(value: str | tuple[str, ...] | None) -> list[str]:
+    return value.splitlines() if isinstance(value, str) else []
+
+
+def _words(value: str | tuple[str, ...] | None) -> list[str]:
+    return value.split(" ") if isinstance(value, str) and value else []
 
 
 def _initial(view: InsightView) -> dict[str, str | tuple[str, ...]]:
@@ -213,12 +226,14 @@ def read_submission(
     visibility = _choice(submission, "visibility", VISIBILITIES, "Pick public or private.", errors)
     participants = _participants(submission.text("participants"), errors)
     tags = _guarded("tags", lambda: parse_tags(submission.text("tags")), errors) or []
-    items = _items(submission.text("items"), errors)
+    items = _items(joined_text(submission, "items"), errors)
     platform = submission.actor.platform
     channels = (
         _guarded(
             "channels",
-            lambda: _channels(submission.text("channels"), state, platform, known_channels),
+            lambda: _channels(
+                joined_text(submission, "channels", " "), state, platform, known_channels
+            ),
             errors,
         )
         or []

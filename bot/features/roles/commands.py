@@ -25,6 +25,7 @@ from bot.features.roles.matrix import (
 )
 from bot.mentions import as_names, mentions, readable, split_quoted, without_mentions
 from bot.replies import (
+    MAX_TEXT_INPUT,
     Code,
     Form,
     Input,
@@ -504,7 +505,11 @@ async def _raci_import(command: Command, ctx: Context, rest: str) -> Outcome:
                     "CSV or YAML",
                     InputKind.MULTILINE,
                     placeholder="decision,aliases,Product Owner,UX Designer\nRoadmap,,A/R,C",
-                    max_length=20_000,
+                    max_length=MAX_TEXT_INPUT,
+                    hint=(
+                        f"Up to {MAX_TEXT_INPUT:,} characters here; paste a longer matrix "
+                        "after the command instead: /raci import <CSV or YAML>."
+                    ),
                 ),
             ),
             submit_label="Import",

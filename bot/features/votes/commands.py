@@ -93,10 +93,20 @@ def _labels(text: str) -> str:
 def _prefilled(command: Command, items: list[str], source: str) -> Outcome:
     if not items:
         raise UserError(f"I found no backlog items in that {source} import; nothing was opened.")
-    kept = items[: forms.MAX_ITEMS]
+    kept = [" ".join(item.split()) for item in items[: forms.MAX_ITEMS]]  # one line each
     note = f"Imported {len(kept)} items from {source}; edit them as you like."
     if len(items) > len(kept):
-        note = f"Imported the first {len(kept)} of {len(items)} items from {source} (the limit)."
+        note = (
+            f"Imported the first {len(kept)} of {len(items)} items from {source}: "
+            f"a vote takes at most {forms.MAX_ITEMS}."
+        )
+    long = [item for item in kept if len(item) > forms.MAX_ITEM_CHARS]
+    if long:
+        kept = [ballots.short(item, forms.MAX_ITEM_CHARS) for item in kept]
+        note += (
+            f" {len(long)} of them were longer than {forms.MAX_ITEM_CHARS} characters "
+            "(the most an item may have) and now end in “…”."
+        )
     return forms.new_form(command.conversation, items=kept, note=note)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,13 +14,16 @@ from bot.events import Conversation, Submission
 from bot.features.votes import deadline
 from bot.features.votes.ballots import whole_number
 from bot.features.votes.tally import Method
-from bot.replies import Form, Input, InputKind, Option, Span
+from bot.limits import joined_text, text_inputs
+from bot.replies import MAX_TEXT_INPUT, Form, Input, InputKind, Option, Span
 
 NEW_FORM = "vote.new"
 MIN_ITEMS, MAX_ITEMS = 2, 50
 MAX_RICE_ITEMS = 24  # four inputs per item, and Slack modals hold 100 blocks (intro included)
 MAX_ITEM_CHARS, MAX_QUESTION_CHARS = 150, 300
 MAX_DOTS = 100
+# Enough boxes for the most items at their longest, one line each: no list is ever cut.
+ITEM_BOXES = math.ceil(MAX_ITEMS * (MAX_ITEM_CHARS + 1) / MAX_TEXT_INPUT)
 METHOD_NAMES = {
     Method.SINGLE: "Single choice",
     Method.MULTI: "Multiple choice (with a limit)",
@@ -67,11 +71,11 @@ def new_form(
                 max_length=MAX_QUESTION_CHARS,
                 placeholder="Which epic should we build next?",
             ),
-            Input(
+            *text_inputs(
                 "items",
                 "Backlog items, one per line",
-                InputKind.MULTILINE,
-                initial="\n".join(items) if items else None,
+                items or (),
+                at_least=ITEM_BOXES,
                 hint=f"{MIN_ITEMS} to {MAX_ITEMS} items (RICE: up to {MAX_RICE_ITEMS}).",
             ),
             Input(
@@ -193,7 +197,7 @@ def validate(submission: Submission, now: datetime, tz: ZoneInfo) -> Draft | dic
     except ValueError:
         errors["method"] = "Choose one of the methods in the list."
         method = Method.RANKED
-    items = clean_items(submission.text("items"))
+    items = clean_items(joined_text(submission, "items"))
     problem = item_problem(items, method)
     if problem:
         errors["items"] = problem

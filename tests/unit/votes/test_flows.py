@@ -34,7 +34,7 @@ async def test_new_opens_a_form_with_every_choice(alignbot: AlignBot) -> None:
     assert kinds["items"] is InputKind.MULTILINE
     assert kinds["voters"] is InputKind.USERS
     assert kinds["method"] is InputKind.SELECT
-    assert {o.value for o in form.inputs[2].options} == {
+    assert {o.value for o in next(i for i in form.inputs if i.name == "method").options} == {
         "single",
         "multi",
         "dot",
