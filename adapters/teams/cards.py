@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.teams.limits import weight
 from bot.replies import (
     Actions,
     Bars,
@@ -54,7 +55,8 @@ RESERVED_KEYS = frozenset(
     {ACTION_KEY, FORM_KEY, METADATA_KEY, SELECT_KEY, MULTI_KEY, CHANNEL_KEY, FORM_SPEC_KEY, "value"}
 )
 PEOPLE_DATASET = "graph.microsoft.com/users"
-# Teams refuses a message over about 28 KB; keep each card's JSON well under that.
+# Each card's JSON stays well under Teams' limit (`limits.MAX_UTF8`), leaving room for the
+# activity around it; `limits.weight` also counts the UTF-16 budget.
 CARD_BUDGET = 24_000
 SHORTENED = "(Shortened: the full answer is too long for one Teams card.)"
 NBSP = "\u00a0"
@@ -314,8 +316,13 @@ def single_card(reply: Reply, budget: int = CARD_BUDGET) -> dict[str, Any]:
     return first
 
 
+def notice_card(message: str) -> dict[str, Any]:
+    """A card with one line of the bot's own text (already safe, so not escaped)."""
+    return _card([{"type": "TextBlock", "text": message, "wrap": True}], _Mentions())
+
+
 def _size(value: Any) -> int:
-    return len(json.dumps(value, ensure_ascii=False).encode())
+    return weight(value)
 
 
 def _fitting(body: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
@@ -325,7 +332,8 @@ def _fitting(body: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
         if element.get("type") != "TextBlock" or _size(element) <= limit:
             out.append(element)
             continue
-        for index, piece in enumerate(_pieces(element["text"], limit // 2)):
+        # At most 4 bytes per character however it is counted, so a piece never outgrows it.
+        for index, piece in enumerate(_pieces(element["text"], limit // 4)):
             part = {**element, "text": piece}
             if index:
                 part.pop("separator", None)

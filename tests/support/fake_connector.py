@@ -8,11 +8,16 @@ this server, where tests read them.
 from __future__ import annotations
 
 import itertools
+import json
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+TEAMS_MAX_UTF8 = 28 * 1024
+TEAMS_MAX_UTF16 = 40 * 1024
+ERROR_CODES = {429: "Throttled", 413: "MessageSizeTooBig"}
 
 
 @dataclass(frozen=True)
@@ -78,15 +83,28 @@ class FakeConnector:
         status, retry_after = self._failures.popleft()
         self.refused.append(status)
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
-        body = {"error": {"code": "Throttled" if status == 429 else "ServiceUnavailable",
-                          "message": "try again later"}}  # fmt: skip
+        code = ERROR_CODES.get(status, "ServiceUnavailable")
+        body = {"error": {"code": code, "message": "try again later"}}
         return web.json_response(body, status=status, headers=headers)
+
+    def _too_big(self, raw: bytes) -> web.Response | None:
+        """Teams refuses an activity over about 28 KB (40 KB counted as UTF-16) with 413."""
+        text = raw.decode()
+        if len(raw) <= TEAMS_MAX_UTF8 and len(text.encode("utf-16-le")) <= TEAMS_MAX_UTF16:
+            return None
+        self.refused.append(413)
+        error = {"code": "MessageSizeTooBig", "message": "Message size too big"}
+        return web.json_response({"error": error}, status=413)
 
     async def _record(self, request: web.Request, kind: str) -> tuple[web.Response | None, str]:
         refusal = self._throttled()
         if refusal is not None:
             return refusal, ""
-        body = await request.json() if request.can_read_body else {}
+        raw = await request.read() if request.can_read_body else b""
+        too_big = self._too_big(raw)
+        if too_big is not None:
+            return too_big, ""
+        body = json.loads(raw) if raw else {}
         conversation = request.match_info.get("conversation", "")
         activity = request.match_info.get("activity") or request.match_info.get("member")
         self.calls.append(Call(request.method, kind, conversation, activity, body))

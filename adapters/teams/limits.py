@@ -1,0 +1,40 @@
+"""Teams' message size limit, measured in one place.
+
+Teams refuses an activity over about 28 KB, and its service counts some payloads as UTF-16
+(twice the bytes of ASCII text), so the budget is 28 KB of UTF-8 and 40 KB of UTF-16, whichever
+is stricter. Cards are split to fit (`cards.reply_cards`); whatever still does not fit, or what
+the connector refuses as too big (HTTP 413, `MessageSizeTooBig`), becomes a short message saying
+so (`outbox.Outbox`), never a silent loss.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_UTF8 = 28_000
+MAX_UTF16 = 40_000
+TOO_BIG_CODE = "MessageSizeTooBig"
+
+
+def weight(value: Any) -> int:
+    """`value`'s JSON size in UTF-8 bytes, or its UTF-16 size scaled to the UTF-8 budget when
+    that is the stricter of the two."""
+    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    utf8 = len(raw.encode())
+    utf16 = len(raw.encode("utf-16-le"))
+    return max(utf8, -(-utf16 * MAX_UTF8 // MAX_UTF16))
+
+
+def fits(value: Any) -> bool:
+    """Whether a whole activity (as JSON) is within both Teams limits."""
+    return weight(value) <= MAX_UTF8
+
+
+def refused_as_too_big(error: BaseException) -> bool:
+    """A connector answer saying the activity was too big (413, or the error code)."""
+    response = getattr(error, "response", None)
+    if getattr(response, "status_code", None) == 413:
+        return True
+    code = getattr(getattr(getattr(error, "error", None), "error", None), "code", None)
+    return code == TOO_BIG_CODE or TOO_BIG_CODE in str(error)
