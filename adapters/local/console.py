@@ -101,6 +101,8 @@ class Board:
 
     _messages: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     pressables: dict[int, Pressable] = field(default_factory=dict)
+    # The local chat's channel membership: a person is in every channel they have spoken in.
+    joined: dict[str, set[str]] = field(default_factory=dict)
 
     def new_ref(self, conversation: Conversation) -> MessageRef:
         return MessageRef(
@@ -141,6 +143,9 @@ class ConsoleMessenger:
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         where = self._where.get(ref, Conversation(PLATFORM, ref.workspace_id, ref.channel_id))
         self._show(f"[#{ref.channel_id}, message {ref.message_id} updated]", reply, ref, where)
+
+    async def is_member(self, conversation: Conversation, user_id: str) -> bool:
+        return user_id in self.board.joined.get(conversation.channel_id, set())
 
 
 @dataclass
@@ -198,6 +203,7 @@ class ConsoleChat:
         if line.startswith(":"):
             self._meta(line)
             return
+        self.board.joined.setdefault(self.channel, set()).add(self.user)
         event: Event | None
         if line.isdigit():
             event = await self._press(int(line))

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import message
+from adapters.slack.members import ChannelMembers
 from bot.events import Conversation, MessageRef
 from bot.replies import Reply
 
@@ -107,6 +108,7 @@ class SlackMessenger:
 
     def __init__(self, outbox: Outbox) -> None:
         self._outbox = outbox
+        self._members = ChannelMembers(outbox.client)
 
     async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
         ts = await self._outbox.post(conversation.channel_id, reply, conversation.thread_id)
@@ -118,3 +120,6 @@ class SlackMessenger:
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         await self._outbox.update(ref.channel_id, ref.message_id, reply)
+
+    async def is_member(self, conversation: Conversation, user_id: str) -> bool:
+        return await self._members.contains(conversation.channel_id, user_id)

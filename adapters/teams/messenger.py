@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from copy import copy
@@ -28,7 +29,7 @@ from adapters.teams.outbox import (
     reference_from_json,
     reference_to_json,
 )
-from adapters.teams.retry import RetryPolicy
+from adapters.teams.retry import RetryPolicy, status_of, with_retries
 from bot.events import Conversation, MessageRef
 from bot.ports import Clock, NoRouteError
 from bot.replies import Reply
@@ -37,6 +38,7 @@ from storage.models.teams_refs import TeamsReference
 from storage.repositories import teams_refs
 
 log = logging.getLogger(__name__)
+MEMBERSHIP_TTL = 60.0  # seconds a membership answer is reused (someone who left reads that long)
 
 
 @dataclass
@@ -54,6 +56,7 @@ class TeamsMessenger:
     policy: RetryPolicy
     _reader: AsyncEngine | None = None
     _writes: set[asyncio.Task[None]] = field(default_factory=set)
+    _memberships: dict[tuple[str, str, str], tuple[float, bool]] = field(default_factory=dict)
 
     async def settle(self) -> None:
         """Waits until newly opened 1:1 chats are stored (see `_in_background`)."""
@@ -122,6 +125,40 @@ class TeamsMessenger:
             return ref.message_id
 
         await self._run(reference, update)
+
+    async def is_member(self, conversation: Conversation, user_id: str) -> bool:
+        """Asks the connector for this member of the conversation (Teams answers 404 for anyone
+        not in it); answers are kept for a minute."""
+        base, _ = split_conversation_id(conversation.channel_id)
+        key = (conversation.workspace_id, base, user_id)
+        now = time.monotonic()
+        cached = self._memberships.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        row = await self._conversation_row(conversation.workspace_id, base)
+        found: list[bool] = []
+
+        async def lookup(turn: TurnContext) -> None:
+            conversations = Outbox.of(turn, self.policy).connector.conversations
+            try:
+                await with_retries(
+                    lambda: conversations.get_conversation_member(base, user_id),
+                    self.policy,
+                    what="member lookup",
+                )
+                found.append(True)
+            except Exception as error:
+                if status_of(error) != 404:
+                    raise
+                found.append(False)
+
+        await self.adapter.continue_conversation(
+            reference_from_json(row.reference), lookup, self.app_id
+        )
+        if len(self._memberships) > 10_000:
+            self._memberships.clear()
+        self._memberships[key] = (now + MEMBERSHIP_TTL, found[0])
+        return found[0]
 
     async def _open_and_send(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
         """No 1:1 chat yet: open one through the connector, from the person's (or any) reference

@@ -49,6 +49,9 @@ class FakeConnector:
     _runner: web.AppRunner | None = None
     url: str = ""
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Who is in a conversation, by member id or AAD object id; conversations not listed here
+    # hold everyone in `members`.
+    rosters: dict[str, set[str]] = field(default_factory=dict)
 
     def fail_next(self, times: int, status: int = 429, retry_after: str | None = "0") -> None:
         """The next `times` requests answer `status` (with `Retry-After` when given)."""
@@ -127,7 +130,13 @@ class FakeConnector:
         refusal, _ = await self._record(request, "member")
         if refusal is not None:
             return refusal
-        member = self.members.get(request.match_info["member"])
+        wanted = request.match_info["member"]
+        member = self.members.get(wanted) or next(
+            (m for m in self.members.values() if m.get("aadObjectId") == wanted), None
+        )
+        roster = self.rosters.get(request.match_info["conversation"])
+        if member is not None and roster is not None:
+            member = member if {member.get("id"), member.get("aadObjectId")} & roster else None
         if member is None:
             error = {"code": "MemberNotFoundInConversation", "message": "not a member"}
             return web.json_response({"error": error}, status=404)

@@ -10,6 +10,7 @@ N calls.
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 from collections import defaultdict, deque
@@ -57,6 +58,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.channel_members: dict[str, list[str]] = {}  # conversations.members, by channel
         self.socket_acks: list[dict[str, Any]] = []
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._ts = itertools.count(1)
@@ -155,6 +157,8 @@ class FakeSlack:
                 status=fault.status,
                 headers=fault.headers,
             )
+        if fault is None and (error := self._refusal(method, body)) is not None:
+            fault = Fault(200, error=error)
         if fault is not None:
             self._record(Call(method, body, 400))
             return web.json_response({"ok": False, "error": fault.error})
@@ -164,6 +168,24 @@ class FakeSlack:
     def _next_ts(self) -> str:
         n = next(self._ts)
         return f"{1_700_000_000 + n}.{n:06d}"
+
+    def _refusal(self, method: str, body: dict[str, Any]) -> str | None:
+        """Errors Slack documents for a request it understood (a channel it does not know)."""
+        if method == "conversations.members" and body.get("channel") not in self.channel_members:
+            return "channel_not_found"
+        return None
+
+    def _members_page(self, body: dict[str, Any]) -> dict[str, Any]:
+        """One page (`limit`, default 100) from an opaque `cursor`, as Slack paginates."""
+        members = self.channel_members[str(body["channel"])]
+        cursor = str(body.get("cursor") or "")
+        start = int(base64.b64decode(cursor).decode().removeprefix("offset:")) if cursor else 0
+        end = start + int(body.get("limit") or 100)
+        following = base64.b64encode(f"offset:{end}".encode()).decode()
+        return {
+            "members": members[start:end],
+            "response_metadata": {"next_cursor": following if end < len(members) else ""},
+        }
 
     def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         match method:
@@ -184,6 +206,8 @@ class FakeSlack:
                 return {"message_ts": self._next_ts()}
             case "views.open" | "views.update":
                 return {"view": {"id": "V1", **(body.get("view") or {})}}
+            case "conversations.members":
+                return self._members_page(body)
             case "conversations.open":
                 return {"channel": {"id": f"D{body.get('users', 'X')}"}}
             case "users.info":

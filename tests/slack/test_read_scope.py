@@ -1,0 +1,82 @@
+"""Probes through Slack: who may read a vote, and mentions inside a quoted role name."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.feature import Feature
+from tests.slack.harness import SlackHarness, initial_values
+from tests.support.fake_slack import default_user
+
+
+@pytest.fixture
+def features() -> list[Feature] | None:
+    return None  # every feature, as in production
+
+
+def said(slack: SlackHarness) -> str:
+    _, payload = slack.fake.responses[-1]
+    return json.dumps([payload.get("text"), payload.get("blocks")], ensure_ascii=False)
+
+
+async def run(slack: SlackHarness, line: str, **kwargs: Any) -> str:
+    answer = await slack.command(line, **kwargs)
+    assert answer.status == 200
+    await slack.settle()
+    return said(slack)
+
+
+async def open_and_close_vote(slack: SlackHarness) -> None:
+    assert (await slack.command("/vote new Secret roadmap?")).status == 200
+    await slack.settle()
+    (opened,) = slack.fake.called("views.open")
+    values = {**initial_values(opened["view"]), "items": "Search\nBilling", "method": "single"}
+    assert (await slack.submit(opened["view"], values)).status == 200
+    await slack.settle()
+    assert "is closed" in await run(slack, "/vote close 1")
+
+
+async def test_vote_results_from_another_channel_follow_slack_channel_membership(
+    slack: SlackHarness,
+) -> None:
+    await open_and_close_vote(slack)
+    crowd = [f"UX{n:03d}" for n in range(230)]
+    slack.fake.channel_members["C1"] = ["U1", *crowd[:200], "U4", *crowd[200:]]
+
+    missing = await run(slack, "/vote results 99", user="U3", channel="C2")
+    outsider = await run(slack, "/vote results 1", user="U3", channel="C2")
+    assert "Secret roadmap" not in outsider
+    assert outsider.replace("#1", "#99") == missing
+
+    member = await run(slack, "/vote export 1", user="U4", channel="C2")  # on page two
+    assert "Search" in member
+    pages = slack.fake.called("conversations.members")
+    assert [page["channel"] for page in pages] == ["C1", "C1"]
+    assert pages[1]["cursor"]
+
+    await run(slack, "/vote results 1", user="U4", channel="C2")
+    assert len(slack.fake.called("conversations.members")) == 2  # answered from the cache
+
+
+async def test_a_channel_slack_does_not_know_admits_nobody_from_outside(
+    slack: SlackHarness,
+) -> None:
+    await open_and_close_vote(slack)
+    assert "no vote #1" in await run(slack, "/vote results 1", user="U3", channel="C2")
+    assert slack.fake.attempts("conversations.members")  # asked, refused: channel_not_found
+    assert "Secret roadmap" in await run(slack, "/vote results 1", user="U3", channel="C1")
+
+
+async def test_a_mention_in_a_quoted_role_name_is_not_assigned_or_pinged(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.users["U1"] = {**default_user("U1"), "is_admin": True}
+    answer = await run(slack, '/role assign <@U2|ben> "Tech Lead <@U3|cy>"')
+    assert "now holds the Tech Lead role" in answer
+    assert "U3" not in answer
+    owners = await run(slack, "/who owns the release decision")
+    assert "<@U2>" in owners
+    assert "<@U3>" not in owners
