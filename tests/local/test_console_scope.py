@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from adapters.local.console import PLATFORM, WORKSPACE
 from bot.app import AlignBot
-from tests.local.test_console_fixes import NO_DEADLINE_OR_OPTIONS, converse, new_vote
+from bot.events import Actor, Command, Conversation, Submission
+from bot.replies import Form
+from tests.local.test_console_fixes import converse
+from tests.unit.votes.support import new_values
+
+
+async def open_vote_in_general(bot: AlignBot) -> None:
+    ana = Actor(PLATFORM, WORKSPACE, "ana", "ana", None, is_admin=True)
+    general = Conversation(PLATFORM, WORKSPACE, "general")
+    form = await bot.handle(Command("vote", "new", ana, general))
+    assert isinstance(form, Form)
+    values = new_values(items="Alpha\nBeta", method="single")
+    await bot.handle(Submission(form.form_id, values, ana, general, form.metadata))
 
 
 async def test_a_vote_is_read_from_elsewhere_only_by_people_in_its_channel(
     alignbot: AlignBot,
 ) -> None:
+    await open_vote_in_general(alignbot)
     out, _ = await converse(
         alignbot,
         [
-            *new_vote(["Alpha", "Beta"]),
-            *NO_DEADLINE_OR_OPTIONS,
             ":as ben",
             ":in random",
             "/vote results 1",
