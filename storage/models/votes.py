@@ -76,3 +76,12 @@ class PollVoter(SQLModel, table=True):
     poll_id: int = Field(foreign_key="vote_poll.id", ondelete="CASCADE", primary_key=True)
     user_id: str = Field(max_length=128, primary_key=True)
     workspace_id: str = Field(max_length=64)
+
+
+class RetiredPollId(SQLModel, table=True):
+    """Ids of deleted polls. SQLite hands out max(id) + 1, so without these a deleted newest
+    vote's number would come back for the next one, and old links would point at it."""
+
+    __tablename__ = "vote_retired_id"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})

@@ -9,11 +9,18 @@ from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models.votes import Ballot, Poll, PollVoter
+from storage.models.votes import Ballot, Poll, PollVoter, RetiredPollId
 from storage.upsert import insert_for
 
 
 async def create(session: AsyncSession, poll: Poll) -> Poll:
+    """Stores a new poll under a number no poll has had (PostgreSQL sequences never reuse;
+    SQLite would reuse a deleted newest id, so there the number is chosen past the retired)."""
+    assert session.bind is not None
+    if session.bind.dialect.name == "sqlite" and poll.id is None:
+        newest = (await session.exec(select(func.max(Poll.id)))).one() or 0
+        retired = (await session.exec(select(func.max(RetiredPollId.id)))).one() or 0
+        poll.id = max(newest, retired) + 1
     session.add(poll)
     await session.flush()
     return poll
@@ -114,6 +121,8 @@ async def remove(session: AsyncSession, poll_id: int) -> None:
     await session.exec(delete(Ballot).where(col(Ballot.poll_id) == poll_id))
     await session.exec(delete(PollVoter).where(col(PollVoter.poll_id) == poll_id))
     await session.exec(delete(Poll).where(col(Poll.id) == poll_id))
+    session.add(RetiredPollId(id=poll_id))
+    await session.flush()
 
 
 async def due(session: AsyncSession, now: datetime, limit: int = 100) -> list[Poll]:

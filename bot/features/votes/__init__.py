@@ -18,7 +18,11 @@ FEATURE = Feature(
             examples=commands.EXAMPLES,
         ),
     ),
-    actions={PICK_ACTION: commands.pick, OPEN_BALLOT_ACTION: commands.open_ballot},
+    actions={
+        PICK_ACTION: commands.pick,
+        OPEN_BALLOT_ACTION: commands.open_ballot,
+        commands.DELETE_ACTION: commands.delete_confirmed,
+    },
     forms={NEW_FORM: commands.submit_new, BALLOT_FORM: commands.submit_ballot},
     ticks=(Tick("close_due", 60, polls.close_due),),
 )

@@ -54,7 +54,7 @@ def ballot_form(poll: Poll, current: Payload | None, support_note: str = "") -> 
     research = ("\n", support_note) if support_note else ()
     return Form(
         form_id=BALLOT_FORM,
-        title=short(f"Vote #{poll.id}", 24),
+        title=short(f"Vote {poll.id}", 24),
         inputs=build(poll, items, current),
         submit_label="Cast ballot",
         metadata=str(poll.id),

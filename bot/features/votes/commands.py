@@ -12,11 +12,24 @@ from bot.events import Action, Actor, Command, Submission
 from bot.feature import Example
 from bot.features.votes import access, ballots, forms, importers, polls, views
 from bot.features.votes.settings import VoteSettings
-from bot.replies import Code, FormErrors, Outcome, Reply, reply, text
+from bot.mentions import readable
+from bot.replies import (
+    Actions,
+    Button,
+    ButtonStyle,
+    Code,
+    FormErrors,
+    Outcome,
+    Reply,
+    context,
+    reply,
+    text,
+)
 from bot.timezones import zone_or_utc
 from storage.models.votes import Poll
 from storage.repositories import people, votes
 
+DELETE_ACTION = "vote.delete"
 EXAMPLES = (
     Example("/vote new", "open the form: question, items, method, deadline, who votes"),
     Example("/vote new Which epic next?", "the same form with the question filled in"),
@@ -24,9 +37,9 @@ EXAMPLES = (
     Example("/vote new from github acme/app bug,ux", "items from open GitHub issues (labels)"),
     Example("/vote new from jira project = APP AND status = Open", "items from a Jira search"),
     Example("/vote list", "this channel's votes, open and closed"),
-    Example("/vote results 7", "results of vote #7, split by role"),
-    Example("/vote close 7", "close #7 now and post the final result (creator or admin)"),
-    Example("/vote delete 7", "delete #7 and its ballots (creator or admin)"),
+    Example("/vote results 7", "results of vote 7, split by role"),
+    Example("/vote close 7", "close vote 7 now and post the final result (creator or admin)"),
+    Example("/vote delete 7", "delete vote 7 and its ballots (creator or admin)"),
     Example("/vote export 7", "the result as CSV"),
 )
 
@@ -43,6 +56,8 @@ async def vote(command: Command, ctx: Context) -> Outcome:
             raise UserError(f"Which vote? Add its number, like `/vote {sub} 7`.")
         poll_id = polls.parse_id(rest.split()[0])
         await access.visible_poll(ctx, command.actor, command.conversation, poll_id)
+        if sub == "delete" and rest.split()[1:2] not in (["confirm"], ["yes"]):
+            return await confirm_delete(command.actor, ctx, poll_id)
         return await handler(command.actor, ctx, poll_id)
     if sub == "list":
         return await _list(command, ctx)
@@ -69,13 +84,19 @@ async def _new(command: Command, rest: str) -> Outcome:
         argument = head[2] if len(head) > 2 else ""
         items = await _import(source, argument)
         return _prefilled(command, items, source)
-    return forms.new_form(command.conversation, question=" ".join(rest.split())[:300])
+    question = " ".join(readable(rest).split())
+    if len(question) > forms.MAX_QUESTION_CHARS:
+        raise UserError(
+            f"That question is {len(question):,} characters long; a vote question takes up to "
+            f"{forms.MAX_QUESTION_CHARS} characters. Shorten it, or put the detail in the items."
+        )
+    return forms.new_form(command.conversation, question=question)
 
 
 async def _import(source: str, argument: str) -> list[str]:
     settings = VoteSettings()
     if source == "csv":
-        return importers.from_csv(argument)
+        return importers.from_csv(readable(argument))
     if source == "github":
         repo, _, labels = argument.strip().partition(" ")
         return await importers.from_github(settings, repo, _labels(labels))
@@ -119,7 +140,7 @@ async def submit_new(submission: Submission, ctx: Context) -> Outcome:
     closes = f"; it closes {views.when(poll, poll.deadline)}" if poll.deadline else ""
     return reply(
         text(
-            f"Vote #{poll.id} is open in the channel{closes}. Close it early with ",
+            f"Vote {poll.id} is open in the channel{closes}. Close it early with ",
             Code(f"/vote close {poll.id}"),
             ".",
         )
@@ -192,7 +213,7 @@ async def results(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
 def _refuse_while_hidden(poll: Poll, now: datetime) -> None:
     if not polls.results_visible(poll, now):
         closes = f" at {views.when(poll, poll.deadline)}" if poll.deadline else ""
-        raise UserError(f"Vote #{poll.id} keeps its results hidden until it closes{closes}.")
+        raise UserError(f"Vote {poll.id} keeps its results hidden until it closes{closes}.")
 
 
 async def close(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
@@ -201,8 +222,29 @@ async def close(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
     if not polls.may_manage(poll, actor):
         raise PermissionDenied("Only the vote's creator or a workspace admin can close it.")
     if await polls.finish(ctx, actor.workspace_id, poll_id) is None:
-        raise UserError(f"Vote #{poll_id} is already closed; `/vote results {poll_id}` shows it.")
-    return reply(text(f"Vote #{poll_id} is closed; the final result is posted in the channel."))
+        raise UserError(f"Vote {poll_id} is already closed; `/vote results {poll_id}` shows it.")
+    return reply(text(f"Vote {poll_id} is closed; the final result is posted in the channel."))
+
+
+async def confirm_delete(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
+    """Deleting throws away every ballot, so it is asked for twice."""
+    async with ctx.db.transaction() as session:
+        poll = await polls.load(session, actor.workspace_id, poll_id)
+        turnout = await votes.turnout(session, poll_id)
+    if not polls.may_manage(poll, actor):
+        raise PermissionDenied("Only the vote's creator or a workspace admin can delete it.")
+    ballots_text = f"its {turnout} ballot{'s' if turnout != 1 else ''}" if turnout else "it"
+    return reply(
+        text(f"Delete vote {poll_id} (“{ballots.short(poll.question, 60)}”) and {ballots_text}? "),
+        Actions(
+            (Button(f"Delete vote {poll_id}", DELETE_ACTION, str(poll_id), ButtonStyle.DANGER),)
+        ),
+        context("This can't be undone. Or type ", Code(f"/vote delete {poll_id} confirm"), "."),
+    )
+
+
+async def delete_confirmed(action: Action, ctx: Context) -> Outcome:
+    return await polls.delete(ctx, action.actor, polls.parse_id(action.value))
 
 
 async def delete(actor: Actor, ctx: Context, poll_id: int) -> Outcome:

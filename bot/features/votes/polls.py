@@ -31,6 +31,7 @@ from bot.features.votes.forms import Draft
 from bot.features.votes.settings import VoteSettings
 from bot.features.votes.tally import Payload, Result, tally
 from bot.features.votes.views import RoleSplit
+from bot.mentions import readable
 from bot.replies import Italic, Reply, context, reply, text
 from bot.scheduler import run_once
 from storage.models.votes import Ballot, Poll
@@ -44,19 +45,21 @@ MIN_ANONYMOUS_GROUP = 3
 
 
 def parse_id(raw: str) -> int:
-    value = raw.strip().lstrip("#")
+    """`7` or `#7`, however the platform spelled the `#` (Slack may send `<#C0…|7>`)."""
+    typed = readable(raw).strip()
+    value = typed.lstrip("#")
     if not value.isdigit():
-        raise UserError(f"Vote ids are numbers, like `/vote results 7`; “{raw[:20]}” isn't one.")
+        raise UserError(f"Vote ids are numbers, like `/vote results 7`; “{typed[:20]}” isn't one.")
     if len(value) > 9:  # beyond any id we hand out (and beyond a 32-bit column)
         raise UserError(
-            f"There's no vote #{value[:20]} here. `/vote list` shows this channel's votes."
+            f"There's no vote {value[:20]} here. `/vote list` shows this channel's votes."
         )
     return int(value)
 
 
 def missing(poll_id: int) -> UserError:
     """The one answer for a vote that does not exist or that the asker may not see."""
-    return UserError(f"There's no vote #{poll_id} here. `/vote list` shows this channel's votes.")
+    return UserError(f"There's no vote {poll_id} here. `/vote list` shows this channel's votes.")
 
 
 async def load(session: AsyncSession, workspace_id: str, poll_id: int) -> Poll:
@@ -151,10 +154,10 @@ def _empty(poll: Poll) -> Result:
 
 def refuse_unless_open(poll: Poll, now: datetime) -> None:
     if poll.closed_at is not None:
-        raise UserError(f"Vote #{poll.id} is closed, so ballots can't change any more.")
+        raise UserError(f"Vote {poll.id} is closed, so ballots can't change any more.")
     if poll.deadline is not None and now >= poll.deadline:
         raise UserError(
-            f"Sorry, voting on #{poll.id} ended at {views.when(poll, poll.deadline)}; "
+            f"Sorry, voting on vote {poll.id} ended at {views.when(poll, poll.deadline)}; "
             "the result is on its way."
         )
 
@@ -163,7 +166,7 @@ def refuse_unless_allowed(poll: Poll, actor: Actor) -> None:
     allowed: list[str] = json.loads(poll.allowed_voters) if poll.allowed_voters else []
     if allowed and actor.user_id not in allowed:
         raise PermissionDenied(
-            f"Vote #{poll.id} is open to named people only, and you're not on its list. "
+            f"Vote {poll.id} is open to named people only, and you're not on its list. "
             "Ask its creator if you should be."
         )
 
@@ -190,7 +193,7 @@ async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Re
     async with ctx.db.transaction() as session:
         poll = await votes.get(session, actor.workspace_id, poll_id, for_vote=True)
         if poll is None:
-            raise UserError(f"Vote #{poll_id} no longer exists.")
+            raise UserError(f"Vote {poll_id} no longer exists.")
         refuse_unless_open(poll, now)
         refuse_unless_allowed(poll, actor)
         role_names = await _anonymous_role(session, poll, actor.user_id) if poll.anonymous else ""
@@ -208,7 +211,7 @@ async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Re
     until = f" until {views.when(poll, poll.deadline)}" if poll.deadline else " until it closes"
     mine = short(describe(method_of(poll), items_of(poll), payload), 500)
     return reply(
-        text(f"Your ballot for vote #{poll_id} {verb}: ", Italic(mine)),
+        text(f"Your ballot for vote {poll_id} {verb}: ", Italic(mine)),
         context(f"You can change it{until}."),
     )
 
@@ -376,9 +379,9 @@ async def delete(ctx: Context, actor: Actor, poll_id: int) -> Reply:
         await votes.remove(session, poll_id)
     ref = message_of(poll)
     if ref is not None:
-        gone = reply(text(f"Vote #{poll_id} was deleted by {actor.label}."), public=True)
+        gone = reply(text(f"Vote {poll_id} was deleted by {actor.label}."), public=True)
         try:
             await ctx.messenger.update(ref, gone)
         except Exception:
             log.warning("could not mark vote %s deleted in its message", poll_id, exc_info=True)
-    return reply(text(f"Vote #{poll_id} and all its ballots are deleted."))
+    return reply(text(f"Vote {poll_id} and all its ballots are deleted."))

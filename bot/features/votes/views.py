@@ -120,7 +120,7 @@ def poll_message(
 ) -> Reply:
     """The message in the channel, updated in place after every ballot and at close."""
     items = items_of(poll)
-    blocks: list[Block] = [Heading(short(f"Vote #{poll.id}: {poll.question}", 150))]
+    blocks: list[Block] = [Heading(short(f"Vote {poll.id}: {poll.question}", 150))]
     blocks.append(context(status_line(poll, turnout, now)))
     if note := support_note(support or {}):
         blocks.append(context(note))
@@ -226,7 +226,7 @@ def _split_blocks(items: Sequence[str], split: RoleSplit) -> list[Block]:
 def results_reply(
     poll: Poll, result: Result, split: RoleSplit | None, turnout: int, now: datetime
 ) -> Reply:
-    heading = Heading(short(f"Results of vote #{poll.id}: {poll.question}", 150))
+    heading = Heading(short(f"Results of vote {poll.id}: {poll.question}", 150))
     status = context(status_line(poll, turnout, now))
     blocks = result_blocks(poll, result, split, settled=not is_open(poll, now))
     return reply(heading, status, *blocks)
@@ -235,7 +235,7 @@ def results_reply(
 def final_reply(poll: Poll, result: Result, split: RoleSplit | None, turnout: int) -> Reply:
     """Posted to the channel once, when the vote closes."""
     assert poll.closed_at is not None
-    heading = Heading(short(f"Final result of vote #{poll.id}: {poll.question}", 150))
+    heading = Heading(short(f"Final result of vote {poll.id}: {poll.question}", 150))
     status = context(status_line(poll, turnout, poll.closed_at))
     rule = context("Ties share a rank; among tied items the one listed first is shown first.")
     blocks = result_blocks(poll, result, split, settled=True)
@@ -249,7 +249,7 @@ def list_reply(polls: Sequence[Poll], turnouts: dict[int, int], now: datetime) -
     for poll in polls:
         state = "open" if is_open(poll, now) else "closed"
         lines.append(
-            f"#{poll.id} [{state}] {short(poll.question, 80)} · "
+            f"vote {poll.id} [{state}] {short(poll.question, 80)} · "
             f"{METHOD_NAMES[method_of(poll)]} · {turnouts.get(poll.id or 0, 0)} voted"
         )
     return reply(
@@ -268,7 +268,7 @@ def export_reply(poll: Poll, result: Result, ballot_rows: Sequence[tuple[str, st
     for p in result.order:
         writer.writerow([p.rank, items[p.index], f"{p.score:g}", "yes" if p.tied else "", p.note])
     blocks: list[Block] = [
-        Heading(short(f"Export of vote #{poll.id}", 150)),
+        Heading(short(f"Export of vote {poll.id}", 150)),
         Preformatted(out.getvalue()),
     ]
     if result.method is Method.RANKED:

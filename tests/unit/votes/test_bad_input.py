@@ -69,12 +69,12 @@ async def test_several_problems_are_reported_together(alignbot: AlignBot) -> Non
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("/vote results 999", "There's no vote #999 here"),
-        ("/vote close 999", "There's no vote #999 here"),
-        ("/vote delete 999", "There's no vote #999 here"),
-        ("/vote export 999", "There's no vote #999 here"),
+        ("/vote results 999", "There's no vote 999 here"),
+        ("/vote close 999", "There's no vote 999 here"),
+        ("/vote delete 999", "There's no vote 999 here"),
+        ("/vote export 999", "There's no vote 999 here"),
         ("/vote results seven", "Vote ids are numbers"),
-        ("/vote results 99999999999999", "There's no vote #99999999999999 here"),
+        ("/vote results 99999999999999", "There's no vote 99999999999999 here"),
         ("/vote close #x1", "Vote ids are numbers"),
         ("/vote results", "Which vote?"),
         ("/vote new from csv", "Paste the CSV"),

@@ -15,7 +15,7 @@ ITEMS = "Magic-link sign-in\nSkip email confirmation\nDark mode"
 
 
 def live_message(messenger: RecordingMessenger, poll_id: int) -> str:
-    posts = [render(p.reply) for p in messenger.posts if f"Vote #{poll_id}:" in render(p.reply)]
+    posts = [render(p.reply) for p in messenger.posts if f"Vote {poll_id}:" in render(p.reply)]
     return posts[-1]
 
 
