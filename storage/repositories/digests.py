@@ -117,7 +117,8 @@ async def polls_open_since(
 async def public_insights(
     session: AsyncSession, workspace_id: str, team_id: int, start: datetime, end: datetime
 ) -> list[Insight]:
-    """Public insights posted in [start, end); private ones never reach a channel digest."""
+    """Public, live insights posted in [start, end); private or retracted ones never reach a
+    channel digest (a retracted finding is not something to acknowledge)."""
     statement = (
         select(Insight)
         .where(
@@ -126,6 +127,7 @@ async def public_insights(
             col(Insight.created_at) < end,
             Insight.team_id == team_id,
             col(Insight.is_private).is_(False),
+            col(Insight.retracted_at).is_(None),
         )
         .order_by(col(Insight.created_at))
     )

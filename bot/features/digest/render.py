@@ -106,7 +106,7 @@ def _standups(facts: WeekFacts) -> list[Block]:
 
 
 def _poll(line: PollLine) -> str:
-    return f"#{line.poll_id} {_short(line.question, 70)}"
+    return f"vote {line.poll_id} {_short(line.question, 70)}"
 
 
 def _votes(facts: WeekFacts) -> list[Block]:
@@ -137,7 +137,9 @@ def _insights(facts: WeekFacts) -> list[Block]:
     unacknowledged = [i for i in facts.insights if not i.acknowledgements]
     for insight in unacknowledged[:MAX_LINES]:
         blocks.append(
-            text(f"• not yet acknowledged: #{insight.insight_id} {_short(insight.title, 70)}")
+            text(
+                f"• not yet acknowledged: insight {insight.insight_id} {_short(insight.title, 70)}"
+            )
         )
     return blocks
 

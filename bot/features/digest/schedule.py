@@ -35,12 +35,16 @@ class When:
 def parse_when(text: str, default_zone: str) -> When:
     """Any of weekday, HH:MM and zone, in any order; what is left out takes the default."""
     weekday, at, zone = DEFAULT_WEEKDAY, DEFAULT_TIME, default_zone
+    given: dict[str, str] = {}
     for word in text.split():
         if (day := _day(word)) is not None:
+            _once(given, "day", word)
             weekday = day
         elif (clock := parse_clock(word)) is not None:
+            _once(given, "time", word)
             at = clock
         elif "/" in word or word.upper() == "UTC":
+            _once(given, "time zone", word)
             zone = _zone(word)
         else:
             raise UserError(
@@ -48,6 +52,16 @@ def parse_when(text: str, default_zone: str) -> When:
                 "`/digest schedule fri 16:00 Europe/Berlin`."
             )
     return When(weekday, at, zone)
+
+
+def _once(given: dict[str, str], part: str, word: str) -> None:
+    """A digest goes out once a week: two days (or times, or zones) would silently drop one."""
+    if part in given:
+        raise UserError(
+            f"A digest goes out once a week, at one {part}: you gave `{given[part][:30]}` and "
+            f"`{word[:30]}`. Keep one, e.g. `/digest schedule fri 16:00 Europe/Berlin`."
+        )
+    given[part] = word
 
 
 def _day(word: str) -> int | None:

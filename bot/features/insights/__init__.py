@@ -27,6 +27,7 @@ FEATURE = Feature(
         "insight.seen": acks.seen,
         "insight.act": acks.will_act,
         "insight.disagree": acks.disagree,
+        publish.RETRACT_ACTION: publish.retract_confirmed,
     },
     forms={
         FORM_NEW: publish.share,

@@ -51,7 +51,7 @@ async def find_insight(
     view = await repo.load(session, insight) if insight else None
     if view is None or not visible(view, viewer_of(actor, conversation), include_admin=True):
         raise UserError(
-            f"There is no insight #{insight_id} you can see. `/insight list` shows recent ones."
+            f"There is no insight {insight_id} you can see. `/insight list` shows recent ones."
         )
     return view
 
@@ -59,14 +59,14 @@ async def find_insight(
 def ensure_may_change(insight: Insight, actor: Actor) -> None:
     if insight.author_id != actor.user_id and not actor.is_admin:
         raise PermissionDenied(
-            f"Only the author of insight #{insight.id} "
+            f"Only the author of insight {insight.id} "
             f"({insight.author_name or insight.author_id}) or an admin can do that."
         )
 
 
 def ensure_live(insight: Insight) -> None:
     if insight.retracted_at is not None:
-        raise UserError(f"Insight #{insight.id} was retracted; it can no longer change.")
+        raise UserError(f"Insight {insight.id} was retracted; it can no longer change.")
 
 
 def subscriber_of(row: InsightSubscription) -> Subscriber:

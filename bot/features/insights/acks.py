@@ -40,7 +40,7 @@ async def _answerable(
         if copy is None or copy.insight_id != insight_id:
             view = None
     if view is None:
-        raise UserError(f"There is no insight #{insight_id} you can answer.")
+        raise UserError(f"There is no insight {insight_id} you can answer.")
     ensure_live(view.insight)
     return view
 
@@ -68,7 +68,7 @@ async def record(
         )
     await COPIES.sync(ctx, actor.workspace_id, insight_id)
     return say(
-        f"Noted: “{label_of(ACK_KINDS, kind)}” on insight #{insight_id}. "
+        f"Noted: “{label_of(ACK_KINDS, kind)}” on insight {insight_id}. "
         "Press another button any time to change your answer."
     )
 

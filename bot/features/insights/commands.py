@@ -25,7 +25,7 @@ from bot.features.insights.matching import (
 from bot.features.insights.publish import open_editor, retract
 from bot.features.insights.sync import current_card
 from bot.features.insights.views import insight_list, status_report, subscriptions_report
-from bot.mentions import CHANNEL
+from bot.mentions import CHANNEL, readable
 from bot.replies import Code, Heading, Outcome, Reply, context, reply, say, text
 from storage.repositories import insights as repo
 from storage.repositories import people
@@ -47,8 +47,8 @@ USAGE = (
     ("/insight subscriptions", "what channels and you are subscribed to"),
     ("/insight search onboarding drop-off", "fuzzy search (or `#tag`)"),
     ("/insight list [tag] [30d]", "recent insights, optionally by tag and period"),
-    ("/insight show 12", "insight #12 in full, with its answer buttons"),
-    ("/insight status 12", "who answered insight #12 (author or admin)"),
+    ("/insight show 12", "insight 12 in full, with its answer buttons"),
+    ("/insight status 12", "who answered insight 12 (author or admin)"),
     ("/insight edit 12", "change it; every post updates in place"),
     ("/insight retract 12", "retract it; every post says so"),
 )
@@ -94,6 +94,7 @@ async def _visible_recent(
 
 
 async def search(command: Command, rest: str, ctx: Context) -> Reply:
+    rest = readable(rest).strip()  # Slack may send `#onboarding` as a channel link
     if not rest:
         raise UserError(
             "Search for what? e.g. `/insight search onboarding drop-off` or `#checkout`."
@@ -173,7 +174,7 @@ async def status(command: Command, rest: str, ctx: Context) -> Reply:
         insight = view.insight
         if insight.author_id != actor.user_id and not actor.is_admin:
             raise UserError(
-                f"Only the author of insight #{insight_id} or an admin sees its answers."
+                f"Only the author of insight {insight_id} or an admin sees its answers."
             )
         acks = await repo.acks(session, insight_id)
         copies = await repo.deliveries(session, insight_id)

@@ -172,7 +172,7 @@ def insight_form(state: FormState, view: InsightView | None = None) -> Form:
     editing = view is not None
     return Form(
         form_id=FORM_EDIT if editing else FORM_NEW,
-        title=f"Edit insight #{view.id}" if view else "Share a research insight",
+        title=f"Edit insight {view.id}" if view else "Share a research insight",
         inputs=inputs,
         submit_label="Save and update posts" if editing else "Share",
         metadata=state.encode(),
@@ -368,7 +368,7 @@ def _channel(token: str, state: FormState, known: Mapping[str, str]) -> tuple[st
 def disagree_form(insight_id: int, metadata: str) -> Form:
     return Form(
         form_id=FORM_DISAGREE,
-        title=f"Disagree with #{insight_id}",
+        title=f"Disagree: insight {insight_id}",
         inputs=(
             Input(
                 "reason",

@@ -14,6 +14,7 @@ from enum import StrEnum
 from rapidfuzz import fuzz, utils
 
 from bot.errors import UserError
+from bot.mentions import readable
 
 MAX_TAGS = 20
 MAX_TAG_CHARS = 40
@@ -220,8 +221,10 @@ def parse_period(word: str) -> timedelta | None:
 
 
 def parse_insight_id(word: str) -> int:
-    """`12` or `#12`; anything else is a friendly error."""
-    cleaned = word.strip().lstrip("#")
+    """`12` or `#12` (however the platform spelled the `#`); anything else is a friendly
+    error."""
+    typed = readable(word).strip()
+    cleaned = typed.lstrip("#")
     if not cleaned.isdigit() or len(cleaned) > 12:
-        raise UserError(f"`{word.strip()[:30]}` is not an insight number; it looks like `#12`.")
+        raise UserError(f"`{typed[:30]}` is not an insight number; it looks like `12`.")
     return int(cleaned)

@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Context
 from bot.errors import UserError
-from bot.events import Command, Conversation, Submission
+from bot.events import Action, Actor, Command, Conversation, Submission
 from bot.features.insights.access import (
     ensure_live,
     ensure_may_change,
@@ -25,7 +25,19 @@ from bot.features.insights.forms import FormState, insight_form, read_submission
 from bot.features.insights.matching import TargetKind, parse_insight_id
 from bot.features.insights.sync import COPIES, current_card
 from bot.features.insights.views import count, insight_card, withdrawn_card
-from bot.replies import Code, Form, FormErrors, Reply, say
+from bot.replies import (
+    Actions,
+    Button,
+    ButtonStyle,
+    Code,
+    Form,
+    FormErrors,
+    Reply,
+    context,
+    reply,
+    say,
+    text,
+)
 from storage.repositories import insights as repo
 from storage.repositories import people
 from storage.repositories.insights import InsightContent
@@ -93,11 +105,11 @@ async def share(submission: Submission, ctx: Context) -> Reply | FormErrors:
 def _shared_note(insight_id: int, outcome: Delivered) -> str:
     if outcome.channels + outcome.people == 0 and not outcome.failed:
         return (
-            f"Saved insight #{insight_id}, but no channel or person subscribes to its tags yet, "
+            f"Saved insight {insight_id}, but no channel or person subscribes to its tags yet, "
             "so nobody was notified. Subscribe a channel with `/insight subscribe here <tag>`."
         )
     return (
-        f"Shared insight #{insight_id}: posted to {count(outcome.channels, 'channel')} and "
+        f"Shared insight {insight_id}: posted to {count(outcome.channels, 'channel')} and "
         f"{count(outcome.people, 'person', 'people')}. "
         f"`/insight status {insight_id}` shows who answered." + failure_note(outcome)
     )
@@ -149,24 +161,58 @@ async def save_edit(submission: Submission, ctx: Context) -> Reply | FormErrors:
     await post_copies(ctx, view.insight, fresh, card, additions)
     failures = Delivered(failed=outcome.failed + withdrawal.failed + additions.failed)
     return say(
-        f"Updated insight #{view.id}: {count(outcome.updated, 'post')} updated in place, "
+        f"Updated insight {view.id}: {count(outcome.updated, 'post')} updated in place, "
         f"{additions.channels + additions.people} new, "
         f"{len(drop) - len(withdrawal.failed)} withdrawn." + failure_note(failures)
     )
 
 
+RETRACT_ACTION = "insight.retract"
+
+
 async def retract(command: Command, rest: str, ctx: Context) -> Reply:
-    """`/insight retract <id>`: every copy says so and loses its buttons."""
-    insight_id = parse_insight_id(rest or "?")
-    actor = command.actor
+    """`/insight retract <id>` asks first; `… confirm` (or the button) retracts."""
+    words = rest.split()
+    insight_id = parse_insight_id(words[0] if words else "?")
+    if words[1:2] in (["confirm"], ["yes"]):
+        return await _retract(ctx, command.actor, command.conversation, insight_id)
     async with ctx.db.transaction() as session:
-        view = await find_insight(session, actor, command.conversation, insight_id)
+        view = await find_insight(session, command.actor, command.conversation, insight_id)
+        ensure_may_change(view.insight, command.actor)
+        ensure_live(view.insight)
+    return reply(
+        text(f"Retract insight {insight_id} (“{view.insight.title[:60]}”)? Every posted copy "),
+        text("will say it was retracted and lose its answer buttons."),
+        Actions(
+            (
+                Button(
+                    f"Retract insight {insight_id}",
+                    RETRACT_ACTION,
+                    str(insight_id),
+                    ButtonStyle.DANGER,
+                ),
+            )
+        ),
+        context("This can't be undone. Or type ", Code(f"/insight retract {insight_id} confirm")),
+    )
+
+
+async def retract_confirmed(action: Action, ctx: Context) -> Reply:
+    return await _retract(ctx, action.actor, action.conversation, parse_insight_id(action.value))
+
+
+async def _retract(
+    ctx: Context, actor: Actor, conversation: Conversation, insight_id: int
+) -> Reply:
+    """Every copy says so and loses its buttons."""
+    async with ctx.db.transaction() as session:
+        view = await find_insight(session, actor, conversation, insight_id)
         ensure_may_change(view.insight, actor)
         ensure_live(view.insight)
         await repo.retract(session, view.insight, actor.user_id, ctx.clock.now())
     outcome = await COPIES.sync(ctx, actor.workspace_id, insight_id)
     return say(
-        f"Retracted insight #{view.id} and marked "
+        f"Retracted insight {view.id} and marked "
         f"{count(outcome.updated, 'posted copy', 'posted copies')} as retracted. ",
         Code(f"/insight status {view.id}"),
         " still shows who answered." + failure_note(outcome),

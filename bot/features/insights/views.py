@@ -71,7 +71,7 @@ def insight_card(view: InsightView, counts: Mapping[str, int]) -> Reply:
     """The broadcast: the finding, its provenance, the live tally and the answer buttons."""
     insight = view.insight
     blocks: list[Block] = [
-        Heading(f"Research insight #{view.id}"),
+        Heading(f"Research insight {view.id}"),
         text(Bold("Title: "), insight.title),
         text(insight.finding),
         fields(*_facts(view)),
@@ -127,7 +127,7 @@ def retracted_card(view: InsightView, by_name: str) -> Reply:
     insight = view.insight
     when = day(insight.retracted_at) if insight.retracted_at else "today"
     return reply(
-        Heading(f"RETRACTED: research insight #{view.id}"),
+        Heading(f"RETRACTED: research insight {view.id}"),
         text(
             "This insight was retracted by ",
             Mention(insight.retracted_by or insight.author_id, by_name),
@@ -141,7 +141,7 @@ def retracted_card(view: InsightView, by_name: str) -> Reply:
 def withdrawn_card(insight_id: int) -> Reply:
     """Replaces a copy in a place a private insight no longer reaches (after an edit)."""
     return reply(
-        Heading(f"Research insight #{insight_id} is no longer shared here"),
+        Heading(f"Research insight {insight_id} is no longer shared here"),
         text("Its author made it private to other channels and people."),
         public=True,
     )
@@ -150,7 +150,7 @@ def withdrawn_card(insight_id: int) -> Reply:
 def insight_line(view: InsightView) -> list[Span]:
     """One line in a list or search result."""
     spans: list[Span] = [
-        Code(f"#{view.id}"),
+        Code(f"insight {view.id}"),
         " ",
         view.insight.title,
         f" · {tag_list(view.tags)} · {day(view.insight.created_at)} · by ",
@@ -190,7 +190,7 @@ def status_report(
 ) -> Reply:
     """Who answered what, with names and disagreement reasons, and who has not answered."""
     blocks: list[Block] = [
-        Heading(f"Insight #{view.id}: who answered"),
+        Heading(f"Insight {view.id}: who answered"),
         text(Bold("Title: "), view.insight.title),
     ]
     for kind, label in ACK_KINDS:

@@ -197,9 +197,9 @@ async def test_digest_reports_every_feature(alignbot: AlignBot, clock: FakeClock
     assert "blockers 1 raised, 0 resolved, 1 still open" in text
     assert "Ada: Waiting for legal review of the consent copy stuck 4 days" in text
     assert "Votes: 2 opened, 1 closed" in text
-    assert f"#{poll_id} Which epic next? → winner: Onboarding (1 voted)" in text
+    assert f"vote {poll_id} Which epic next? → winner: Onboarding (1 voted)" in text
     assert "Research insights: 1 posted, 0% acknowledged" in text
-    assert "not yet acknowledged: #1 Checkout copy confuses people" in text
+    assert "not yet acknowledged: insight 1 Checkout copy confuses people" in text
     assert "RACI changes: 1" in text
     assert "Ada now Product Owner" in text
     assert preview.visibility.value == "private"

@@ -88,7 +88,7 @@ async def test_one_answer_per_person_which_they_can_change(
     await share(alignbot)
     copies = Copies(messenger)
     first = await press(alignbot, copies.post_in("#C10"), "Seen", BO)
-    assert "Noted: “Seen” on insight #1" in text_of(first)
+    assert "Noted: “Seen” on insight 1" in text_of(first)
     await press(alignbot, copies.post_in("#C11"), "Seen", BO)
     await press(alignbot, copies.post_in("#C11"), "Will act", BO)
     for post in messenger.posts:
@@ -148,9 +148,9 @@ async def test_retraction_updates_every_copy_and_removes_buttons(
     await subscribe_two_channels(alignbot)
     await share(alignbot)
     copies = Copies(messenger)
-    assert "Only the author" in text_of(await ask(alignbot, "/insight retract 1", BO))
+    assert "Only the author" in text_of(await ask(alignbot, "/insight retract 1 confirm", BO))
     assert messenger.updates == []
-    done = text_of(await ask(alignbot, "/insight retract 1", AUTHOR))
+    done = text_of(await ask(alignbot, "/insight retract 1 confirm", AUTHOR))
     assert "marked 2 posted copies as retracted" in done
     for post in messenger.posts:
         latest = copies.latest(post.ref)
@@ -158,7 +158,7 @@ async def test_retraction_updates_every_copy_and_removes_buttons(
         assert buttons_of(latest) == []
     answer = await press(alignbot, copies.post_in("#C10"), "Seen", BO)
     assert "was retracted" in text_of(answer)
-    assert "was retracted" in text_of(await ask(alignbot, "/insight retract 1", AUTHOR))
+    assert "was retracted" in text_of(await ask(alignbot, "/insight retract 1 confirm", AUTHOR))
     assert "was retracted" in text_of(await ask(alignbot, "/insight edit 1", AUTHOR))
     assert "No insights yet" in text_of(await ask(alignbot, "/insight list", BO))
 
@@ -169,7 +169,9 @@ async def test_an_admin_may_retract_anyones_insight(
     await subscribe_two_channels(alignbot)
     await share(alignbot)
     admin = person("U9", "Ann Admin", admin=True)
-    assert "Retracted insight #1" in text_of(await ask(alignbot, "/insight retract 1", admin))
+    assert "Retracted insight 1" in text_of(
+        await ask(alignbot, "/insight retract 1 confirm", admin)
+    )
     assert "@Ann Admin" in render(Copies(messenger).latest(messenger.posts[0].ref))
 
 
@@ -304,7 +306,7 @@ async def test_a_slow_tally_refresh_never_overwrites_a_retraction(
     copies = Copies(slow)
     seen = asyncio.create_task(press(alignbot, copies.post_in("#C10"), "Seen", BO))
     await slow.entered.wait()  # the tally pass has read the live insight and is now writing
-    retraction = asyncio.create_task(ask(alignbot, "/insight retract 1", AUTHOR))
+    retraction = asyncio.create_task(ask(alignbot, "/insight retract 1 confirm", AUTHOR))
     await refreshes.reach(2)  # the retraction is stored and waits for its pass
     slow.gate.set()
     await seen

@@ -50,8 +50,8 @@ async def test_outsiders_cannot_find_list_or_inspect_it(alignbot: AlignBot) -> N
     await share_private(alignbot)
     for line in ("/insight search secret pricing", "/insight search #onboarding", "/insight list"):
         assert "Secret pricing" not in text_of(await ask(alignbot, line, OUTSIDER))
-    for line in ("/insight status 1", "/insight edit 1", "/insight retract 1"):
-        assert "no insight #1 you can see" in text_of(await ask(alignbot, line, OUTSIDER))
+    for line in ("/insight status 1", "/insight edit 1", "/insight retract 1 confirm"):
+        assert "no insight 1 you can see" in text_of(await ask(alignbot, line, OUTSIDER))
 
 
 async def test_listed_people_and_listed_channels_can_find_it(alignbot: AlignBot) -> None:
@@ -67,9 +67,9 @@ async def test_outsiders_cannot_answer_but_people_in_a_listed_channel_can(
 ) -> None:
     await share_private(alignbot)
     stray = await alignbot.handle(Action("insight.seen", "1", OUTSIDER, channel("C10")))
-    assert "no insight #1 you can answer" in text_of(stray)
+    assert "no insight 1 you can answer" in text_of(stray)
     disagree = await alignbot.handle(Action("insight.disagree", "1", OUTSIDER, channel("C10")))
-    assert "no insight #1 you can answer" in text_of(disagree)
+    assert "no insight 1 you can answer" in text_of(disagree)
     forged = Submission(
         "insight.disagree",
         {"reason": "no"},
@@ -77,7 +77,7 @@ async def test_outsiders_cannot_answer_but_people_in_a_listed_channel_can(
         channel("C10"),
         '{"insight": 1, "message": ["C10", "0"]}',
     )
-    assert "no insight #1 you can answer" in text_of(await alignbot.handle(forged))
+    assert "no insight 1 you can answer" in text_of(await alignbot.handle(forged))
     answer = await press(alignbot, Copies(messenger).post_in("#C20"), "Will act", OUTSIDER)
     assert "Noted" in text_of(answer)
 

@@ -170,8 +170,8 @@ async def test_known_channel_names_resolve_in_the_share_list(
 
 
 BAD_COMMANDS = [
-    ("/insight status 999", "no insight #999 you can see"),
-    ("/insight edit 999", "no insight #999 you can see"),
+    ("/insight status 999", "no insight 999 you can see"),
+    ("/insight edit 999", "no insight 999 you can see"),
     ("/insight retract abc", "`abc` is not an insight number"),
     ("/insight status", "is not an insight number"),
     ("/insight frobnicate", "I don't know `/insight frobnicate`"),
@@ -198,8 +198,8 @@ async def test_show_gives_the_full_card_privately(
     assert isinstance(shown, Reply)
     assert shown.visibility is Visibility.PRIVATE
     assert "Seven of twelve participants" in render(shown)
-    assert "no insight #1 you can see" in text_of(await ask(alignbot, "/insight show 1"))
-    await ask(alignbot, "/insight retract 1", AUTHOR)
+    assert "no insight 1 you can see" in text_of(await ask(alignbot, "/insight show 1"))
+    await ask(alignbot, "/insight retract 1 confirm", AUTHOR)
     assert "RETRACTED" in text_of(await ask(alignbot, "/insight show 1", AUTHOR))
 
 

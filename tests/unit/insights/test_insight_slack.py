@@ -64,7 +64,7 @@ async def submit(slack: SlackHarness, values: dict[str, Any], user: str) -> None
 
 
 async def copies(slack: SlackHarness) -> dict[str, str]:
-    """channel -> ts of each posted copy of insight #1, as stored for in-place updates."""
+    """channel -> ts of each posted copy of insight 1, as stored for in-place updates."""
     async with slack.bot.ctx.db.transaction() as session:
         return {c.channel_id: c.message_id for c in await repo.deliveries(session, 1)}
 
@@ -114,7 +114,7 @@ async def test_share_answer_disagree_and_retract_through_slack(slack: SlackHarne
     for channel, ts in placed.items():
         assert "Will act 1 · Disagree 1" in shown(latest(slack, channel, ts))
 
-    await run(slack, "/insight retract 1", user="UA")
+    await run(slack, "/insight retract 1 confirm", user="UA")
     for channel, ts in placed.items():
         retracted = latest(slack, channel, ts)
         assert "RETRACTED" in shown(retracted)

@@ -39,6 +39,6 @@ async def test_private_and_retracted_insights_are_not_counted(
 ) -> None:
     await share(alignbot, title="Secret", visibility="private", people=["U1"])
     await share(alignbot, title="Withdrawn finding")
-    await ask(alignbot, "/insight retract 2", AUTHOR)
+    await ask(alignbot, "/insight retract 2 confirm", AUTHOR)
     poll_id = await open_vote(alignbot, items=ITEMS, method="ranked")
     assert "Research behind the items" not in live_message(messenger, poll_id)
