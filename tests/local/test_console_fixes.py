@@ -113,7 +113,7 @@ async def test_a_bad_date_and_a_bad_time_are_each_asked_again(alignbot: AlignBot
     )
     assert "Use a date like 2026-12-24" in out
     assert "Use a time like 09:30" in out
-    assert "Vote #1 is open" in out
+    assert "Vote 1 is open" in out
 
 
 async def test_a_refused_multiline_field_keeps_what_was_typed(alignbot: AlignBot) -> None:
@@ -123,7 +123,7 @@ async def test_a_refused_multiline_field_keeps_what_was_typed(alignbot: AlignBot
     )
     refusal = out.split("  ! ", 1)[1]
     assert "[a '.' on its own keeps:]\nOnly this one" in refusal
-    assert "Vote #1 is open" in out
+    assert "Vote 1 is open" in out
 
 
 async def test_a_24_item_rice_ballot_is_one_line_per_item(alignbot: AlignBot) -> None:
