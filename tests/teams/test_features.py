@@ -77,7 +77,7 @@ async def test_votes_open_from_a_card_form_then_live_tally_updates(teams: TeamsH
     assert "✓ Submitted by Ada Lovelace." in _text(_last(teams, "update"))
     live = _last(teams, "post")
     assert live.conversation_id.startswith(CHANNEL)
-    assert "Vote \\\\#1: Which epic next?" in _text(live)
+    assert "Vote 1: Which epic next?" in _text(live)
     live_id = f"activity-{teams.connector.calls.index(live) + 1}"
 
     dropdown = _inputs(live.card)["alignbot_select_1"]
@@ -110,7 +110,7 @@ async def test_insight_form_submits_through_the_card(teams: TeamsHarness) -> Non
     await teams.send(
         card_submit(teams.service_url, values, card_id="f", conversation=channel_conversation())
     )
-    assert "Saved insight \\\\#1" in _text(_last(teams, "reply"))
+    assert "Saved insight 1" in _text(_last(teams, "reply"))
 
 
 async def test_standup_setup_form_defaults_to_this_channel_and_the_asker(
