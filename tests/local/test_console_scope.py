@@ -36,6 +36,6 @@ async def test_a_vote_is_read_from_elsewhere_only_by_people_in_its_channel(
         ],
     )
     in_random = out.split("ben@#random>")  # what each line typed in #random answered
-    assert "There's no vote #1 here" in in_random[1]
+    assert "There's no vote 1 here" in in_random[1]
     assert "Alpha" not in in_random[1]
     assert "Alpha" in in_random[-2]  # the last prompt there only says Bye
