@@ -70,7 +70,8 @@ class StandupTimezone(SQLModel, table=True):
 
 
 class StandupSkip(SQLModel, table=True):
-    """A person is away from `first_day` to `last_day` (their local dates, inclusive)."""
+    """A person is away from `first_day` to `last_day` (their local dates, inclusive), in one
+    team (`standup_id`, from that team's Skip button) or in all of them (None)."""
 
     __tablename__ = "standup_skip"
     __table_args__ = (Index("ix_standup_skip_user", "workspace_id", "user_id"),)
@@ -78,6 +79,7 @@ class StandupSkip(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(max_length=64)
     user_id: str = Field(max_length=128)
+    standup_id: int | None = Field(default=None)
     first_day: date
     last_day: date
     created_at: datetime = Field(sa_type=UTCDateTime)

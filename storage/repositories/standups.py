@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -196,11 +196,15 @@ async def add_skip(
     first_day: date,
     last_day: date,
     now: datetime,
+    *,
+    team_id: int | None = None,
 ) -> None:
+    """Days away in one team (`team_id`) or, when None, in every team."""
     session.add(
         StandupSkip(
             workspace_id=workspace_id,
             user_id=user_id,
+            standup_id=team_id,
             first_day=first_day,
             last_day=last_day,
             created_at=now,
@@ -228,8 +232,11 @@ async def skips(
     user_ids: Collection[str],
     first_day: date,
     last_day: date,
+    *,
+    team_id: int | None = None,
 ) -> dict[str, list[StandupSkip]]:
-    """Each person's days off overlapping [first_day, last_day]."""
+    """Each person's days off overlapping [first_day, last_day]: in team `team_id` (days off
+    everywhere included), or of any kind when `team_id` is None."""
     by_user: dict[str, list[StandupSkip]] = defaultdict(list)
     if not user_ids:
         return by_user
@@ -243,6 +250,10 @@ async def skips(
         )
         .order_by(col(StandupSkip.first_day))
     )
+    if team_id is not None:
+        statement = statement.where(
+            or_(col(StandupSkip.standup_id).is_(None), col(StandupSkip.standup_id) == team_id)
+        )
     for skip in (await session.exec(statement)).all():
         by_user[skip.user_id].append(skip)
     return by_user

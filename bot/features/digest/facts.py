@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.features.standups.participation import PersonDay, participation
 from bot.features.standups.questions import Kind
-from bot.features.standups.service import answer_of_kind
+from bot.features.standups.service import answer_of_kind, is_skipping
 from bot.features.standups.summary import blocker_streak, is_blocker
 from bot.features.votes.ballots import items_of
 from bot.features.votes.polls import counted
@@ -142,16 +143,26 @@ async def _standup_week(
     prompts = await standups_repo.sent_prompts(session, team.id, days)
     this_week = [a for a in answers if a.day > middle]
     before = [a for a in answers if a.day <= middle]
-    expected = _expected(prompts, this_week, middle + timedelta(days=1), last)
-    previous = _expected(prompts, before, first, middle)
+    people_seen = {user for user, _, _ in prompts} | {a.user_id for a in answers}
+    away = await standups_repo.skips(
+        session, team.workspace_id, people_seen, first, last, team_id=team.id
+    )
+
+    def is_away(user_id: str, day: date) -> bool:
+        return is_skipping(away.get(user_id, []), day)
+
+    now_week = participation(
+        _expected(prompts, this_week, middle + timedelta(days=1), last), _given(this_week), is_away
+    )
+    last_week = participation(_expected(prompts, before, first, middle), _given(before), is_away)
     raised, resolved, open_blockers = _blockers(this_week, before)
     names = await people.names(session, team.workspace_id, {b.user_id for b in open_blockers})
     return StandupWeek(
         name=team.name,
-        answered=len(this_week),
-        expected=expected,
-        previous_answered=len(before),
-        previous_expected=previous,
+        answered=now_week.answered,
+        expected=now_week.due,
+        previous_answered=last_week.answered,
+        previous_expected=last_week.due,
         raised=raised,
         resolved=resolved,
         still_open=tuple(
@@ -166,10 +177,14 @@ def _expected(
     answers: list[StandupAnswer],
     first: date,
     last: date,
-) -> int:
+) -> set[PersonDay]:
     """People-days that called for an answer: a prompt went out, or someone answered anyway."""
     due = {(user, day) for user, day, kind in prompts if kind == "prompt" and first <= day <= last}
-    return len(due | {(a.user_id, a.day) for a in answers})
+    return due | _given(answers)
+
+
+def _given(answers: list[StandupAnswer]) -> set[PersonDay]:
+    return {(a.user_id, a.day) for a in answers}
 
 
 def _blockers(

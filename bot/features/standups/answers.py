@@ -124,12 +124,15 @@ async def open_from_button(action: Action, ctx: Context) -> Outcome:
 
 
 async def skip_from_button(action: Action, ctx: Context) -> Outcome:
-    """The prompt's Skip button: away for that day (no reminder; listed as away)."""
+    """The prompt's Skip button: away for that day in that team only (no reminder; listed as
+    away there), so an answer to another team's stand-up still counts."""
     team_id, day = _parse_action(action.value)
     actor = action.actor
     async with ctx.db.transaction() as session:
         team = await _team(session, team_id)
-        await repo.add_skip(session, actor.workspace_id, actor.user_id, day, day, ctx.clock.now())
+        await repo.add_skip(
+            session, actor.workspace_id, actor.user_id, day, day, ctx.clock.now(), team_id=team_id
+        )
     return reply(
         text(
             f"Skipped {views.day_label(day)}: no reminder, and the {team.name} summary lists "

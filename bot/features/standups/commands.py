@@ -13,6 +13,7 @@ from bot.errors import PermissionDenied, UserError
 from bot.events import Actor, Command, Submission
 from bot.features.standups import forms, views
 from bot.features.standups.answers import answer_now
+from bot.features.standups.participation import participation
 from bot.features.standups.questions import dump_questions, load_questions
 from bot.features.standups.schedule import (
     MAX_PERIOD_DAYS,
@@ -30,7 +31,7 @@ from bot.features.standups.service import (
     person_zones,
     settings_of,
 )
-from bot.mentions import mentions, without_mentions
+from bot.mentions import mentions, readable, without_mentions
 from bot.replies import Block, Code, FormErrors, Heading, Outcome, context, fields, reply, text
 from bot.timezones import canonical_zone
 from storage.models.standups import StandupHoliday, StandupTeam
@@ -360,6 +361,9 @@ async def unskip(command: Command, ctx: Context, args: str, team: StandupTeam | 
     return reply(text("You're back: stand-up prompts resume from today."))
 
 
+MAX_HOLIDAY_NOTE = 200
+
+
 async def holiday(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
     """`/standup holiday 2026-12-25 [note]`, `holiday list`, `holiday remove 2026-12-25`."""
     word, _, rest = args.partition(" ")
@@ -380,7 +384,12 @@ async def holiday(command: Command, ctx: Context, args: str, team: StandupTeam |
                 raise UserError(f"{views.day_label(day)} is not a {team.name} holiday.")
             return reply(text(f"{views.day_label(day)} is a normal stand-up day again."))
         day = _holiday_day(word, today, allow_past=False)
-        note = rest.strip()[:200]
+        note = " ".join(readable(rest).split())
+        if len(note) > MAX_HOLIDAY_NOTE:
+            raise UserError(
+                f"That holiday name is {len(note):,} characters long; keep it to "
+                f"{MAX_HOLIDAY_NOTE} characters, e.g. `/standup holiday 2026-12-25 Christmas`."
+            )
         added = await repo.add_holiday(
             session, team, day, note, command.actor.user_id, ctx.clock.now()
         )
@@ -463,7 +472,9 @@ async def stats(command: Command, ctx: Context, args: str, team: StandupTeam | N
         member_ids = [m.user_id for m in members]
         answers = await repo.answers_between(session, s.team_id, first, last, member_ids)
         holidays = await holiday_days(session, s.team_id, first, last)
-        away = await repo.skips(session, team.workspace_id, member_ids, first, last)
+        away = await repo.skips(
+            session, team.workspace_id, member_ids, first, last, team_id=s.team_id
+        )
         names = await people.names(session, team.workspace_id, set(member_ids))
     finished = [
         d
@@ -474,14 +485,13 @@ async def stats(command: Command, ctx: Context, args: str, team: StandupTeam | N
     rows = []
     for member in members:
         joined = local_day(member.added_at, s.tz)
-        days = [
-            d for d in finished if d >= joined and not is_skipping(away.get(member.user_id, []), d)
-        ]
-        mine = [given[(member.user_id, d)] for d in days if (member.user_id, d) in given]
+        expected = [(member.user_id, d) for d in finished if d >= joined]
+        counted = participation(
+            expected, given, lambda who, day: is_skipping(away.get(who, []), day)
+        )
+        on_time = sum(given[key].on_time for key in expected if key in given)
         rows.append(
-            views.Participation(
-                names[member.user_id], len(days), len(mine), sum(a.on_time for a in mine)
-            )
+            views.Participation(names[member.user_id], counted.due, counted.answered, on_time)
         )
     return views.stats(team.name, _period_label(first, last), rows)
 

@@ -283,7 +283,7 @@ def _time(submission: Submission, name: str, errors: dict[str, str]) -> time | N
 def _minutes(raw: str, errors: dict[str, str]) -> int:
     try:
         minutes = int(float(raw or "0"))
-    except ValueError:
+    except (ValueError, OverflowError):  # "nan" is a ValueError here, "inf" an OverflowError
         errors["reminder"] = "Give a number of minutes, e.g. 60 (0 for no reminder)."
         return 0
     if not 0 <= minutes <= MAX_REMINDER_MINUTES:

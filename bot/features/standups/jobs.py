@@ -126,7 +126,9 @@ async def _due_messages(ctx: Context, roster: Roster, now: datetime) -> list[_Me
     delay = timedelta(minutes=s.team.reminder_minutes)
     async with ctx.db.transaction() as session:
         holidays = await holiday_days(session, s.team_id, first, last)
-        away = await repo.skips(session, s.team.workspace_id, list(roster.zones), first, last)
+        away = await repo.skips(
+            session, s.team.workspace_id, list(roster.zones), first, last, team_id=s.team_id
+        )
         sent = await repo.sent_prompts(session, s.team_id, days)
         answered = await repo.answered(session, s.team_id, days)
 

@@ -156,7 +156,9 @@ async def day_summary(session: AsyncSession, s: Settings, day: date) -> DaySumma
     answers = await repo.answers_between(session, s.team_id, day, day)
     answered_ids = [a.user_id for a in answers]
     names = await people.names(session, team.workspace_id, set(member_ids) | set(answered_ids))
-    away_by_user = await repo.skips(session, team.workspace_id, member_ids, day, day)
+    away_by_user = await repo.skips(
+        session, team.workspace_id, member_ids, day, day, team_id=s.team_id
+    )
     streaks = await _streaks(session, s, day, answers)
     done = set(answered_ids)
     return DaySummary(
