@@ -132,7 +132,7 @@ def poll_message(
         blocks += [text(listed), context(hidden)]
     else:
         settled = not is_open(poll, now)
-        blocks += [*winner_blocks(items, result, settled), bars(items, result.order)]
+        blocks += [*winner_blocks(items, result, settled), *chart_blocks(items, result)]
     if is_open(poll, now):
         blocks.append(_vote_controls(poll, items))
         blocks.append(context("You can change your ballot until the vote closes."))
@@ -158,23 +158,31 @@ def _vote_controls(poll: Poll, items: list[str]) -> Actions:
 
 
 def winner_blocks(items: Sequence[str], result: Result, settled: bool) -> list[Block]:
-    """Who wins (`settled`, the vote is closed) or leads so far."""
+    """Who wins (`settled`, the vote is closed) or leads so far, in one line; for ranked
+    votes where Borda and Schulze disagree, both, and one sentence why."""
     if not result.ballots:
         return [text("No ballots yet.")]
     word = "Winner" if settled else "Leading"
-    main = f"{word} by Borda count" if result.method is Method.RANKED else word
-    blocks: list[Block] = [text(*_winner_spans(items, result.winners, main))]
-    if result.method is Method.RANKED:
-        schulze = f"{word} by Schulze (Condorcet)"
-        blocks.append(text(*_winner_spans(items, result.schulze_winners, schulze)))
-        if result.condorcet is not None:
-            blocks.append(
-                context(
-                    f"Condorcet winner (beats every other item head to head): "
-                    f"{items[result.condorcet]}"
-                )
-            )
-    return blocks
+    if result.method is not Method.RANKED:
+        return [text(*_winner_spans(items, result.winners, word))]
+    if set(result.winners) == set(result.schulze_winners):
+        spans = _winner_spans(items, result.winners, word)
+        return [text(*spans, " (Borda count and Schulze agree)")]
+    borda = _names(items, result.winners)
+    schulze = _names(items, result.schulze_winners)
+    return [
+        text(*_winner_spans(items, result.winners, f"{word} by Borda count")),
+        text(*_winner_spans(items, result.schulze_winners, f"{word} by Schulze")),
+        context(
+            f"Borda adds up every position on every ballot, so broad support puts {borda} "
+            f"first; Schulze counts only who is preferred to whom, one pair at a time, and "
+            f"there {schulze} comes out ahead."
+        ),
+    ]
+
+
+def _names(items: Sequence[str], indexes: Sequence[int]) -> str:
+    return " and ".join(items[i] for i in indexes)
 
 
 def _winner_spans(items: Sequence[str], winners: Sequence[int], label: str) -> list[Span]:
@@ -184,35 +192,70 @@ def _winner_spans(items: Sequence[str], winners: Sequence[int], label: str) -> l
     return [f"{label}: tie between ", Bold(" and ".join(names)), " (listed in poll order)"]
 
 
+COUNTED = frozenset({Method.SINGLE, Method.MULTI, Method.DOT})  # a score of 0 means no votes
+
+
+def shown_rows(result: Result) -> tuple[tuple[Placed, ...], tuple[Placed, ...]]:
+    """(rows to draw, items nobody voted for): a dozen rows tied at zero votes say nothing."""
+    if result.method not in COUNTED or not result.ballots:
+        return result.order, ()
+    drawn = tuple(p for p in result.order if p.score > 0)
+    return drawn, tuple(p for p in result.order if p.score <= 0)
+
+
+def chart_blocks(items: Sequence[str], result: Result, title: str = "") -> list[Block]:
+    drawn, unvoted = shown_rows(result)
+    blocks: list[Block] = [bars(items, drawn, title)]
+    if unvoted:
+        blocks.append(context("No votes: " + ", ".join(items[p.index] for p in unvoted)))
+    return blocks
+
+
+def has_ties(result: Result) -> bool:
+    drawn, _ = shown_rows(result)
+    return any(p.tied for p in drawn) or any(p.tied for p in result.schulze)
+
+
 def result_blocks(
     poll: Poll, result: Result, split: RoleSplit | None, settled: bool
 ) -> list[Block]:
-    """The full picture: winners, bars, the Schulze order for ranked votes, the role split."""
+    """The winner and the bars first; then the Schulze order when it differs, the role split."""
     items = items_of(poll)
     title = "Borda points" if result.method is Method.RANKED else ""
     blocks: list[Block] = [
         *winner_blocks(items, result, settled),
-        bars(items, result.order, title),
+        *chart_blocks(items, result, title),
     ]
-    if result.method is Method.RANKED and result.ballots:
+    borda_order = [p.index for p in result.order]
+    if result.schulze and result.ballots and [p.index for p in result.schulze] != borda_order:
         schulze = "\n".join(
             f"{item_line(items, p)}  ({p.note}{', tie' if p.tied else ''})" for p in result.schulze
         )
-        blocks += [text(Bold("Schulze / Condorcet order")), text(schulze)]
+        blocks += [text(Bold("Schulze order")), text(schulze)]
     if split is not None and split.groups:
-        blocks += [Divider(), *_split_blocks(items, split)]
+        blocks += [Divider(), *_split_blocks(items, result, split)]
     return blocks
 
 
-def _split_blocks(items: Sequence[str], split: RoleSplit) -> list[Block]:
+def _split_blocks(items: Sequence[str], overall: Result, split: RoleSplit) -> list[Block]:
+    """A row per role whose winners differ from the overall result; the rest in one line."""
     lines = []
+    same = []
     for role, voters, result in split.groups:
+        if set(result.winners) == set(overall.winners):
+            same.append(f"{role} ({voters})")
+            continue
+        drawn, _ = shown_rows(result)
         top = " · ".join(
-            f"{item_line(items, p)}{' (tie)' if p.tied else ''}"
-            for p in result.order[:TOP_PER_GROUP]
+            f"{item_line(items, p)}{' (tie)' if p.tied else ''}" for p in drawn[:TOP_PER_GROUP]
         )
         lines.append(f"{role} ({voters}): {top}")
-    blocks: list[Block] = [text(Bold("By role")), text("\n".join(lines))]
+    blocks: list[Block] = []
+    if lines:
+        blocks += [text(Bold("Where roles differ")), text("\n".join(lines))]
+    if same:
+        label = "Same as overall: " if lines else "Every role agrees with the overall result: "
+        blocks.append(context(label + ", ".join(same)))
     if split.withheld:
         blocks.append(
             context(
@@ -229,7 +272,7 @@ def results_reply(
     heading = Heading(short(f"Results of vote {poll.id}: {poll.question}", 150))
     status = context(status_line(poll, turnout, now))
     blocks = result_blocks(poll, result, split, settled=not is_open(poll, now))
-    return reply(heading, status, *blocks)
+    return reply(heading, *blocks, status)
 
 
 def final_reply(poll: Poll, result: Result, split: RoleSplit | None, turnout: int) -> Reply:
@@ -237,9 +280,12 @@ def final_reply(poll: Poll, result: Result, split: RoleSplit | None, turnout: in
     assert poll.closed_at is not None
     heading = Heading(short(f"Final result of vote {poll.id}: {poll.question}", 150))
     status = context(status_line(poll, turnout, poll.closed_at))
-    rule = context("Ties share a rank; among tied items the one listed first is shown first.")
     blocks = result_blocks(poll, result, split, settled=True)
-    return reply(heading, status, *blocks, rule, public=True)
+    if has_ties(result):
+        blocks.append(
+            context("Ties share a rank; among tied items the one listed first is shown first.")
+        )
+    return reply(heading, *blocks, status, public=True)
 
 
 def list_reply(polls: Sequence[Poll], turnouts: dict[int, int], now: datetime) -> Reply:
