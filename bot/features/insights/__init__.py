@@ -14,13 +14,7 @@ FEATURE = Feature(
             name="insight",
             summary="share research insights with the channels and people who follow their tags",
             handler=commands.insight,
-            examples=(
-                Example("/insight new", "share an insight (opens a form)"),
-                Example("/insight subscribe here onboarding", "post onboarding insights here"),
-                Example("/insight follow checkout", "get checkout insights by DM"),
-                Example("/insight search #onboarding", "find insights"),
-                Example("/insight status 12", "who saw, will act on, or disagrees with #12"),
-            ),
+            examples=tuple(Example(line, meaning) for line, meaning in commands.USAGE),
         ),
     ),
     actions={

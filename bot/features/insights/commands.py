@@ -45,7 +45,7 @@ USAGE = (
     ("/insight follow onboarding", "get insights with this tag by direct message"),
     ("/insight unfollow [tags]", "stop following"),
     ("/insight subscriptions", "what channels and you are subscribed to"),
-    ("/insight search onboarding drop-off", "fuzzy search (or `#tag`)"),
+    ("/insight search #onboarding", "insights with a tag (or words: fuzzy search)"),
     ("/insight list [tag] [30d]", "recent insights, optionally by tag and period"),
     ("/insight show 12", "insight 12 in full, with its answer buttons"),
     ("/insight status 12", "who answered insight 12 (author or admin)"),

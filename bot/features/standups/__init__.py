@@ -10,15 +10,7 @@ FEATURE = Feature(
             name="standup",
             summary="daily stand-ups: answer, set up a team, days away, history and stats",
             handler=commands.standup,
-            examples=(
-                Example("/standup", "answer today's stand-up"),
-                Example("/standup setup Design", "create or change a stand-up team"),
-                Example("/standup tz Europe/Paris", "prompts at your own local time"),
-                Example("/standup skip until 2026-12-01", "away: no prompts"),
-                Example("/standup holiday 2026-12-25", "a team holiday"),
-                Example("/standup history @Ada 30d", "past answers"),
-                Example("/standup stats", "participation and answers on time"),
-            ),
+            examples=tuple(Example(line, meaning) for line, meaning in commands.USAGE),
         ),
     ),
     actions={

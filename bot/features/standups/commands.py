@@ -499,20 +499,22 @@ async def stats(command: Command, ctx: Context, args: str, team: StandupTeam | N
 # Help ---------------------------------------------------------------------------------------
 
 
+USAGE = (
+    ("/standup", "answer today's stand-up (pre-filled with yesterday's plan)"),
+    ("/standup setup [name]", "create or change a stand-up team"),
+    ("/standup tz Europe/Paris", "your own time zone for prompts (auto: from your profile)"),
+    ("/standup skip today|tomorrow|until 2026-12-01", "days away; /standup unskip undoes"),
+    ("/standup holiday 2026-12-25", "a team holiday (holiday list, holiday remove DATE)"),
+    ("/standup history [@person] [7d|30d|from..to]", "past answers"),
+    ("/standup stats [30d]", "participation and answers on time"),
+    ("/standup list", "every stand-up in this workspace"),
+    ("/standup design history 30d", "name a team first to pick it"),
+)
+
+
 async def usage(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
-    lines = [
-        ("/standup", "answer today's stand-up (pre-filled with yesterday's plan)"),
-        ("/standup setup [name]", "create or change a stand-up team"),
-        ("/standup tz Europe/Paris", "your own time zone for prompts (auto: from your profile)"),
-        ("/standup skip today|tomorrow|until 2026-12-01", "days away; /standup unskip undoes"),
-        ("/standup holiday 2026-12-25", "a team holiday (holiday list, holiday remove DATE)"),
-        ("/standup history [@person] [7d|30d|from..to]", "past answers"),
-        ("/standup stats [30d]", "participation and answers on time"),
-        ("/standup list", "every stand-up in this workspace"),
-    ]
     blocks: list[Block] = [Heading("Stand-ups")]
-    blocks += [text(Code(cmd), f"  {meaning}") for cmd, meaning in lines]
-    blocks.append(context("Name a team first to pick it: ", Code("/standup design history 30d")))
+    blocks += [text(Code(cmd), f"  {meaning}") for cmd, meaning in USAGE]
     return reply(*blocks)
 
 

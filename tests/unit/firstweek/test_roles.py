@@ -90,3 +90,18 @@ async def test_role_raci_and_digest_have_help(alignbot: AlignBot) -> None:
 async def test_a_long_alias_is_refused_not_cut(alignbot: AlignBot) -> None:
     refused = shown(await ask(alignbot, f'/raci alias "Product roadmap" {"x" * 150}', ADMIN))
     assert "at most 100 characters" in refused
+
+
+async def test_help_fits_on_one_screen_and_leads_to_the_details(alignbot: AlignBot) -> None:
+    overview = shown(await ask(alignbot, "help"))
+    assert len(overview.splitlines()) <= 20
+    for name in ("who", "role", "raci", "standup", "vote", "insight", "digest"):
+        assert f"/{name} — " in overview, name
+    assert "/vote help" in overview
+    assert "/alignbot help all" in overview
+    details = shown(await ask(alignbot, "help vote"))
+    assert "/vote export 7" in details
+    assert "/raci" not in details
+    everything = shown(await ask(alignbot, "help all"))
+    assert "/vote export 7" in everything
+    assert "/raci template" in everything
