@@ -15,13 +15,15 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 BOT_KEY = web.AppKey("alignbot", AlignBot)
+# Slack's and Teams' payloads are a few kB; anything larger is refused with 413 unread.
+MAX_REQUEST_BYTES = 512 * 1024
 
 
 def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
     """The HTTP surface. Each platform adapter mounts itself only when it is configured."""
     from adapters import slack, teams
 
-    app = web.Application()
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[BOT_KEY] = bot
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)

@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     microsoft_app_tenant_id: str | None = Field(None, validation_alias="MICROSOFT_APP_TENANT_ID")
     microsoft_app_type: str = Field("MultiTenant", validation_alias="MICROSOFT_APP_TYPE")
     teams_insecure_local: bool = Field(False, validation_alias="ALIGNBOT_TEAMS_INSECURE_LOCAL")
+    # Where the Bot Connector's token signing keys are published (tests point it at 127.0.0.1).
+    teams_openid_metadata_url: str = Field(
+        "https://login.botframework.com/v1/.well-known/openidconfiguration",
+        validation_alias="ALIGNBOT_TEAMS_OPENID_METADATA_URL",
+    )
+    teams_key_timeout_seconds: float = Field(
+        5.0, validation_alias="ALIGNBOT_TEAMS_KEY_TIMEOUT_SECONDS", gt=0, le=30
+    )
 
     @property
     def admin_ids(self) -> frozenset[str]:

@@ -3,20 +3,27 @@
 Security policy: with MICROSOFT_APP_ID + MICROSOFT_APP_PASSWORD every request's JWT is
 validated. Without them the endpoint exists only if ALIGNBOT_TEAMS_INSECURE_LOCAL=1 says so
 explicitly (Bot Framework Emulator, tests), and then with a loud warning.
+
+The token is checked before the body is even parsed: anything refused before authentication is
+401 (503 while the signing keys cannot be fetched, so the Bot Framework retries), a malformed
+body from an authenticated sender is 400. Refusals are logged by count, never with content.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-import jwt
 from aiohttp import web
-from botbuilder.core import TurnContext
+from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
 
-from adapters.teams.auth import authentication
+from adapters.refusals import RefusalLog
+from adapters.teams.auth import TeamsAuthentication, authentication
 from adapters.teams.handler import AlignBotTeams
+from adapters.teams.keys import KeyServiceUnavailable
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.retry import RetryPolicy
 from bot.app import AlignBot
@@ -32,33 +39,65 @@ class TeamsEndpoint:
     """What `mount` wired together; kept on the app so operators and tests can reach it."""
 
     adapter: CloudAdapter
+    auth: TeamsAuthentication
     handler: AlignBotTeams
     messenger: TeamsMessenger
     secure: bool
+    refusals: RefusalLog
 
     async def close(self, _app: web.Application) -> None:
         await self.messenger.close()
+        await self.auth.close()
 
     def use_retry_policy(self, policy: RetryPolicy) -> None:
         self.handler.policy = policy
         self.messenger.policy = policy
 
     async def receive(self, request: web.Request) -> web.StreamResponse:
+        authorization = request.headers.get("Authorization", "")
+        token = None
+        if self.auth.tokens is not None:
+            try:
+                token = await self.auth.tokens.verify(authorization)
+            except PermissionError:
+                raise self._refuse(web.HTTPUnauthorized, "invalid or missing token") from None
+            except KeyServiceUnavailable:
+                raise self._refuse(
+                    web.HTTPServiceUnavailable, "signing keys unavailable", {"Retry-After": "5"}
+                ) from None
+        activity = await self._activity(request)
+        try:
+            result = (
+                self.auth.result_for(token, activity)
+                if token is not None
+                else await self.auth.authenticate_request(activity, "")
+            )
+        except PermissionError:
+            raise self._refuse(web.HTTPUnauthorized, "token not issued for this activity") from None
+        invoke = await self.adapter.process_activity(result, activity, self.handler.on_turn)
+        if invoke:
+            body = serializer_helper(invoke.body)
+            return web.json_response(data=body, status=invoke.status)
+        return web.Response(status=201)
+
+    async def _activity(self, request: web.Request) -> Activity:
+        """The posted Activity, from an authenticated sender (or with authentication off)."""
         if "application/json" not in request.headers.get("Content-Type", ""):
-            raise web.HTTPUnsupportedMediaType(text="Bot Framework activities are JSON")
+            raise self._refuse(web.HTTPUnsupportedMediaType, "not JSON")
         try:
-            body = await request.json()  # aiohttp keeps the body for the adapter to read again
-        except ValueError:
-            raise web.HTTPBadRequest(text="The body is not valid JSON") from None
-        if not isinstance(body, dict):
-            raise web.HTTPBadRequest(text="An activity is a JSON object")
-        try:
-            response = await self.adapter.process(request, self.handler)
-        except jwt.PyJWTError as error:
-            # botbuilder lets a malformed token escape as a decode error; it is still a 401.
-            log.warning("Teams request with an unreadable token refused: %s", error)
-            raise web.HTTPUnauthorized() from error
-        return response if response is not None else web.Response(status=201)
+            body: Any = await request.json()  # over client_max_size: aiohttp answers 413
+            activity = Activity().deserialize(body) if isinstance(body, dict) else None
+        except ValueError:  # bad JSON, bad UTF-8, or fields of the wrong shape
+            activity = None
+        if activity is None or not isinstance(activity.type, str) or not activity.type:
+            raise self._refuse(web.HTTPBadRequest, "not an activity")
+        return activity
+
+    def _refuse(
+        self, status: type[web.HTTPError], reason: str, headers: dict[str, str] | None = None
+    ) -> web.HTTPError:
+        self.refusals.refused(status.status_code, reason)
+        return status(text=reason, headers=headers)
 
 
 TEAMS_KEY = web.AppKey("teams", TeamsEndpoint)
@@ -89,14 +128,15 @@ def mount(app: web.Application, bot: AlignBot, settings: Settings) -> bool:
             "this to a network; use it only with the Bot Framework Emulator or tests. !!!",
             ROUTE,
         )
-    adapter = CloudAdapter(authentication(settings, secure=secure))
+    auth = authentication(settings, secure=secure)
+    adapter = CloudAdapter(auth)
     adapter.on_turn_error = _on_turn_error
     policy = RetryPolicy()
     handler = AlignBotTeams(bot, policy)
     app_id = settings.microsoft_app_id if secure else None
     messenger = TeamsMessenger(adapter, bot.ctx.db, bot.ctx.clock, app_id, policy)
     bot.messenger.connect("teams", messenger)
-    endpoint = TeamsEndpoint(adapter, handler, messenger, secure)
+    endpoint = TeamsEndpoint(adapter, auth, handler, messenger, secure, RefusalLog("teams"))
     app[TEAMS_KEY] = endpoint
     app.router.add_post(ROUTE, endpoint.receive)
     app.on_cleanup.append(endpoint.close)
