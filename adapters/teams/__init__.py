@@ -61,9 +61,9 @@ class TeamsEndpoint:
                 token = await self.auth.tokens.verify(authorization)
             except PermissionError:
                 raise self._refuse(web.HTTPUnauthorized, "invalid or missing token") from None
-            except KeyServiceUnavailable:
-                raise self._refuse(
-                    web.HTTPServiceUnavailable, "signing keys unavailable", {"Retry-After": "5"}
+            except KeyServiceUnavailable:  # logged once per failed fetch by adapters.teams.keys
+                raise web.HTTPServiceUnavailable(
+                    text="signing keys unavailable", headers={"Retry-After": "5"}
                 ) from None
         activity = await self._activity(request)
         try:
@@ -93,11 +93,9 @@ class TeamsEndpoint:
             raise self._refuse(web.HTTPBadRequest, "not an activity")
         return activity
 
-    def _refuse(
-        self, status: type[web.HTTPError], reason: str, headers: dict[str, str] | None = None
-    ) -> web.HTTPError:
+    def _refuse(self, status: type[web.HTTPError], reason: str) -> web.HTTPError:
         self.refusals.refused(status.status_code, reason)
-        return status(text=reason, headers=headers)
+        return status(text=reason)
 
 
 TEAMS_KEY = web.AppKey("teams", TeamsEndpoint)

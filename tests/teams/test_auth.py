@@ -190,7 +190,8 @@ async def test_a_hanging_key_service_freezes_nothing_and_gets_503_within_its_tim
     assert time.perf_counter() - started < KEY_TIMEOUT + 1.0
     assert server.keys.metadata_requests == 1  # one fetch in flight, shared by all three
     warnings = [r for r in caplog.records if r.name.startswith("adapters.teams.keys")]
-    assert len(warnings) == 1 and warnings[0].exc_info is None
+    assert len(warnings) == 1
+    assert warnings[0].exc_info is None
 
 
 async def test_an_unreachable_key_service_is_503_with_one_log_line(
@@ -199,8 +200,9 @@ async def test_an_unreachable_key_service_is_503_with_one_log_line(
     await server.keys.close()  # nothing listens on its port any more
     statuses = [(await server.post(token=server.token())).status for _ in range(4)]
     assert statuses == [503] * 4
-    lines = [r for r in caplog.records if r.name.startswith("adapters.teams.keys")]
-    assert len(lines) == 1 and lines[0].exc_info is None
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1
+    assert lines[0].exc_info is None
     assert "Traceback" not in caplog.text
     assert server.connector.calls == []
 
