@@ -300,3 +300,18 @@ class FormErrors:
 
 
 Outcome = Reply | Form | FormErrors | None
+
+
+def confirmation(question: str, label: str, action_id: str, value: str, typed: str) -> Reply:
+    """Asks before something that can't be undone: a danger button, or the command typed out
+    with `confirm` (for clients without buttons)."""
+    return reply(
+        text(question),
+        Actions((Button(label, action_id, value, ButtonStyle.DANGER),)),
+        context("This can't be undone. Or type ", Code(typed), "."),
+    )
+
+
+def done_in_place(outcome: Reply) -> Reply:
+    """The answer to a confirmation button replaces the question, so it can't be pressed twice."""
+    return Reply(outcome.blocks, outcome.visibility, replace_original=True)

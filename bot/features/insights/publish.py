@@ -25,19 +25,7 @@ from bot.features.insights.forms import FormState, insight_form, read_submission
 from bot.features.insights.matching import TargetKind, parse_insight_id
 from bot.features.insights.sync import COPIES, current_card
 from bot.features.insights.views import count, insight_card, withdrawn_card
-from bot.replies import (
-    Actions,
-    Button,
-    ButtonStyle,
-    Code,
-    Form,
-    FormErrors,
-    Reply,
-    context,
-    reply,
-    say,
-    text,
-)
+from bot.replies import Code, Form, FormErrors, Reply, confirmation, done_in_place, say
 from storage.repositories import insights as repo
 from storage.repositories import people
 from storage.repositories.insights import InsightContent
@@ -180,25 +168,19 @@ async def retract(command: Command, rest: str, ctx: Context) -> Reply:
         view = await find_insight(session, command.actor, command.conversation, insight_id)
         ensure_may_change(view.insight, command.actor)
         ensure_live(view.insight)
-    return reply(
-        text(f"Retract insight {insight_id} (“{view.insight.title[:60]}”)? Every posted copy "),
-        text("will say it was retracted and lose its answer buttons."),
-        Actions(
-            (
-                Button(
-                    f"Retract insight {insight_id}",
-                    RETRACT_ACTION,
-                    str(insight_id),
-                    ButtonStyle.DANGER,
-                ),
-            )
-        ),
-        context("This can't be undone. Or type ", Code(f"/insight retract {insight_id} confirm")),
+    return confirmation(
+        f"Retract insight {insight_id} (“{view.insight.title[:60]}”)? Every posted copy will "
+        "say it was retracted and lose its answer buttons.",
+        f"Retract insight {insight_id}",
+        RETRACT_ACTION,
+        str(insight_id),
+        f"/insight retract {insight_id} confirm",
     )
 
 
 async def retract_confirmed(action: Action, ctx: Context) -> Reply:
-    return await _retract(ctx, action.actor, action.conversation, parse_insight_id(action.value))
+    insight_id = parse_insight_id(action.value)
+    return done_in_place(await _retract(ctx, action.actor, action.conversation, insight_id))
 
 
 async def _retract(

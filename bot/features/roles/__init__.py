@@ -43,6 +43,10 @@ FEATURE = Feature(
             ),
         ),
     ),
-    actions={PICK_ACTION: commands.pick},
+    actions={
+        PICK_ACTION: commands.pick,
+        commands.REMOVE_DECISION_ACTION: commands.remove_decision_pressed,
+        commands.REMOVE_ROLE_ACTION: commands.remove_role_pressed,
+    },
     forms={commands.IMPORT_FORM: commands.import_submitted},
 )

@@ -33,7 +33,9 @@ from bot.replies import (
     Outcome,
     Preformatted,
     Reply,
+    confirmation,
     context,
+    done_in_place,
     reply,
     say,
     text,
@@ -43,6 +45,8 @@ from storage.repositories import product_teams
 from storage.repositories import roles as repo
 
 IMPORT_FORM = "roles.import"
+REMOVE_DECISION_ACTION = "raci.remove"
+REMOVE_ROLE_ACTION = "role.remove"
 
 Subcommand = Callable[[Command, Context, str], Awaitable[Outcome]]
 
@@ -217,11 +221,22 @@ async def _role_add(command: Command, ctx: Context, rest: str) -> Outcome:
 
 
 async def _role_remove(command: Command, ctx: Context, rest: str) -> Outcome:
-    wanted = " ".join(split_args(readable(rest)))
+    words, confirmed = _confirmed(split_args(readable(rest)))
+    return await _remove_role(command, ctx, " ".join(words), confirmed=confirmed)
+
+
+async def remove_role_pressed(action: Action, ctx: Context) -> Outcome:
+    outcome = await _remove_role(action, ctx, action.value, confirmed=True)
+    return done_in_place(outcome) if isinstance(outcome, Reply) else outcome
+
+
+async def _remove_role(
+    event: Command | Action, ctx: Context, wanted: str, *, confirmed: bool
+) -> Outcome:
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
-        tm = await _team_matrix(session, ctx, command)
-        service.ensure_can_edit(command.actor, tm.matrix)
+        tm = await _team_matrix(session, ctx, event)
+        service.ensure_can_edit(event.actor, tm.matrix)
         role_name = service.resolve_role_name(wanted, tm.matrix)
         row = tm.role_row(role_name)
         if row is None:
@@ -235,9 +250,21 @@ async def _role_remove(command: Command, ctx: Context, rest: str) -> Outcome:
                 f"{role_name} is Accountable for {', '.join(accountable[:5])}. "
                 "Make another role Accountable there first (`/raci set`), then remove it."
             )
+        if not confirmed:
+            held = tm.matrix.role(role_name)
+            people = len(held.holders) if held else 0
+            return confirmation(
+                f"Remove the {role_name} role"
+                + (f", which {_count(people, 'person holds', 'people hold')}," if people else "")
+                + " and its place in the matrix?",
+                "Remove it",
+                REMOVE_ROLE_ACTION,
+                role_name,
+                f'/role remove "{role_name}" confirm',
+            )
         await repo.delete_role(session, row)
         await repo.log_change(
-            session, tm.team, command.actor.user_id, f"removed role {role_name}", now
+            session, tm.team, event.actor.user_id, f"removed role {role_name}", now
         )
     return say(f"Removed the {role_name} role and its place in the matrix.")
 
@@ -415,12 +442,30 @@ def _refuse_taken_aliases(decision: DecisionView, aliases: tuple[str, ...], matr
                 )
 
 
+def _confirmed(words: list[str]) -> tuple[list[str], bool]:
+    """`… "Pricing" confirm`: the words without a trailing `confirm`, and whether it was there."""
+    if len(words) > 1 and words[-1].casefold() == "confirm":
+        return words[:-1], True
+    return words, False
+
+
 async def _raci_remove(command: Command, ctx: Context, rest: str) -> Outcome:
-    name = " ".join(split_args(rest))
+    words, confirmed = _confirmed(split_args(rest))
+    return await _remove_decision(command, ctx, " ".join(words), confirmed=confirmed)
+
+
+async def remove_decision_pressed(action: Action, ctx: Context) -> Outcome:
+    outcome = await _remove_decision(action, ctx, action.value, confirmed=True)
+    return done_in_place(outcome) if isinstance(outcome, Reply) else outcome
+
+
+async def _remove_decision(
+    event: Command | Action, ctx: Context, name: str, *, confirmed: bool
+) -> Outcome:
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
-        tm = await _team_matrix(session, ctx, command)
-        service.ensure_can_edit(command.actor, tm.matrix)
+        tm = await _team_matrix(session, ctx, event)
+        service.ensure_can_edit(event.actor, tm.matrix)
         decision = tm.matrix.decision(name) if name else None
         if decision is None:
             raise UserError(
@@ -428,12 +473,20 @@ async def _raci_remove(command: Command, ctx: Context, rest: str) -> Outcome:
                 if name
                 else 'Name the decision: `/raci remove "Pricing & packaging"`.'
             )
+        if not confirmed:
+            return confirmation(
+                f"Remove “{decision.name}” and its RACI letters from the matrix?",
+                "Remove it",
+                REMOVE_DECISION_ACTION,
+                decision.name,
+                f'/raci remove "{decision.name}" confirm',
+            )
         tm = await service.fork_default(session, tm, now)
         row = tm.decision_row(decision.name)
         assert row is not None
         await repo.delete_decision(session, row)
         await repo.log_change(
-            session, tm.team, command.actor.user_id, f"removed “{decision.name}”", now
+            session, tm.team, event.actor.user_id, f"removed “{decision.name}”", now
         )
     return say(f"Removed “{decision.name}” from the matrix.")
 

@@ -14,14 +14,12 @@ from bot.features.votes import access, ballots, forms, importers, polls, views
 from bot.features.votes.settings import VoteSettings
 from bot.mentions import readable
 from bot.replies import (
-    Actions,
-    Button,
-    ButtonStyle,
     Code,
     FormErrors,
     Outcome,
     Reply,
-    context,
+    confirmation,
+    done_in_place,
     reply,
     text,
 )
@@ -234,17 +232,17 @@ async def confirm_delete(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
     if not polls.may_manage(poll, actor):
         raise PermissionDenied("Only the vote's creator or a workspace admin can delete it.")
     ballots_text = f"its {turnout} ballot{'s' if turnout != 1 else ''}" if turnout else "it"
-    return reply(
-        text(f"Delete vote {poll_id} (“{ballots.short(poll.question, 60)}”) and {ballots_text}? "),
-        Actions(
-            (Button(f"Delete vote {poll_id}", DELETE_ACTION, str(poll_id), ButtonStyle.DANGER),)
-        ),
-        context("This can't be undone. Or type ", Code(f"/vote delete {poll_id} confirm"), "."),
+    return confirmation(
+        f"Delete vote {poll_id} (“{ballots.short(poll.question, 60)}”) and {ballots_text}?",
+        f"Delete vote {poll_id}",
+        DELETE_ACTION,
+        str(poll_id),
+        f"/vote delete {poll_id} confirm",
     )
 
 
 async def delete_confirmed(action: Action, ctx: Context) -> Outcome:
-    return await polls.delete(ctx, action.actor, polls.parse_id(action.value))
+    return done_in_place(await polls.delete(ctx, action.actor, polls.parse_id(action.value)))
 
 
 async def delete(actor: Actor, ctx: Context, poll_id: int) -> Outcome:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from adapters.local.render import render
+from adapters.local.render import controls, render
 from bot.app import AlignBot
-from bot.replies import Outcome, Reply
+from bot.events import Action
+from bot.replies import Button, Outcome, Reply
 from storage.repositories import roles as repo
 from storage.repositories.product_teams import team_for
 from tests.conftest import ask, channel, person
@@ -105,3 +106,31 @@ async def test_help_fits_on_one_screen_and_leads_to_the_details(alignbot: AlignB
     everything = shown(await ask(alignbot, "help all"))
     assert "/vote export 7" in everything
     assert "/raci template" in everything
+
+
+async def _press_the_only_button(bot: AlignBot, outcome: Outcome) -> str:
+    buttons = [c for c in controls(outcome) if isinstance(c, Button)]
+    assert len(buttons) == 1
+    (button,) = buttons
+    pressed = await bot.handle(Action(button.action_id, button.value, ADMIN, channel()))
+    assert isinstance(pressed, Reply)
+    assert pressed.replace_original
+    return render(pressed)
+
+
+async def test_removing_a_decision_asks_first(alignbot: AlignBot) -> None:
+    await ask(alignbot, '/raci add "Pricing" PO=A', ADMIN)
+    asked = await ask(alignbot, '/raci remove "Pricing"', ADMIN)
+    assert "Remove “Pricing”" in shown(asked)
+    assert "== Pricing ==" in shown(await ask(alignbot, '/raci show "Pricing"'))
+    assert "Removed “Pricing”" in await _press_the_only_button(alignbot, asked)
+    assert "== Pricing ==" not in shown(await ask(alignbot, '/raci show "Pricing"'))
+
+
+async def test_removing_a_role_asks_first(alignbot: AlignBot) -> None:
+    await ask(alignbot, '/role add "Content Designer"', ADMIN)
+    asked = await ask(alignbot, '/role remove "Content Designer"', ADMIN)
+    assert "Remove the Content Designer role" in shown(asked)
+    assert "Content Designer" in shown(await ask(alignbot, "/role list"))
+    assert "Removed the Content Designer role" in await _press_the_only_button(alignbot, asked)
+    assert "Content Designer" not in shown(await ask(alignbot, "/role list"))

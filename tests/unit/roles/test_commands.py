@@ -135,7 +135,9 @@ async def test_add_alias_remove(alignbot: AlignBot) -> None:
     await ask(alignbot, '/raci add "Pricing experiments" Stakeholder=A PO=R', ADMIN)
     await ask(alignbot, '/raci alias "Pricing experiments" price tests, discount trials', ADMIN)
     assert "== Pricing experiments ==" in shown(await ask(alignbot, "/who owns discount trials"))
-    assert "Removed" in shown(await ask(alignbot, '/raci remove "Pricing experiments"', ADMIN))
+    assert "Removed" in shown(
+        await ask(alignbot, '/raci remove "Pricing experiments" confirm', ADMIN)
+    )
     rows = await matrix_rows(alignbot)
     assert "Pricing experiments" not in {d.name for d in rows.decisions}
 
@@ -149,7 +151,7 @@ async def test_roles_add_remove_and_accountable_guard(alignbot: AlignBot) -> Non
     assert "is Accountable for Tone of voice" in guarded
     await ask(alignbot, '/raci set "Tone of voice" "Content Designer"=- PO=A', ADMIN)
     assert "Removed the Content Designer role" in shown(
-        await ask(alignbot, '/role remove "Content Designer"', ADMIN)
+        await ask(alignbot, '/role remove "Content Designer" confirm', ADMIN)
     )
 
 
