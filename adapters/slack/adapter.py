@@ -23,7 +23,6 @@ from aiohttp import ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import delete
 from sqlmodel import col
 
@@ -32,6 +31,7 @@ from adapters.slack.blocks import modal, modal_errors
 from adapters.slack.delivery import OPEN_FORM_ACTION, Delivery, errors_reply
 from adapters.slack.messenger import Outbox, SlackMessenger, web_client
 from adapters.slack.people import Directory
+from adapters.slack.signature import SignatureGate
 from bot.app import AlignBot
 from bot.events import Conversation, Submission
 from bot.replies import Form, FormErrors, Outcome, Reply, say
@@ -66,6 +66,7 @@ class SlackAdapter:
             process_before_response=True,
             logger=logging.getLogger("slack_bolt"),
         )
+        self.gate = SignatureGate(settings.slack_signing_secret)
         self.outbox = Outbox(self.client)
         self.messenger = SlackMessenger(self.outbox)
         self.delivery = Delivery(self.outbox)
@@ -89,23 +90,14 @@ class SlackAdapter:
     # Lifecycle ---------------------------------------------------------------------------
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """POST /slack/events: bolt verifies the signature (401 if forged or stale)."""
+        """POST /slack/events: refused unread unless Slack signed it (401), then bolt."""
+        if not await self.gate.admits(request):
+            return self.gate.refuse()
         try:
             bolt_request = await to_bolt_request(request)
-        except ValueError:
-            return await self._unreadable(request)
+        except ValueError:  # not UTF-8, or a payload bolt cannot parse
+            return self.gate.unreadable()
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
-
-    async def _unreadable(self, request: web.Request) -> web.Response:
-        """A body bolt cannot parse: 401 unless Slack signed it, then 400."""
-        verifier = SignatureVerifier(self.settings.slack_signing_secret or "")
-        signed = verifier.is_valid(
-            await request.text(),
-            request.headers.get("X-Slack-Request-Timestamp", "0"),
-            request.headers.get("X-Slack-Signature", ""),
-        )
-        log.warning("slack: unreadable request body (signed: %s)", signed)
-        return web.json_response({"error": "invalid request"}, status=400 if signed else 401)
 
     async def start(self, _app: web.Application) -> None:
         self.client.session = ClientSession()
