@@ -35,6 +35,8 @@ class CommandSpec:
     summary: str
     handler: CommandHandler
     examples: tuple[Example, ...] = ()
+    # Typed after the umbrella (`/alignbot my data`), with no slash command of its own.
+    umbrella_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ def _one_line(spec: CommandSpec, slash: str) -> Text:
 
 
 def _describe(spec: CommandSpec, slash: str) -> Text:
-    spans: list[str | Code] = [f"{slash}{spec.name} — {spec.summary}"]
+    typed = f"{slash}alignbot {spec.name}" if slash and spec.umbrella_only else slash + spec.name
+    spans: list[str | Code] = [f"{typed} — {spec.summary}"]
     for example in spec.examples:
         spans += ["\n   ", Code(_written(example, slash)), f"  {example.meaning}"]
     return text(*spans)

@@ -38,7 +38,8 @@ async def test_help_lists_every_command(slack: SlackHarness) -> None:
     said = last_response(slack)
     for spec in slack.bot.router.commands.values():
         if spec.name != "help":
-            assert f"/{spec.name} — " in said
+            typed = f"/alignbot {spec.name}" if spec.umbrella_only else f"/{spec.name}"
+            assert f"{typed} — " in said
 
 
 async def test_roles_assign_ask_and_show(slack: SlackHarness) -> None:

@@ -141,7 +141,7 @@ async def test_help_lists_the_same_commands_each_spelled_for_its_platform(both: 
     slack, teams = await both.ask("alignbot help")
     assert isinstance(slack, Reply)
     assert isinstance(teams, Reply)
-    listed = re.compile(r"^(/?)(\w+) — ", re.MULTILINE)
+    listed = re.compile(r"^(/?)(?:alignbot )?(\w+) — ", re.MULTILINE)  # `/alignbot my`
     on_slack = listed.findall(render(slack))
     on_teams = listed.findall(render(teams))
     assert {slash for slash, _ in on_slack} == {"/"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.feature import CommandSpec, Example, Feature
 from bot.features.insights import acks, commands, publish
 from bot.features.insights.forms import FORM_DISAGREE, FORM_EDIT, FORM_NEW
+from bot.features.insights.personal import erase_answers_before, forget_person, personal_data
 
 FEATURE = Feature(
     name="insights",
@@ -29,3 +30,6 @@ FEATURE = Feature(
         FORM_DISAGREE: acks.disagree_submitted,
     },
 )
+
+# What other features may use (the privacy feature: a person's data, erasure, retention).
+__all__ = ["FEATURE", "erase_answers_before", "forget_person", "personal_data"]

@@ -2,6 +2,7 @@
 
 from bot.feature import CommandSpec, Example, Feature
 from bot.features.roles import commands
+from bot.features.roles.personal import forget_person, personal_data
 from bot.features.roles.views import PICK_ACTION
 
 FEATURE = Feature(
@@ -50,3 +51,6 @@ FEATURE = Feature(
     },
     forms={commands.IMPORT_FORM: commands.import_submitted},
 )
+
+# What other features may use (the privacy feature: a person's data, erasure, retention).
+__all__ = ["FEATURE", "forget_person", "personal_data"]

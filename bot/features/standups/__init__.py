@@ -2,6 +2,7 @@
 
 from bot.feature import CommandSpec, Example, Feature
 from bot.features.standups import answers, commands, forms, jobs, views
+from bot.features.standups.personal import erase_answers_before, forget_person, personal_data
 
 FEATURE = Feature(
     name="standups",
@@ -20,3 +21,6 @@ FEATURE = Feature(
     forms={forms.SETUP_FORM: commands.submit_setup, forms.ANSWER_FORM: answers.submit},
     ticks=(jobs.TICK,),
 )
+
+# What other features may use (the privacy feature: a person's data, erasure, retention).
+__all__ = ["FEATURE", "erase_answers_before", "forget_person", "personal_data"]

@@ -6,6 +6,7 @@ from bot.feature import CommandSpec, Feature, Tick
 from bot.features.votes import commands, polls
 from bot.features.votes.ballots import BALLOT_FORM
 from bot.features.votes.forms import NEW_FORM
+from bot.features.votes.personal import forget_person, personal_data
 from bot.features.votes.views import OPEN_BALLOT_ACTION, PICK_ACTION
 
 FEATURE = Feature(
@@ -26,3 +27,6 @@ FEATURE = Feature(
     forms={NEW_FORM: commands.submit_new, BALLOT_FORM: commands.submit_ballot},
     ticks=(Tick("close_due", 60, polls.close_due),),
 )
+
+# What other features may use (the privacy feature: a person's data, erasure, retention).
+__all__ = ["FEATURE", "forget_person", "personal_data"]

@@ -1,0 +1,105 @@
+"""`/alignbot my data` (anyone, their own) and `/alignbot forget @person` (admins, confirmed)."""
+
+from __future__ import annotations
+
+import json
+
+from bot.context import Context
+from bot.errors import PermissionDenied, UserError
+from bot.events import Action, Actor, Command
+from bot.features.privacy import data
+from bot.mentions import mentions
+from bot.replies import (
+    Button,
+    ButtonStyle,
+    Code,
+    Heading,
+    Outcome,
+    Preformatted,
+    Reply,
+    buttons,
+    context,
+    fields,
+    reply,
+    say,
+    text,
+)
+from storage.repositories.personal import core
+
+FORGET_ACTION = "privacy.forget"
+KEEP_ACTION = "privacy.keep"
+MAX_USER_ID = 128
+
+
+async def my(command: Command, ctx: Context) -> Outcome:
+    if command.text.strip().casefold() != "data":
+        raise UserError("Did you mean `/alignbot my data`? It shows what alignbot keeps about you.")
+    actor = command.actor
+    async with ctx.db.transaction() as session:
+        found = await data.gather(session, actor.workspace_id, actor.user_id)
+    held = {section: records for section, records in found.items() if records}
+    exported = json.dumps(held, indent=1, ensure_ascii=False, sort_keys=True)
+    return reply(
+        Heading("Your data in alignbot"),
+        text(
+            "Everything alignbot keeps about you in this workspace, as JSON. Ballots on "
+            "anonymous votes are not here: nothing stored links them to you."
+        ),
+        Preformatted(exported),
+        context("An admin can erase it with ", Code("/alignbot forget @you"), "."),
+    )
+
+
+def _ensure_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied("Only workspace admins can erase a person's data.")
+
+
+async def forget(command: Command, ctx: Context) -> Outcome:
+    """Shows what would go and asks to confirm; nothing is erased yet."""
+    _ensure_admin(command.actor)
+    people = mentions(command.text)
+    if len(people) != 1:
+        raise UserError("Name one person: `/alignbot forget @person`.")
+    person = people[0]
+    workspace_id = command.actor.workspace_id
+    async with ctx.db.transaction() as session:
+        found = await data.gather(session, workspace_id, person.user_id)
+        entry = await core.directory_entry(session, workspace_id, person.user_id)
+    name = person.name or (entry.display_name if entry else "") or person.user_id
+    counts = [(section, str(len(records))) for section, records in found.items() if records]
+    if not counts:
+        return say(f"alignbot keeps nothing about {name}; there is nothing to erase.")
+    return reply(
+        Heading(f"Erase what alignbot keeps about {name}?"),
+        fields(*counts),
+        text(
+            "Their answers, roles, follows and named ballots go. Tallies, turnout and their "
+            "insights stay, credited to a former member. Messages already posted in channels "
+            "are not changed. This cannot be undone."
+        ),
+        buttons(
+            Button(f"Erase {name}'s data", FORGET_ACTION, person.user_id, ButtonStyle.DANGER),
+            Button("Keep it", KEEP_ACTION),
+        ),
+    )
+
+
+async def forget_confirmed(action: Action, ctx: Context) -> Outcome:
+    """The button only names the person; the admin check is made again here."""
+    _ensure_admin(action.actor)
+    user_id = action.value.strip()
+    if not user_id or len(user_id) > MAX_USER_ID:
+        raise UserError("That button no longer names anyone; run `/alignbot forget @person`.")
+    workspace_id = action.actor.workspace_id
+    async with ctx.db.transaction() as session:
+        entry = await core.directory_entry(session, workspace_id, user_id)
+        names = {entry.display_name} if entry and entry.display_name else set()
+        changed = await data.erase(session, workspace_id, user_id, names)
+    who = next(iter(names), "that person")
+    done = text(f"Erased what alignbot kept about {who} ({changed} records removed or unnamed).")
+    return Reply((done,), replace_original=True)
+
+
+async def keep(action: Action, ctx: Context) -> Outcome:
+    return Reply((text("Nothing was erased."),), replace_original=True)

@@ -1,0 +1,39 @@
+"""`ALIGNBOT_RETENTION_DAYS`: a daily job deletes stand-up answers and insight answers older
+than that, once per day across all replicas (the claim row of `run_once`)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.context import Context
+from bot.feature import Tick
+from bot.features import insights, standups
+from bot.features.privacy.settings import PrivacySettings
+from bot.scheduler import run_once
+
+log = logging.getLogger(__name__)
+
+
+async def apply(ctx: Context) -> None:
+    days = PrivacySettings().retention_days
+    if days is None:
+        return
+    now = ctx.clock.now()
+    cutoff = now - timedelta(days=days)
+
+    async def work() -> None:
+        async with ctx.db.transaction() as session:
+            answers = await standups.erase_answers_before(session, cutoff.date())
+            acks = await insights.erase_answers_before(session, cutoff)
+        log.info(
+            "retention (%d days): deleted %d stand-up answers and %d insight answers",
+            days,
+            answers,
+            acks,
+        )
+
+    await run_once(ctx, f"privacy.retention:{now.date().isoformat()}", work)
+
+
+TICK = Tick("retention", 3600, apply)  # hourly look; the work itself runs once a day

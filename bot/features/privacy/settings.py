@@ -1,0 +1,14 @@
+"""The privacy feature's settings: how long stand-up answers and insight answers are kept."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class PrivacySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    # Off by default: nothing ages out. Set to N to delete stand-up answers for days more than
+    # N days ago and Seen / Will act / Disagree answers not changed for N days (daily job).
+    retention_days: int | None = Field(None, validation_alias="ALIGNBOT_RETENTION_DAYS", ge=1)

@@ -1,0 +1,35 @@
+"""What the votes feature holds about one person, for `/alignbot my data` and `forget`."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.features.votes.ballots import describe, items_of, method_of
+from bot.features.votes.polls import payload_of
+from storage.repositories.personal import votes as stored
+
+Records = dict[str, list[dict[str, object]]]
+
+
+async def personal_data(session: AsyncSession, workspace_id: str, user_id: str) -> Records:
+    """Votes they opened and ballots with their name on; anonymous ballots hold no name, so
+    they cannot be found (or shown) for anyone."""
+    ballots = await stored.named_ballots(session, workspace_id, user_id)
+    return {
+        "votes opened": [
+            {"vote": poll.id, "question": poll.question, "opened": poll.created_at.isoformat()}
+            for poll in await stored.created(session, workspace_id, user_id)
+        ],
+        "ballots on votes that are not anonymous": [
+            {
+                "vote": poll.id,
+                "question": poll.question,
+                "ballot": describe(method_of(poll), items_of(poll), payload_of(ballot)),
+            }
+            for poll, ballot in ballots
+        ],
+    }
+
+
+async def forget_person(session: AsyncSession, workspace_id: str, user_id: str) -> int:
+    return await stored.erase(session, workspace_id, user_id)
