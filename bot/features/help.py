@@ -59,17 +59,21 @@ def _written(example: Example, slash: str) -> str:
     return example.command if slash else example.command.removeprefix("/")
 
 
+def _typed(spec: CommandSpec, slash: str) -> str:
+    """How the command is typed: `/vote`, or `/alignbot my` for one with no slash command."""
+    return f"{slash}alignbot {spec.name}" if slash and spec.umbrella_only else slash + spec.name
+
+
 def _one_line(spec: CommandSpec, slash: str) -> Text:
     """`/vote — prioritise the backlog together…, e.g. /vote new`: one line per command."""
-    head = f"{slash}{spec.name} — {spec.summary}"
+    head = f"{_typed(spec, slash)} — {spec.summary}"
     if not spec.examples:
         return text(head)
     return text(f"{head}, e.g. ", Code(_written(spec.examples[0], slash)))
 
 
 def _describe(spec: CommandSpec, slash: str) -> Text:
-    typed = f"{slash}alignbot {spec.name}" if slash and spec.umbrella_only else slash + spec.name
-    spans: list[str | Code] = [f"{typed} — {spec.summary}"]
+    spans: list[str | Code] = [f"{_typed(spec, slash)} — {spec.summary}"]
     for example in spec.examples:
         spans += ["\n   ", Code(_written(example, slash)), f"  {example.meaning}"]
     return text(*spans)
