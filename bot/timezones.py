@@ -9,13 +9,19 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from rapidfuzz import fuzz, process
 
-_CLOCK = re.compile(r"^\s*([01]?\d|2[0-3])[:.h]([0-5]\d)\s*$")
+_CLOCK = re.compile(r"^\s*([01]?\d|2[0-3])(?:[:.h]([0-5]\d)|h)\s*$")
+_TWELVE_HOUR = re.compile(r"^\s*(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?m\.?\s*$", re.I)
 
 
 def parse_clock(text: str) -> time | None:
-    """`09:30`, `9:30`, `9.30` or `9h30` as a time of day; None when it is not one."""
-    match = _CLOCK.match(text)
-    return time(int(match.group(1)), int(match.group(2))) if match else None
+    """`09:30`, `9:30`, `9.30`, `9h30`, `16h`, `9am` or `4:30 pm` as a time of day; None
+    when it is not one."""
+    if match := _CLOCK.match(text):
+        return time(int(match.group(1)), int(match.group(2) or 0))
+    if match := _TWELVE_HOUR.match(text):
+        hour = int(match.group(1)) % 12 + (12 if match.group(3).lower() == "p" else 0)
+        return time(hour, int(match.group(2) or 0))
+    return None
 
 
 def clock_text(at: time) -> str:
@@ -29,8 +35,20 @@ def zone(name: str | None) -> ZoneInfo | None:
 
 
 def canonical_zone(name: str) -> str | None:
-    """`europe/paris` -> `Europe/Paris`; None for names that are not zones."""
-    return _zones_by_lower().get(name.strip().lower())
+    """`europe/paris` -> `Europe/Paris`, and a city alone when only one zone has it
+    (`Berlin`, `new york`); None for names that are not zones."""
+    key = name.strip().lower()
+    return _zones_by_lower().get(key) or _zones_by_city().get(key.replace(" ", "_"))
+
+
+@cache
+def _zones_by_city() -> dict[str, str]:
+    """`berlin` -> `Europe/Berlin`, for the cities exactly one zone is named after."""
+    found: dict[str, list[str]] = {}
+    for name in available_timezones():
+        if "/" in name and not name.startswith("Etc/"):
+            found.setdefault(name.rsplit("/", 1)[1].lower(), []).append(name)
+    return {city: names[0] for city, names in found.items() if len(names) == 1}
 
 
 @cache

@@ -43,7 +43,7 @@ def parse_when(text: str, default_zone: str) -> When:
         elif (clock := parse_clock(word)) is not None:
             _once(given, "time", word)
             at = clock
-        elif "/" in word or word.upper() == "UTC":
+        elif "/" in word or word.upper() == "UTC" or canonical_zone(word):
             _once(given, "time zone", word)
             zone = _zone(word)
         else:

@@ -362,6 +362,7 @@ async def _edit(command: Command, ctx: Context, raw: str, *, creating: bool) -> 
             raise UserError(_missing_decision(name, tm.matrix.decisions))
         base = existing or DecisionView(name)
         updated = service.with_letters(base, changes)
+        _explain_second_accountable(updated, changes)
         require_one_accountable(updated)
         forked = tm.matrix.is_default
         tm = await service.fork_default(session, tm, now)
@@ -376,6 +377,23 @@ async def _edit(command: Command, ctx: Context, raw: str, *, creating: bool) -> 
     card = views.decision_card(tm.matrix.decision(updated.name) or updated, tm.matrix)
     note = "This team now has its own copy of the PO/UX default matrix. " if forked else ""
     return reply(text(f"{note}Saved."), *card.blocks)
+
+
+def _explain_second_accountable(decision: DecisionView, changes: dict[str, frozenset[str]]) -> None:
+    """Making a role A where another already is: say how to move the A in one command."""
+    accountable = decision.roles_with("A")
+    newly = [role for role in accountable if "A" in changes.get(role, frozenset())]
+    kept = [role for role in accountable if role not in changes]
+    if len(accountable) == 2 and len(newly) == 1 and len(kept) == 1:
+        raise UserError(
+            f"{kept[0]} is already Accountable for “{decision.name}”, and a decision has one "
+            f"Accountable. To hand it over, give {kept[0]} another letter in the same command: "
+            f"`/raci set {_quoted(decision.name)} {_quoted(kept[0])}=C {_quoted(newly[0])}=A`."
+        )
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if " " in name else name
 
 
 def _missing_decision(name: str, decisions: tuple[DecisionView, ...]) -> str:

@@ -134,3 +134,11 @@ async def test_removing_a_role_asks_first(alignbot: AlignBot) -> None:
     assert "Content Designer" in shown(await ask(alignbot, "/role list"))
     assert "Removed the Content Designer role" in await _press_the_only_button(alignbot, asked)
     assert "Content Designer" not in shown(await ask(alignbot, "/role list"))
+
+
+async def test_moving_the_accountable_role_says_how(alignbot: AlignBot) -> None:
+    refused = shown(await ask(alignbot, '/raci set "Pricing & packaging" PO=A', ADMIN))
+    assert "Stakeholder is already Accountable" in refused
+    assert '`/raci set "Pricing & packaging" Stakeholder=C "Product Owner"=A`' in refused
+    moved = shown(await ask(alignbot, '/raci set "Pricing & packaging" Stakeholder=C PO=A', ADMIN))
+    assert "Accountable: Product Owner" in moved

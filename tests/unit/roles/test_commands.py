@@ -94,7 +94,9 @@ async def test_set_forks_the_default_and_keeps_one_accountable(alignbot: AlignBo
 
 async def test_duplicate_accountable_is_refused_and_nothing_changes(alignbot: AlignBot) -> None:
     refused = shown(await ask(alignbot, '/raci set "Release go/no-go" "Tech Lead"=A', ADMIN))
-    assert "2 Accountable roles (Product Owner, Tech Lead)" in refused
+    assert "Product Owner is already Accountable" in refused
+    both = '/raci set "Release go/no-go" "Tech Lead"=A "UX Designer"=A'
+    assert "3 Accountable roles" in shown(await ask(alignbot, both, ADMIN))
     assert (await matrix_rows(alignbot)).decisions == []
 
 
