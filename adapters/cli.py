@@ -6,12 +6,15 @@ import asyncio
 import getpass
 import logging
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 import typer
 
 from bot.app import AlignBot
 from bot.scheduler import Scheduler
 from bot.settings import Settings
+from storage.db import DatabaseUnreachable
 
 app = typer.Typer(help="alignbot: stand-ups, votes, insights and RACI lookups for product teams.")
 db_app = typer.Typer(help="Database maintenance.")
@@ -30,12 +33,21 @@ def _settings() -> Settings:
     return settings
 
 
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    """Runs `main`; an unreachable database ends it with one line, not a traceback."""
+    try:
+        asyncio.run(main)
+    except DatabaseUnreachable as error:
+        typer.echo(f"alignbot: {error}", err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def serve() -> None:
     """Serve Slack and Teams over HTTP (plus /healthz and /metrics) and run scheduled jobs."""
     from adapters.server import serve as serve_forever
 
-    asyncio.run(serve_forever(_settings()))
+    _run(serve_forever(_settings()))
 
 
 @app.command("chat")
@@ -43,7 +55,7 @@ def chat_command(
     user: str = typer.Option(getpass.getuser(), help="Who you are in the chat (e.g. ana)."),
 ) -> None:
     """Chat with alignbot in this terminal: no Slack or Teams needed."""
-    asyncio.run(_chat(_settings(), user))
+    _run(_chat(_settings(), user))
 
 
 async def _chat(settings: Settings, user: str) -> None:
@@ -79,7 +91,7 @@ def demo() -> None:
     """Loads a demo team (people, roles, the PO/UX matrix) into the local workspace."""
     from adapters.local.demo import load_demo
 
-    asyncio.run(load_demo(_settings()))
+    _run(load_demo(_settings()))
 
 
 @db_app.command("upgrade")
@@ -90,7 +102,7 @@ def db_upgrade() -> None:
         bot = await AlignBot.start(_settings())
         await bot.close()
 
-    asyncio.run(upgrade())
+    _run(upgrade())
     typer.echo("Database is up to date.")
 
 

@@ -6,17 +6,18 @@ import asyncio
 import logging
 
 from aiohttp import web
-from sqlalchemy import text
 
 from bot.app import AlignBot
-from bot.scheduler import Scheduler
+from bot.scheduler import REPLICA_ID, Scheduler
 from bot.settings import Settings
+from storage.repositories import heartbeat
 
 log = logging.getLogger(__name__)
 
 BOT_KEY = web.AppKey("alignbot", AlignBot)
 # Slack's and Teams' payloads are a few kB; anything larger is refused with 413 unread.
 MAX_REQUEST_BYTES = 512 * 1024
+HEALTH_TIMEOUT_SECONDS = 3
 
 
 def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
@@ -37,14 +38,16 @@ def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Healthy when the database answers; used by the Docker HEALTHCHECK and load balancers."""
+    """Healthy when the database takes a write (a heartbeat upsert) within the time allowed;
+    used by the Docker HEALTHCHECK and load balancers. A locked or read-only database fails."""
     bot = request.app[BOT_KEY]
     try:
-        async with asyncio.timeout(3), bot.ctx.db.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+            async with bot.ctx.db.transaction() as session:
+                await heartbeat.beat(session, REPLICA_ID, bot.ctx.clock.now())
     except Exception as error:
-        log.warning("health check failed: %s", error)
-        return web.json_response({"status": "unhealthy", "database": "unreachable"}, status=503)
+        log.warning("health check failed: %s", error or type(error).__name__)
+        return web.json_response({"status": "unhealthy", "database": "unwritable"}, status=503)
     return web.json_response({"status": "ok"})
 
 

@@ -43,7 +43,10 @@ class AlignBot:
         database: Database | None = None,
     ) -> AlignBot:
         """Connects storage (applying migrations) and assembles the core."""
-        db = database or Database(settings.database_url)
+        db = database or Database(
+            settings.database_url, timeout_seconds=settings.database_timeout_seconds
+        )
+        await db.check_reachable()
         await db.upgrade()
         ctx = Context(
             db=db, messenger=MessengerHub(), clock=clock or SystemClock(), settings=settings

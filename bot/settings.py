@@ -5,13 +5,18 @@ from __future__ import annotations
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from storage.db import DEFAULT_URL
+from storage.db import DEFAULT_TIMEOUT_SECONDS, DEFAULT_URL
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     database_url: str = Field(DEFAULT_URL, validation_alias="ALIGNBOT_DATABASE_URL")
+    # The longest one statement or lock wait may take (SQLite busy_timeout, PostgreSQL
+    # statement_timeout); a slow statement fails instead of hanging a request or a job.
+    database_timeout_seconds: float = Field(
+        DEFAULT_TIMEOUT_SECONDS, validation_alias="ALIGNBOT_DATABASE_TIMEOUT_SECONDS", gt=0
+    )
     host: str = Field("0.0.0.0", validation_alias="ALIGNBOT_HOST")
     port: int = Field(3978, validation_alias=AliasChoices("ALIGNBOT_PORT", "PORT"))
     log_level: str = Field("INFO", validation_alias="ALIGNBOT_LOG_LEVEL")

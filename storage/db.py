@@ -2,25 +2,52 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 DEFAULT_URL = "sqlite+aiosqlite:///./data/alignbot.db"
+# How long one statement, or a wait for a lock or a pooled connection, may take.
+DEFAULT_TIMEOUT_SECONDS = 10.0
+# How long opening a connection may take: `serve` against a database that never answers
+# gives up well within 10 s.
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+# Set while a transaction is open in this task (and tasks it starts): network I/O must wait
+# until it ends, or a slow platform holds the write lock (tests fail any call made then).
+_open_transaction: ContextVar[bool] = ContextVar("open_transaction", default=False)
+
+
+def in_transaction() -> bool:
+    """True while the current task holds an open `Database.transaction()`."""
+    return _open_transaction.get()
+
+
+class DatabaseUnreachable(ConnectionError):
+    """The database did not answer at start; the message names it (password masked)."""
 
 
 class Database:
     """Owns the engine. Every unit of work is one transaction: all of it is stored, or nothing."""
 
-    def __init__(self, url: str = DEFAULT_URL, *, search_path: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        *,
+        search_path: str | None = None,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    ) -> None:
         self.url = make_url(url)
-        self.engine: AsyncEngine = _create_engine(url, search_path)
+        self.timeout_seconds = timeout_seconds
+        self.engine: AsyncEngine = _create_engine(url, search_path, timeout_seconds)
 
     @property
     def dialect(self) -> str:
@@ -28,13 +55,39 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        async with AsyncSession(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+        token = _open_transaction.set(True)
+        try:
+            async with AsyncSession(self.engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    await session.commit()
+                except BaseException:
+                    await session.rollback()
+                    raise
+        finally:
+            _open_transaction.reset(token)
+
+    @property
+    def masked_url(self) -> str:
+        return self.url.render_as_string(hide_password=True)
+
+    async def check_reachable(self) -> None:
+        """Fails fast, with one clear line, when the database does not answer."""
+        try:
+            async with asyncio.timeout(CONNECT_TIMEOUT_SECONDS + 1):
+                async with self.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+        except TimeoutError:
+            raise DatabaseUnreachable(
+                f"cannot reach the database at {self.masked_url}: "
+                f"no answer within {CONNECT_TIMEOUT_SECONDS:g} s"
+            ) from None
+        except Exception as error:
+            detail = str(error).strip().splitlines()
+            reason = f"{type(error).__name__}: {detail[0]}" if detail else type(error).__name__
+            raise DatabaseUnreachable(
+                f"cannot reach the database at {self.masked_url}: {reason}"
+            ) from None
 
     async def upgrade(self) -> None:
         """Applies every pending migration (safe to call from several replicas at once)."""
@@ -46,21 +99,29 @@ class Database:
         await self.engine.dispose()
 
 
-def _create_engine(url: str, search_path: str | None) -> AsyncEngine:
+def _create_engine(url: str, search_path: str | None, timeout: float) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
-    connect_args: dict[str, Any] = {}
+        return _sqlite_engine(url, timeout)
+    server_settings = {"statement_timeout": str(int(timeout * 1000))}
     if search_path:
-        connect_args["server_settings"] = {"search_path": search_path}
-    return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        server_settings["search_path"] = search_path
+    connect_args: dict[str, Any] = {
+        "timeout": CONNECT_TIMEOUT_SECONDS,  # asyncpg: the whole connection handshake
+        "command_timeout": timeout,  # asyncpg: a query whose answer never comes back
+        "server_settings": server_settings,
+    }
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args
+    )
 
 
-def _sqlite_engine(url: str) -> AsyncEngine:
+def _sqlite_engine(url: str, timeout: float) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    engine = create_async_engine(url, connect_args={"timeout": timeout})
+    busy_timeout_ms = int(timeout * 1000)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -71,7 +132,8 @@ def _sqlite_engine(url: str) -> AsyncEngine:
         # In WAL mode NORMAL stays consistent after a crash and skips an fsync per commit.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # A writer waits this long for the lock, then fails with "database is locked".
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

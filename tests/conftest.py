@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,18 @@ from bot.replies import Outcome
 from bot.settings import Settings
 from storage.db import Database
 from tests.support.databases import migrated_sqlite_file, postgres_database, sqlite_database
+from tests.support.no_io_in_transaction import forbid_network_in_transactions
 from tests.support.recording import FakeClock, RecordingMessenger
 
 WORKSPACE = "W1"
+
+
+@pytest.fixture(autouse=True)
+def no_network_in_transactions(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every test fails if a platform call or outbound HTTP request ran inside a transaction."""
+    with forbid_network_in_transactions(monkeypatch) as seen:
+        yield seen
+    assert not seen, f"network I/O inside a database transaction: {seen}"
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -40,3 +43,26 @@ async def test_no_platform_routes_without_credentials(alignbot: AlignBot) -> Non
     async with TestClient(TestServer(app)) as client:
         assert (await client.post("/slack/events", data="x")).status == 404
         assert (await client.post("/api/messages", json={})).status == 404
+
+
+async def test_healthz_fails_when_the_database_takes_no_writes(
+    alignbot: AlignBot, tmp_path: Path, migrated_sqlite: Path
+) -> None:
+    """A read would still work here; only the heartbeat write notices the held write lock."""
+    path = tmp_path / "locked.db"
+    shutil.copyfile(migrated_sqlite, path)
+    locked = Database(f"sqlite+aiosqlite:///{path}", timeout_seconds=0.2)
+    stuck = AlignBot(replace(alignbot.ctx, db=locked), alignbot.features)
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with TestClient(TestServer(build_web_app(stuck, stuck.ctx.settings))) as client:
+            assert (await client.get("/healthz")).status == 200
+            holder.execute("BEGIN IMMEDIATE")
+            health = await client.get("/healthz")
+            assert health.status == 503
+            assert await health.json() == {"status": "unhealthy", "database": "unwritable"}
+            holder.execute("ROLLBACK")
+            assert (await client.get("/healthz")).status == 200
+    finally:
+        holder.close()
+        await locked.dispose()

@@ -107,7 +107,9 @@ def payload_of(ballot: Ballot) -> Payload:
 
 
 async def open_poll(ctx: Context, actor: Actor, where: Conversation, draft: Draft) -> Poll:
-    """Stores the poll and posts its live message, in one transaction: both happen or neither."""
+    """Stores the poll, then posts its live message; a poll whose message could not be posted
+    is removed again. The post waits until the transaction ends: a slow platform must never
+    hold the write lock that voters need."""
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         team = await product_teams.team_for(session, where, now)
@@ -116,8 +118,14 @@ async def open_poll(ctx: Context, actor: Actor, where: Conversation, draft: Draf
         assert poll.id is not None
         shown = _empty(poll) if results_visible(poll, now) else None
         support = await research_support(session, poll)
+    try:
         ref = await ctx.messenger.post(where, views.poll_message(poll, shown, 0, now, support))
-        poll.message_id = ref.message_id
+    except BaseException:
+        async with ctx.db.transaction() as session:
+            await votes.remove(session, poll.id)
+        raise
+    poll.message_id = ref.message_id
+    async with ctx.db.transaction() as session:
         await votes.set_message(session, poll.id, ref.message_id)
     return poll
 
@@ -334,10 +342,10 @@ async def _redraw(ctx: Context, workspace_id: str, poll_id: int) -> None:
 
 
 async def finish(ctx: Context, workspace_id: str, poll_id: int) -> Poll | None:
-    """Closes the poll and posts the final result in one transaction; None if already closed.
+    """Closes the poll, then posts the final result; None if it was already closed.
 
-    Posting inside the transaction means a failed post leaves the poll open, so the deadline
-    job tries again instead of closing silently.
+    Closing takes the poll's row lock, so on PostgreSQL it waits for ballots still being saved
+    and every stored ballot is counted. The posts wait until the transaction has ended.
     """
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
@@ -346,9 +354,7 @@ async def finish(ctx: Context, workspace_id: str, poll_id: int) -> Poll | None:
         poll = await load(session, workspace_id, poll_id)
         result, split, turnout = await summarize(session, poll)
         support = await research_support(session, poll)
-        await ctx.messenger.post(
-            conversation_of(poll), views.final_reply(poll, result, split, turnout)
-        )
+    await ctx.messenger.post(conversation_of(poll), views.final_reply(poll, result, split, turnout))
     ref = message_of(poll)
     if ref is not None:
         try:
