@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 DEFAULT_URL = "sqlite+aiosqlite:///./data/alignbot.db"
-# How long one statement, or a wait for a lock or a pooled connection, may take.
+# How long one statement, or a wait for a lock, may take.
 DEFAULT_TIMEOUT_SECONDS = 10.0
 # How long opening a connection may take: `serve` against a database that never answers
 # gives up well within 10 s.
 CONNECT_TIMEOUT_SECONDS = 5.0
+# How long a burst may queue for one of the pooled PostgreSQL connections.
+POOL_TIMEOUT_SECONDS = 30.0
 
 # Set while a transaction is open in this task (and tasks it starts): network I/O must wait
 # until it ends, or a slow platform holds the write lock (tests fail any call made then).
@@ -112,7 +114,7 @@ def _create_engine(url: str, search_path: str | None, timeout: float) -> AsyncEn
         "server_settings": server_settings,
     }
     return create_async_engine(
-        url, pool_pre_ping=True, pool_timeout=timeout, connect_args=connect_args
+        url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_SECONDS, connect_args=connect_args
     )
 
 
