@@ -33,6 +33,7 @@ from bot.replies import (
 )
 from storage.models.insights import InsightAck, InsightSubscription
 from storage.repositories.insights import AudienceEntry, InsightView
+from storage.repositories.personal import FORMER_PREFIX
 
 ACTION_PREFIX = "insight."
 
@@ -218,16 +219,23 @@ def _people(answered: Sequence[InsightAck], kind: str) -> list[Span]:
     if not answered:
         return ["nobody"]
     if kind != "disagree":
-        return _join([Mention(ack.user_id, ack.display_name) for ack in answered])
+        return _join([_who(ack) for ack in answered])
     spans: list[Span] = []
     for index, ack in enumerate(answered):
         if index:
             spans.append("\n")
-        spans += ["• ", Mention(ack.user_id, ack.display_name), f": {ack.reason}"]
+        spans += ["• ", _who(ack), f": {ack.reason}"]
     return spans
 
 
-def _join(mentions: Sequence[Mention]) -> list[Span]:
+def _who(ack: InsightAck) -> Span:
+    """A real mention, except for someone whose data was erased: they have no id to mention."""
+    if ack.user_id.startswith(FORMER_PREFIX):
+        return ack.display_name
+    return Mention(ack.user_id, ack.display_name)
+
+
+def _join(mentions: Sequence[Span]) -> list[Span]:
     spans: list[Span] = []
     for index, mention in enumerate(mentions):
         if index:

@@ -72,7 +72,7 @@ async def erase(session: AsyncSession, workspace_id: str, user_id: str, former: 
         )
     )
     for ack in acks.all():
-        ack.user_id, ack.display_name, ack.reason = former_id(), "", ""
+        ack.user_id, ack.display_name, ack.reason = former_id(), former, ""
         session.add(ack)
         changed += 1
     for table in (InsightSubscription, InsightAudience, InsightDelivery):

@@ -129,6 +129,11 @@ async def test_forget_erases_the_person_and_keeps_the_tallies(
     assert "Checkout confuses first-time buyers" in insight
     assert "a former member" in insight
     assert "Ada" not in insight
+    answered = await ask(bot, "/insight status 2", BO)  # Ada's "Will act" still counts
+    assert "Will act (1)" in shown(answered)
+    assert "a former member" in shown(answered)
+    assert isinstance(answered, Reply)
+    assert "former:" not in repr(answered)  # no mention of a stand-in id
     owners = shown(await ask(bot, "who owns the release decision?", BO))
     assert "Ada" not in owners
     history = shown(await ask(bot, "/standup design history", BO))
