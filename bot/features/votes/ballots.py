@@ -215,8 +215,8 @@ def _read_dots(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
     errors: Errors = {}
     for i in range(n):
         dots = whole_number(submission.text(f"dots_{i}") or "0")
-        if dots is None or dots < 0:
-            errors[f"dots_{i}"] = "Use a whole number of dots (0 or more)."
+        if dots is None or not 0 <= dots <= poll.dots:
+            errors[f"dots_{i}"] = f"Use a whole number of dots, from 0 to {poll.dots}."
         counts.append(dots or 0)
     if errors:
         return errors

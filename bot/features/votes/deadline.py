@@ -14,13 +14,22 @@ UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "hr": "hours", "d": "da
 _RELATIVE_PART = re.compile(r"(\d+)\s*(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w)\b")
 _CLOCK = re.compile(r"^(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ t]+(.+))?$")
+LONGEST = timedelta(days=366)
 EXAMPLES = "`in 2d`, `in 3h`, `tomorrow 9:00`, `fri 17:00` or `2026-12-01 17:00`"
 
 
 def parse(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     """The deadline `text` names, as aware UTC; refuses unreadable text and the past."""
     words = " ".join(text.lower().replace(",", " ").split())
-    moment = _relative(words, now) or _absolute(words, now.astimezone(tz), tz)
+    try:
+        moment = _relative(words, now) or _absolute(words, now.astimezone(tz), tz)
+    except OverflowError:  # "in 99999999999 days" is past any calendar
+        moment = now + 2 * LONGEST
+    if moment is not None and moment - now > LONGEST:
+        raise UserError(
+            f"That deadline is more than {LONGEST.days} days away; a vote can run for up to "
+            f"{LONGEST.days} days. Pick an earlier one, or leave it empty to close by hand."
+        )
     if moment is None:
         raise UserError(f"I can't read the deadline “{text[:60]}”. Try {EXAMPLES}.")
     if moment <= now:

@@ -15,7 +15,16 @@ from bot.replies import Bar, Bars
 from storage.repositories import votes
 from tests.conftest import ask, person
 from tests.support.recording import FakeClock, RecordingMessenger
-from tests.unit.votes.support import errors_of, open_vote, stored_ballots, text_of, vote_form
+from tests.unit.votes.support import (
+    counts,
+    errors_of,
+    new_values,
+    open_vote,
+    stored_ballots,
+    submit,
+    text_of,
+    vote_form,
+)
 
 GOOD_RICE = {
     "reach_0": "10",
@@ -86,3 +95,19 @@ async def test_a_deadline_close_posts_the_final_result_even_for_an_overflowing_b
     final = render(messenger.posts[-1].reply)
     assert f"Final result of vote {poll_id}" in final
     assert "Winner" in final
+
+
+@pytest.mark.parametrize("typed", ["in 99999999999 days", "in 9999999 weeks", "9999-12-31 10:00"])
+async def test_a_deadline_past_any_calendar_is_refused_with_the_limit(
+    alignbot: AlignBot, typed: str
+) -> None:
+    outcome = await submit(alignbot, "vote.new", new_values(deadline_text=typed))
+    assert "up to 366 days" in errors_of(outcome)["deadline_text"]
+    assert await counts(alignbot) == (0, 0, 0)
+
+
+async def test_dots_on_one_item_beyond_the_voters_dots_name_the_limit(alignbot: AlignBot) -> None:
+    poll_id = await open_vote(alignbot, method="dot", dots="5")
+    outcome = await vote_form(alignbot, poll_id, person(), {"dots_0": "1e308"})
+    assert "from 0 to 5" in errors_of(outcome)["dots_0"]
+    assert await stored_ballots(alignbot) == []
