@@ -14,6 +14,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
+from bot.features.standups.participation import participation
 from bot.features.standups.questions import Kind
 from bot.replies import (
     Block,
@@ -147,10 +148,17 @@ def build_summary(data: DaySummary, *, threaded: bool, owner_of: OwnerOf | None 
 
 
 def _header(data: DaySummary) -> list[Block]:
-    expected = len(data.answers) + len(data.missing)
-    counts = f"{len(data.answers)} of {expected} answered" if expected else "Nobody was due"
-    if data.away:
-        counts += f", {len(data.away)} away"
+    """“3 of 3 answered, 1 away”: the same participation as stats and the digest."""
+    everyone = [a.user_id for a in data.answers] + [p.user_id for p in (*data.missing, *data.away)]
+    away = {someone.user_id for someone in data.away}
+    counted = participation(
+        [(user_id, data.day) for user_id in everyone],
+        [(answer.user_id, data.day) for answer in data.answers],
+        lambda user_id, _: user_id in away,
+    )
+    counts = f"{counted.answered} of {counted.due} answered" if counted.due else "Nobody was due"
+    if counted.away:
+        counts += f", {counted.away} away"
     return [
         Heading(f"Stand-up · {data.team_name} · {data.day:%a %d %b %Y}"),
         text(counts + "."),
