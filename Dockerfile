@@ -25,5 +25,10 @@ VOLUME ["/data"]
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import os, sys, urllib.request; url = 'http://127.0.0.1:%s/healthz' % os.environ.get('ALIGNBOT_PORT', '3978'); sys.exit(0 if urllib.request.urlopen(url, timeout=4).status == 200 else 1)"
+# SIGTERM starts a graceful stop: new requests get 503, work in flight may finish for
+# ALIGNBOT_SHUTDOWN_GRACE_SECONDS (default 20), the rest waits in the inbox for the next start.
+# Docker's stop timeout must exceed the grace: `docker stop -t 30` / `docker run --stop-timeout 30`
+# (Kubernetes: terminationGracePeriodSeconds: 30).
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["alignbot"]
 CMD ["serve"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot.app import AlignBot
 from bot.scheduler import REPLICA_ID, Scheduler
@@ -18,13 +20,16 @@ BOT_KEY = web.AppKey("alignbot", AlignBot)
 # Slack's and Teams' payloads are a few kB; anything larger is refused with 413 unread.
 MAX_REQUEST_BYTES = 512 * 1024
 HEALTH_TIMEOUT_SECONDS = 3
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
     """The HTTP surface. Each platform adapter mounts itself only when it is configured."""
     from adapters import slack, teams
 
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    app = web.Application(
+        client_max_size=MAX_REQUEST_BYTES, middlewares=[refuse_while_stopping]
+    )
     app[BOT_KEY] = bot
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
@@ -34,7 +39,32 @@ def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
         if adapter.mount(app, bot, settings)
     ]
     log.info("platforms enabled: %s", ", ".join(enabled) or "none (local chat only)")
+    # After the adapters: their clients are up before stored work resumes.
+    app.on_startup.append(_start_inbox)
+    app.on_shutdown.append(_drain_inbox)  # on_shutdown runs before the adapters' on_cleanup
     return app
+
+
+async def _start_inbox(app: web.Application) -> None:
+    app[BOT_KEY].inbox.run()
+
+
+async def _drain_inbox(app: web.Application) -> None:
+    bot = app[BOT_KEY]
+    await bot.inbox.drain(bot.ctx.settings.shutdown_grace_seconds)
+
+
+@web.middleware
+async def refuse_while_stopping(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Once shutdown began, new requests get 503 at once (Slack retries events; a load balancer
+    moves on), /healthz included, so nothing new is accepted that could not be finished."""
+    if request.app[BOT_KEY].inbox.closed:
+        return web.json_response(
+            {"status": "unhealthy", "reason": "shutting down"},
+            status=503,
+            headers={"Retry-After": "5", "Connection": "close"},
+        )
+    return await handler(request)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -57,7 +87,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 async def serve(settings: Settings) -> None:
-    """Runs until cancelled: migrations, web endpoints, scheduled jobs."""
+    """Runs until SIGTERM or SIGINT: migrations, web endpoints, scheduled jobs, then a drain."""
     bot = await AlignBot.start(settings)
     app = build_web_app(bot, settings)
     scheduler = Scheduler(bot.ctx, bot.features)
@@ -67,9 +97,22 @@ async def serve(settings: Settings) -> None:
     await site.start()
     scheduler.start()
     log.info("alignbot listening on http://%s:%s", settings.host, settings.port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
+        bot.inbox.closed = True  # from now on every request is refused with 503
+        log.info(
+            "stopping: draining work in flight for up to %.0f s",
+            settings.shutdown_grace_seconds,
+        )
     finally:
-        scheduler.shutdown()
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)
+        await bot.inbox.drain(settings.shutdown_grace_seconds)
+        await scheduler.stop()
         await runner.cleanup()
         await bot.close()
+        log.info("alignbot stopped")

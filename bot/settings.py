@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     job_lease_seconds: int = Field(300, validation_alias="ALIGNBOT_JOB_LEASE_SECONDS", ge=1)
     # How often each replica re-reads stored schedules (digests) and catches up missed runs.
     schedule_sync_seconds: int = Field(60, validation_alias="ALIGNBOT_SCHEDULE_SYNC_SECONDS", ge=1)
+    # How long a replica may hold an inbound delivery before another may take it over.
+    inbox_lease_seconds: float = Field(60, validation_alias="ALIGNBOT_INBOX_LEASE_SECONDS", gt=0)
+    # On SIGTERM/SIGINT, how long work in flight may finish; the rest waits for a restart.
+    shutdown_grace_seconds: float = Field(
+        20, validation_alias="ALIGNBOT_SHUTDOWN_GRACE_SECONDS", ge=0
+    )
     # Comma-separated user ids treated as workspace admins (Teams tells bots of no admin flag).
     admins: str = Field("", validation_alias="ALIGNBOT_ADMINS")
 

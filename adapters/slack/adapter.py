@@ -1,30 +1,27 @@
 """The bolt app: Slack requests in, core events to the bot, outcomes back out.
 
-Bolt runs with `process_before_response=True`: each listener parses the payload, acks, and hands
-the slow work (users.info, the core, posting) to a tracked background task before returning, so
-Slack always gets its answer well inside 3 s and shutdown can wait for work in flight. Only
-modal submissions run the core before acking, because validation errors travel in the ack.
+Bolt runs with `process_before_response=True`: each listener stores the delivery in the durable
+inbox under its de-duplication key (one short transaction), acks, and starts the work (users.info,
+the core, posting) in the background, so Slack gets its answer well inside 3 s, a redelivery to
+any replica is handled once, and work cut off by a shutdown or crash is resumed from the inbox.
+Only modal submissions run the core before acking, because validation errors travel in the ack;
+their de-duplication key makes a replayed submission change nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import hashlib
+import json
 import logging
-import os
 import re
-import secrets
-import socket
-from collections.abc import Awaitable, Callable, Coroutine
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
-from sqlalchemy import delete
-from sqlmodel import col
 
 from adapters.slack import translate
 from adapters.slack.blocks import modal, modal_errors
@@ -34,22 +31,33 @@ from adapters.slack.people import Directory
 from adapters.slack.signature import SignatureGate
 from bot.app import AlignBot
 from bot.events import Conversation, Submission
+from bot.inbox import payload_of
 from bot.replies import Form, FormErrors, Outcome, Reply, say
 from bot.settings import Settings
-from storage.models.jobs import JobClaim
-from storage.repositories import jobs
+from storage.models.inbound import InboxItem
 
 log = logging.getLogger(__name__)
 
 Ack = Callable[..., Awaitable[Any]]
 Body = dict[str, Any]
-EVENT_CLAIM_LEASE = timedelta(minutes=10)
-EVENT_KEY_PREFIX = "slack:event:"
-EVENT_CLAIM_RETENTION = timedelta(days=1)  # Slack stops retrying an event after minutes
-PRUNE_EVERY = 3600.0
-SHUTDOWN_GRACE = 10.0
 SUBMISSION_BUDGET = 2.5  # seconds the core may take before a modal must be acked anyway
 ANY = re.compile(r".+")
+COMMAND, ACTION, EVENT, SUBMISSION = "command", "action", "event", "submission"
+
+
+def delivery_key(kind: str, body: Body) -> str:
+    """What makes a delivery the same one again: Slack's event id for events; for commands and
+    interactions the trigger id Slack mints per use (a replayed payload carries the same one),
+    else a digest of the whole signed payload."""
+    if kind == EVENT:
+        event = body.get("event") or {}
+        unique = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
+    else:
+        unique = (
+            body.get("trigger_id")
+            or hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        )
+    return f"slack:{kind}:{unique}"
 
 
 class SlackAdapter:
@@ -69,18 +77,15 @@ class SlackAdapter:
         self.gate = SignatureGate(settings.slack_signing_secret)
         self.outbox = Outbox(self.client)
         self.messenger = SlackMessenger(self.outbox)
-        self.delivery = Delivery(self.outbox)
+        self.delivery = Delivery(self.outbox, bot.ctx.db, bot.ctx.clock)
         self.directory = Directory(self.client)
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-        self._tasks: set[asyncio.Task[None]] = set()
         self._socket_mode: AsyncSocketModeHandler | None = None
-        self._pruner: asyncio.Future[None] | None = None
         self._register()
+        bot.inbox.register(translate.PLATFORM, self._process)
 
     def _register(self) -> None:
         app = self.app
         app.command(ANY)(self._on_command)
-        app.action(OPEN_FORM_ACTION)(self._on_open_form)
         app.action(re.compile(r".*"))(self._on_action)
         app.view_submission(re.compile(r".*"))(self._on_submission)
         app.event("app_mention")(self._on_mention)
@@ -101,53 +106,58 @@ class SlackAdapter:
 
     async def start(self, _app: web.Application) -> None:
         self.client.session = ClientSession()
-        self._pruner = asyncio.ensure_future(self._prune_forever())
         if self.settings.slack_app_token:
             self._socket_mode = AsyncSocketModeHandler(self.app, self.settings.slack_app_token)
             await self._socket_mode.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack socket mode connected")
 
     async def stop(self, _app: web.Application) -> None:
-        if self._pruner is not None:
-            self._pruner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pruner
-            self._pruner = None
+        """Runs after the inbox drained (see `adapters.server`): only connections are left."""
         if self._socket_mode is not None:
             await self._socket_mode.close_async()  # type: ignore[no-untyped-call]
             self._socket_mode = None
-        try:
-            async with asyncio.timeout(SHUTDOWN_GRACE):
-                await self.wait_idle()
-        except TimeoutError:
-            log.warning("slack: %d replies still in flight at shutdown", len(self._tasks))
         session = self.client.session
         self.client.session = None
         if session is not None:
             await session.close()
 
     async def wait_idle(self) -> None:
-        """Waits for replies still being worked on (shutdown, tests)."""
-        while self._tasks:
-            await asyncio.wait(list(self._tasks))
+        """Waits for replies still being worked on (tests, benchmarks)."""
+        await self.bot.inbox.wait_idle()
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(self._guarded(work))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    # The inbox ---------------------------------------------------------------------------
 
-    async def _guarded(self, work: Awaitable[None]) -> None:
-        """Background work never lets an exception escape unlogged."""
-        try:
-            await work
-        except Exception:
-            log.exception("slack background work failed")
+    async def _admit_then_ack(self, ack: Ack | None, kind: str, body: Body) -> None:
+        """Stored before the ack goes out (bolt sends it when the listener returns); a failed
+        write raises, so Slack gets an error instead of an ack for work we would lose."""
+        key = delivery_key(kind, body)
+        item = await self.bot.inbox.admit(key, translate.PLATFORM, kind, body)
+        if ack is not None:
+            await ack()
+        if item is None:
+            log.info("slack delivery %s already handled or in hand (redelivered)", key)
+            return
+        self.bot.inbox.start(item)
+
+    async def _process(self, item: InboxItem) -> None:
+        """Answers one stored delivery: right after its ack, or resumed after a restart."""
+        body = payload_of(item)
+        match item.kind:
+            case "command":
+                await self._answer_command(body)
+            case "action" if _first_action_id(body) == OPEN_FORM_ACTION:
+                await self._open_pending_form(body)
+            case "action":
+                await self._answer_action(body)
+            case "event":
+                await self._answer_message(body, body.get("event") or {})
+            case _:
+                log.warning("slack: stored delivery %s of unknown kind %s", item.key, item.kind)
 
     # Slash commands ----------------------------------------------------------------------
 
     async def _on_command(self, ack: Ack, body: Body) -> None:
-        await ack()
-        self._spawn(self._answer_command(body))
+        await self._admit_then_ack(ack, COMMAND, body)
 
     async def _answer_command(self, body: Body) -> None:
         user_id, user_name = translate.command_user(body)
@@ -165,10 +175,10 @@ class SlackAdapter:
     # Buttons and menus -------------------------------------------------------------------
 
     async def _on_action(self, ack: Ack, body: Body) -> None:
-        await ack()
         if (body.get("container") or {}).get("type") == "view":
-            return  # inputs inside our own modals report on submit, not on change
-        self._spawn(self._answer_action(body))
+            await ack()  # inputs inside our own modals report on submit, not on change
+            return
+        await self._admit_then_ack(ack, ACTION, body)
 
     async def _answer_action(self, body: Body) -> None:
         user_id, user_name = translate.interaction_user(body)
@@ -180,30 +190,36 @@ class SlackAdapter:
                 outcome, action.conversation, user_id, source, action.trigger_id
             )
 
-    async def _on_open_form(self, ack: Ack, body: Body) -> None:
-        await ack()
-        self._spawn(self._open_pending_form(body))
-
     async def _open_pending_form(self, body: Body) -> None:
         user_id, _ = translate.interaction_user(body)
         source = translate.action_source(body)
-        token = str((body.get("actions") or [{}])[0].get("value", ""))
-        pending = self.delivery.take_pending(token)
-        if pending is None:
-            conversation = Conversation("slack", translate.team_of(body), source.channel_id)
+        conversation = Conversation(
+            translate.PLATFORM,
+            translate.team_of(body),
+            source.channel_id,
+            None,
+            source.channel_id.startswith("D"),
+        )
+        view = await self.delivery.take_pending(_first_action_value(body))
+        trigger_id = body.get("trigger_id")
+        if view is None or not trigger_id:
             expired = say("That form has expired; please ask again.")
             await self.delivery.private(conversation, user_id, expired, source.response_url)
             return
-        await self.delivery.open_form(
-            body.get("trigger_id"), pending.form, pending.conversation, user_id
-        )
+        await self.delivery.open_view(trigger_id, view, conversation, user_id, source.response_url)
 
     # Modal submissions -------------------------------------------------------------------
 
     async def _on_submission(self, ack: Ack, body: Body) -> None:
-        """The core answers first (errors must travel in the ack), within a time budget."""
+        """The core answers first (errors must travel in the ack), within a time budget. The
+        delivery key is stored first and marked done before the ack: a replay changes nothing."""
         acked = False
         try:
+            key = delivery_key(SUBMISSION, body)
+            item = await self.bot.inbox.admit(key, translate.PLATFORM, SUBMISSION)
+            if item is None:
+                log.info("slack form submission %s delivered again; ignored", key)
+                return
             work = asyncio.ensure_future(self._submit(body))
             try:
                 submission, outcome = await asyncio.wait_for(
@@ -212,12 +228,14 @@ class SlackAdapter:
             except TimeoutError:
                 await ack()
                 acked = True
-                self._spawn(self._late_submission(work))
+                self.bot.inbox.start(item, self._late_submission(work))
                 return
+            await self.bot.inbox.finish(key)
+            item.done_at = item.received_at
             acked = await self._ack_submission(ack, body, outcome, submission.conversation)
             if isinstance(outcome, Reply):
                 user = submission.actor.user_id
-                self._spawn(self._reply(submission.conversation, user, outcome))
+                self.bot.inbox.start(item, self._reply(submission.conversation, user, outcome))
         except Exception:
             log.exception("slack view_submission failed")
         finally:
@@ -260,55 +278,32 @@ class SlackAdapter:
 
     async def _on_mention(self, body: Body, event: Body) -> None:
         if translate.is_from_person(event):
-            self._spawn(self._answer_message(body, event))
+            await self._admit_then_ack(None, EVENT, body)  # bolt acks events itself
 
     async def _on_direct_message(self, body: Body, event: Body) -> None:
         if event.get("channel_type") == "im" and translate.is_from_person(event):
-            self._spawn(self._answer_message(body, event))
+            await self._admit_then_ack(None, EVENT, body)
 
     async def _on_ignored_event(self) -> None:
         """Acknowledged (bolt acks events) so Slack does not retry what we never handle."""
 
     async def _answer_message(self, body: Body, event: Body) -> None:
-        delivery_id = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
-        key = f"{EVENT_KEY_PREFIX}{delivery_id}"
-        if not await self._claim(key):
-            log.info("slack event %s already handled (retried delivery)", key)
-            return
         team = translate.team_of(body) or str(event.get("team", ""))
         user_id = str(event["user"])
         actor = await self.directory.actor(team, user_id)
         incoming = translate.message(event, actor)
         outcome = await self.bot.handle(incoming)
-        try:
-            await self.delivery.outcome(outcome, incoming.conversation, user_id)
-        finally:
-            await self._complete(key)
+        await self.delivery.outcome(outcome, incoming.conversation, user_id)
 
-    async def _claim(self, key: str) -> bool:
-        """Slack redelivers events it thinks we missed; the claim lets one delivery through."""
-        async with self.bot.ctx.db.transaction() as session:
-            now = self.bot.ctx.clock.now()
-            return await jobs.claim(session, key, self.owner, now, EVENT_CLAIM_LEASE)
 
-    async def _complete(self, key: str) -> None:
-        async with self.bot.ctx.db.transaction() as session:
-            await jobs.complete(session, key, self.owner, self.bot.ctx.clock.now())
+def _first_action(body: Body) -> dict[str, Any]:
+    first = (body.get("actions") or [{}])[0]
+    return first if isinstance(first, dict) else {}
 
-    async def prune_event_claims(self) -> int:
-        """Forgets delivery claims older than Slack's retry window, so the table stays small."""
-        cutoff = self.bot.ctx.clock.now() - EVENT_CLAIM_RETENTION
-        statement = delete(JobClaim).where(
-            col(JobClaim.key).startswith(EVENT_KEY_PREFIX), col(JobClaim.claimed_at) < cutoff
-        )
-        async with self.bot.ctx.db.transaction() as session:
-            result: Any = await session.exec(statement)
-            return int(result.rowcount or 0)
 
-    async def _prune_forever(self) -> None:
-        while True:
-            await asyncio.sleep(PRUNE_EVERY)
-            try:
-                await self.prune_event_claims()
-            except Exception:
-                log.exception("slack: pruning old event claims failed")
+def _first_action_id(body: Body) -> str:
+    return str(_first_action(body).get("action_id", ""))
+
+
+def _first_action_value(body: Body) -> str:
+    return str(_first_action(body).get("value", ""))

@@ -7,19 +7,21 @@ back to the slash command's `response_url` (`in_channel`) or a DM.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 from aiohttp import ClientError
 from slack_sdk.errors import SlackClientError
 
-from adapters.slack.blocks import modal
+from adapters.slack.blocks import dumps, modal
 from adapters.slack.messenger import Outbox
-from adapters.slack.translate import ActionSource, MetadataTooLarge, private_metadata
+from adapters.slack.translate import PLATFORM, ActionSource, MetadataTooLarge, private_metadata
 from bot.events import Conversation
+from bot.ports import Clock, SystemClock
 from bot.replies import (
     Button,
     ButtonStyle,
@@ -33,20 +35,16 @@ from bot.replies import (
     say,
     text,
 )
+from storage.db import Database
+from storage.models.inbound import PendingForm
+from storage.repositories import inbox
 
 log = logging.getLogger(__name__)
 
 OPEN_FORM_ACTION = "alignbot.slack.open_form"
-PENDING_FORM_TTL = 15 * 60.0
+PENDING_FORM_TTL = timedelta(minutes=15)
 Attempt = Callable[[], Awaitable[object]]
 DELIVERY_ERRORS = (SlackClientError, ClientError, OSError, TimeoutError)
-
-
-@dataclass(frozen=True)
-class PendingForm:
-    form: Form
-    conversation: Conversation
-    expires: float
 
 
 def errors_reply(outcome: FormErrors) -> Reply:
@@ -57,10 +55,10 @@ def errors_reply(outcome: FormErrors) -> Reply:
 class Delivery:
     """Renders outcomes back to Slack for each kind of event that produced them."""
 
-    def __init__(self, outbox: Outbox, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, outbox: Outbox, db: Database, clock: Clock | None = None) -> None:
         self.outbox = outbox
-        self._clock = clock
-        self._pending: dict[str, PendingForm] = {}
+        self.db = db
+        self._clock = clock or SystemClock()
 
     # Generic paths -----------------------------------------------------------------------
 
@@ -136,19 +134,30 @@ class Delivery:
         response_url: str | None = None,
     ) -> bool:
         """A modal when Slack gave a trigger; otherwise a button that opens it."""
-        if not trigger_id:
-            return await self.private(conversation, user, self._form_button(form, conversation))
         try:
             view = modal(form, private_metadata(form, conversation))
         except MetadataTooLarge as error:
             log.error("cannot open form: %s", error)
             sorry = say("Sorry, that form is too large to open in Slack.")
             return await self.private(conversation, user, sorry, response_url)
+        if not trigger_id:
+            button = await self._offer(form, view)
+            return await self.private(conversation, user, button)
+        return await self.open_view(trigger_id, view, conversation, user, response_url)
+
+    async def open_view(
+        self,
+        trigger_id: str,
+        view: dict[str, Any],
+        conversation: Conversation,
+        user: str,
+        response_url: str | None = None,
+    ) -> bool:
         try:
             await self.outbox.open_modal(trigger_id, view)
             return True
         except DELIVERY_ERRORS as error:
-            log.warning("views.open failed for %s: %s", form.form_id, error)
+            log.warning("views.open failed for %s: %s", view.get("callback_id"), error)
             retry = say("I could not open the form in time. Please try again.")
             return await self.private(conversation, user, retry, response_url)
 
@@ -208,20 +217,25 @@ class Delivery:
 
     # Forms without a trigger -------------------------------------------------------------
 
-    def _form_button(self, form: Form, conversation: Conversation) -> Reply:
-        """DMs and mentions carry no trigger_id: a button click brings one."""
-        now = self._clock()
-        self._pending = {k: v for k, v in self._pending.items() if v.expires > now}
+    async def _offer(self, form: Form, view: dict[str, Any]) -> Reply:
+        """DMs and mentions carry no trigger_id: a button click brings one. The rendered modal
+        is stored, so whichever replica receives the click can open it."""
         token = secrets.token_urlsafe(12)
-        self._pending[token] = PendingForm(form, conversation, now + PENDING_FORM_TTL)
+        expires = self._clock.now() + PENDING_FORM_TTL
+        pending = PendingForm(
+            token=token, platform=PLATFORM, content=dumps(view), expires_at=expires
+        )
+        async with self.db.transaction() as session:
+            await inbox.offer_form(session, pending)
         label = form.title or "Open the form"
         return reply(
             text(f"{label}: press the button to fill it in."),
             buttons(Button("Open form", OPEN_FORM_ACTION, token, ButtonStyle.PRIMARY)),
         )
 
-    def take_pending(self, token: str) -> PendingForm | None:
-        pending = self._pending.pop(token, None)
-        if pending is None or pending.expires <= self._clock():
-            return None
-        return pending
+    async def take_pending(self, token: str) -> dict[str, Any] | None:
+        """The modal offered behind `token`: once, until it expires."""
+        async with self.db.transaction() as session:
+            content = await inbox.take_form(session, token, self._clock.now())
+        view = json.loads(content) if content else None
+        return view if isinstance(view, dict) else None

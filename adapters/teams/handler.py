@@ -13,7 +13,6 @@ refused form is re-shown in place on the card that was submitted.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from msrest.serialization import Model
 
 from adapters.teams import cards
 from adapters.teams.inbound import (
+    PLATFORM,
     actor_of,
     card_event,
     conversation_of,
@@ -56,7 +56,6 @@ from storage.repositories import people, teams_refs
 
 log = logging.getLogger(__name__)
 
-RECENT_ACTIVITIES = 4096
 MAX_MEMBER_LOOKUPS = 10
 INVOKE_CARD = "application/vnd.microsoft.card.adaptive"
 INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
@@ -117,27 +116,18 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         super().__init__()
         self.bot = bot
         self.policy = policy or RetryPolicy()
-        self._recent: OrderedDict[str, None] = OrderedDict()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._remember(turn_context)
-        if self._redelivered(turn_context.activity):
+        key = _delivery_key(turn_context.activity)
+        if key is None:
+            await super().on_turn(turn_context)
+            return
+        if await self.bot.inbox.admit(key, PLATFORM, "activity") is None:
             log.info("Teams redelivered activity %s; already handled", turn_context.activity.id)
             return
         await super().on_turn(turn_context)
-
-    def _redelivered(self, activity: Activity) -> bool:
-        """True for a message or card action this replica already handled (same activity id):
-        the channel may resend when an answer was slow, and a vote must not count twice."""
-        if activity.type != ActivityTypes.message or not activity.id:
-            return False
-        key = f"{activity.conversation.id}|{activity.id}"
-        if key in self._recent:
-            return True
-        self._recent[key] = None
-        if len(self._recent) > RECENT_ACTIVITIES:
-            self._recent.popitem(last=False)
-        return False
+        await self.bot.inbox.finish(key)
 
     # Messages and Action.Submit -----------------------------------------------------------
 
@@ -303,6 +293,15 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             return None
         aad_id = getattr(member, "aad_object_id", None)
         return str(aad_id) if aad_id else None
+
+
+def _delivery_key(activity: Activity) -> str | None:
+    """A message or card action is handled once on any replica (same activity id): the channel
+    may resend when an answer was slow, and a vote must not count twice. A turn that died
+    unfinished is taken over by a redelivery once its inbox lease ran out."""
+    if activity.type != ActivityTypes.message or not activity.id:
+        return None
+    return f"teams:{activity.conversation.id}|{activity.id}"
 
 
 def _submitted_form(payload: dict[str, Any] | None) -> Form | None:

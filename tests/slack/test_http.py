@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from sqlalchemy import func
@@ -11,7 +12,7 @@ from sqlmodel import select
 
 from storage.db import Database
 from storage.models.core import Person
-from storage.models.jobs import JobClaim
+from storage.models.inbound import InboxItem
 from tests.slack.harness import SlackHarness, sign
 from tests.slack.probe import Seen
 
@@ -86,7 +87,7 @@ async def test_retried_event_is_processed_once(slack: SlackHarness) -> None:
     assert first.status == 200
     assert all(r.status == 200 for r in retries)
     assert len(slack.fake.called("chat.postMessage")) == 1
-    assert await _count(slack.bot.ctx.db, JobClaim) == 1
+    assert await _count(slack.bot.ctx.db, InboxItem) == 1
 
 
 async def test_concurrent_duplicate_deliveries_are_processed_once(slack: SlackHarness) -> None:
@@ -202,12 +203,16 @@ async def test_unreadable_unsigned_body_is_refused(slack: SlackHarness) -> None:
 async def test_old_event_claims_are_pruned(slack: SlackHarness) -> None:
     await slack.mention("probe echo hi", event_id="EvOld")
     await slack.settle()
-    assert await slack.adapter.prune_event_claims() == 0
-    slack.bot.ctx.clock.advance(days=2)  # type: ignore[attr-defined]
+    assert await slack.bot.inbox.prune() == 0
+    later = datetime.now(UTC) + timedelta(days=2)
     await slack.mention("probe echo hi", event_id="EvNew")
     await slack.settle()
-    assert await slack.adapter.prune_event_claims() == 1
-    assert await _count(slack.bot.ctx.db, JobClaim) == 1
+    async with slack.bot.ctx.db.transaction() as session:
+        newer = await session.get(InboxItem, "slack:event:EvNew")
+        assert newer is not None
+        newer.received_at = later
+    assert await slack.bot.inbox.prune(later) == 1
+    assert await _count(slack.bot.ctx.db, InboxItem) == 1
 
 
 async def test_dropped_connection_is_retried(slack: SlackHarness) -> None:

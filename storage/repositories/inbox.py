@@ -1,0 +1,128 @@
+"""Inbox rows: admit a delivery once, lease it to one replica, take over what a dead one left."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models.inbound import InboxItem, PendingForm
+from storage.upsert import insert_for
+
+MAX_ATTEMPTS = 5  # a delivery that brought its worker down this often is left alone
+
+
+async def admit(
+    session: AsyncSession,
+    item: InboxItem,
+) -> InboxItem | None:
+    """Stores `item` leased to its owner; for a key seen before, takes the stored row over only
+    when it is unfinished and its lease ran out (its worker died). None: someone has it."""
+    values = item.model_dump()
+    inserted: Any = await session.exec(
+        insert_for(session, InboxItem)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    if inserted.rowcount == 1:
+        return item
+    taken = await _take(session, [item.key], item.owner, item.received_at, item.lease_until)
+    return taken[0] if taken else None
+
+
+async def take_abandoned(
+    session: AsyncSession, owner: str, now: datetime, lease: timedelta, limit: int
+) -> Sequence[InboxItem]:
+    """Leases up to `limit` unfinished replayable rows nobody holds, oldest first."""
+    keys = (
+        await session.exec(
+            select(InboxItem.key)  # type: ignore[call-overload]
+            .where(
+                col(InboxItem.done_at).is_(None),
+                col(InboxItem.lease_until) < now,
+                col(InboxItem.payload).is_not(None),
+                col(InboxItem.attempts) < MAX_ATTEMPTS,
+            )
+            .order_by(col(InboxItem.received_at))
+            .limit(limit)
+        )
+    ).all()
+    return await _take(session, [str(k) for k in keys], owner, now, now + lease)
+
+
+async def _take(
+    session: AsyncSession, keys: list[str], owner: str, now: datetime, until: datetime
+) -> list[InboxItem]:
+    if not keys:
+        return []
+    statement = (
+        update(InboxItem)
+        .where(
+            col(InboxItem.key).in_(keys),
+            col(InboxItem.done_at).is_(None),
+            col(InboxItem.lease_until) < now,
+        )
+        .values(owner=owner, lease_until=until, attempts=col(InboxItem.attempts) + 1)
+        .returning(*InboxItem.__table__.columns)  # type: ignore[attr-defined]
+    )
+    rows: Any = await session.exec(statement)
+    return [InboxItem.model_validate(dict(row._mapping)) for row in rows.all()]
+
+
+async def finish(session: AsyncSession, key: str, now: datetime) -> None:
+    await session.exec(update(InboxItem).where(col(InboxItem.key) == key).values(done_at=now))
+
+
+async def renew(session: AsyncSession, keys: Sequence[str], owner: str, until: datetime) -> None:
+    """Keeps this replica's leases on rows it is still working on."""
+    await session.exec(
+        update(InboxItem)
+        .where(
+            col(InboxItem.key).in_(list(keys)),
+            col(InboxItem.owner) == owner,
+            col(InboxItem.done_at).is_(None),
+        )
+        .values(lease_until=until)
+    )
+
+
+async def release(session: AsyncSession, keys: Sequence[str], owner: str, now: datetime) -> None:
+    """Hands unfinished rows back at shutdown, so the next replica to look takes them at once."""
+    await session.exec(
+        update(InboxItem)
+        .where(
+            col(InboxItem.key).in_(list(keys)),
+            col(InboxItem.owner) == owner,
+            col(InboxItem.done_at).is_(None),
+        )
+        .values(lease_until=now, attempts=col(InboxItem.attempts) - 1)
+    )
+
+
+async def prune(session: AsyncSession, received_before: datetime, now: datetime) -> int:
+    """Forgets deliveries older than any platform's retry window, and expired pending forms."""
+    old: Any = await session.exec(
+        delete(InboxItem).where(col(InboxItem.received_at) < received_before)
+    )
+    await session.exec(delete(PendingForm).where(col(PendingForm.expires_at) < now))
+    return int(old.rowcount or 0)
+
+
+async def offer_form(session: AsyncSession, form: PendingForm) -> None:
+    session.add(form)
+
+
+async def take_form(session: AsyncSession, token: str, now: datetime) -> str | None:
+    """The stored form behind `token`, once, while it has not expired (one click on any
+    replica opens it; a second is told it expired)."""
+    taken: Any = await session.exec(
+        delete(PendingForm)
+        .where(col(PendingForm.token) == token, col(PendingForm.expires_at) > now)
+        .returning(col(PendingForm.content))
+    )
+    content = taken.scalar_one_or_none()
+    return None if content is None else str(content)
