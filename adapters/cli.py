@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from bot.app import AlignBot
+from bot.pipeline import EventLogFilter
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from storage.db import DatabaseUnreachable
@@ -25,9 +26,11 @@ def _settings() -> Settings:
     settings = Settings()
     logging.basicConfig(
         level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        format="%(asctime)s %(levelname)s %(name)s [%(event)s]: %(message)s",
         stream=sys.stderr,
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(EventLogFilter())  # names the event each line was written for
     for chatty in ("alembic", "apscheduler"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     return settings

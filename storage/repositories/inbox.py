@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlmodel import col
+from sqlalchemy import delete, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.inbound import InboxItem, PendingForm
@@ -40,7 +40,7 @@ async def take_abandoned(
     """Leases up to `limit` unfinished replayable rows nobody holds, oldest first."""
     keys = (
         await session.exec(
-            select(InboxItem.key)  # type: ignore[call-overload]
+            select(InboxItem.key)
             .where(
                 col(InboxItem.done_at).is_(None),
                 col(InboxItem.lease_until) < now,
@@ -51,7 +51,7 @@ async def take_abandoned(
             .limit(limit)
         )
     ).all()
-    return await _take(session, [str(k) for k in keys], owner, now, now + lease)
+    return await _take(session, list(keys), owner, now, now + lease)
 
 
 async def _take(
