@@ -27,9 +27,7 @@ def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
     """The HTTP surface. Each platform adapter mounts itself only when it is configured."""
     from adapters import slack, teams
 
-    app = web.Application(
-        client_max_size=MAX_REQUEST_BYTES, middlewares=[refuse_while_stopping]
-    )
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[refuse_while_stopping])
     app[BOT_KEY] = bot
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
