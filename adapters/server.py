@@ -44,7 +44,7 @@ def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
 
 
 async def _start_inbox(app: web.Application) -> None:
-    app[BOT_KEY].inbox.run()
+    await app[BOT_KEY].inbox.run()
 
 
 async def _drain_inbox(app: web.Application) -> None:

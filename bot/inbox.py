@@ -126,22 +126,27 @@ class Inbox:
                 log.warning("inbox: no %s adapter here for %s", item.platform, item.key)
         return len(taken)
 
-    def run(self) -> None:
-        """Starts the sweeper: recover at once, then renew, recover and prune periodically."""
+    async def run(self) -> None:
+        """Resumes what was left (before the endpoints open), then keeps sweeping: renew this
+        replica's leases, take abandoned rows, prune old ones."""
+        await self._sweep()
         if self._sweeper is None:
             self._sweeper = asyncio.ensure_future(self._sweep_forever())
 
     async def _sweep_forever(self) -> None:
         every = max(0.5, self.lease.total_seconds() / 3)
         while True:
-            try:
-                await self._renew()
-                while await self.recover() == RECOVER_BATCH:
-                    pass
-                await self.prune()
-            except Exception:
-                log.exception("inbox sweep failed; trying again in %.0f s", every)
             await asyncio.sleep(every)
+            await self._sweep()
+
+    async def _sweep(self) -> None:
+        try:
+            await self._renew()
+            while await self.recover() == RECOVER_BATCH:
+                pass
+            await self.prune()
+        except Exception:
+            log.exception("inbox sweep failed; trying again later")
 
     async def prune(self, now: datetime | None = None) -> int:
         """Forgets deliveries older than RETENTION and expired pending forms; the count."""
