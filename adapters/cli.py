@@ -80,13 +80,16 @@ async def _chat(settings: Settings, user: str) -> None:
 
 @app.command()
 def start() -> None:
-    """What `make run` does: serve when Slack or Teams credentials are set, else the local chat."""
+    """What `make run` does: serve Slack and Teams when their credentials are set, else the
+    local web playground (`alignbot chat` is the terminal version)."""
     settings = _settings()
     if settings.slack_configured or settings.teams_configured:
         serve()
     else:
-        typer.echo("No Slack or Teams credentials set: starting the local chat (see README).")
-        chat_command(user=getpass.getuser())
+        from adapters.local.web.server import serve_playground
+
+        typer.echo("No Slack or Teams credentials set: starting the local playground.")
+        asyncio.run(serve_playground(settings))
 
 
 @app.command()

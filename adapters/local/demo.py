@@ -4,7 +4,7 @@ so a newcomer sees every feature with data in it."""
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from adapters.local.console import (
     PLATFORM,
@@ -18,6 +18,7 @@ from bot.app import AlignBot
 from bot.events import Actor, Command, Conversation, FormValue, Submission
 from bot.replies import Form, Outcome, Reply
 from bot.settings import Settings
+from storage.repositories import people
 
 PEOPLE = {
     "ana": ("Product Owner", "Europe/Berlin"),
@@ -28,7 +29,8 @@ PEOPLE = {
     "fay": ("Stakeholder", "Europe/London"),
 }
 ROLE_COMMANDS = tuple(f"/role assign @{name} {role}" for name, (role, _) in PEOPLE.items())
-ADMINS = frozenset({"ana"})  # the demo's workspace admins; everyone else tries permissions
+ADMIN = "ana"
+ADMINS = frozenset({ADMIN})  # the demo's workspace admins; everyone else tries permissions
 STANDUP: dict[str, FormValue] = {
     "name": "Checkout",
     "members": list(PEOPLE)[:5],
@@ -69,45 +71,61 @@ def _fill(form: Form, answers: Mapping[str, FormValue]) -> dict[str, FormValue]:
 
 async def load_demo(settings: Settings) -> None:
     bot = await AlignBot.start(settings)
-    bot.messenger.connect(
-        PLATFORM, ConsoleMessenger(Terminal(io.StringIO(), str))
-    )  # posts land in the demo db
-    where = Conversation(PLATFORM, WORKSPACE, "general")
-    people = {
-        name: Actor(PLATFORM, WORKSPACE, name, name, zone, is_admin=name in ADMINS)
-        for name, (_, zone) in PEOPLE.items()
-    }
+    bot.messenger.connect(PLATFORM, ConsoleMessenger(Terminal(io.StringIO(), str)))
     try:
-        for person in people.values():  # so everyone's time zone is known to stand-ups
-            await bot.handle(Command("help", "", person, where))
-        for line in LINES:
-            await _say(bot, people["ana"], where, line)
-        await _with_form(bot, people["ana"], where, "/standup setup Checkout", STANDUP)
-        await _with_form(bot, people["ana"], where, "/vote new", VOTE)
-        await _with_form(bot, people["cleo"], where, "/insight new", INSIGHT)
+        await populate(bot, print)
     finally:
         await bot.close()
     print("\nDemo team loaded. Try: make run, then `who owns the roadmap?`, `/vote list`,")
     print("`/insight search onboarding`, `/standup` or `/digest preview`.")
 
 
-async def _say(bot: AlignBot, who: Actor, where: Conversation, line: str) -> Outcome:
+async def is_loaded(bot: AlignBot) -> bool:
+    async with bot.ctx.db.transaction() as session:
+        return await people.find(session, WORKSPACE, ADMIN) is not None
+
+
+async def populate(bot: AlignBot, log: Callable[[str], None]) -> None:
+    """The demo team, through the bot's own commands and forms; posts go to its messenger."""
+    where = Conversation(PLATFORM, WORKSPACE, "general")
+    team = {name: actor(name) for name in PEOPLE}
+    for person in team.values():  # so everyone's time zone is known to stand-ups
+        await bot.handle(Command("help", "", person, where))
+    for line in LINES:
+        await _say(bot, team[ADMIN], where, line, log)
+    await _with_form(bot, team[ADMIN], where, "/standup setup Checkout", STANDUP, log)
+    await _with_form(bot, team[ADMIN], where, "/vote new", VOTE, log)
+    await _with_form(bot, team["cleo"], where, "/insight new", INSIGHT, log)
+
+
+def actor(name: str) -> Actor:
+    """A person of the local workspace; the demo's people keep their time zones."""
+    zone = PEOPLE[name][1] if name in PEOPLE else None
+    return Actor(PLATFORM, WORKSPACE, name, name, zone, is_admin=name in ADMINS)
+
+
+async def _say(
+    bot: AlignBot, who: Actor, where: Conversation, line: str, log: Callable[[str], None]
+) -> Outcome:
     name, _, rest = line[1:].partition(" ")
     outcome = await bot.handle(Command(name, to_core_mentions(rest), who, where))
-    _show(line, outcome)
+    shown = render(outcome) if isinstance(outcome, Reply) else type(outcome).__name__
+    log(f"{line}\n  {shown.splitlines()[0] if shown else ''}")
     return outcome
 
 
 async def _with_form(
-    bot: AlignBot, who: Actor, where: Conversation, line: str, answers: Mapping[str, FormValue]
+    bot: AlignBot,
+    who: Actor,
+    where: Conversation,
+    line: str,
+    answers: Mapping[str, FormValue],
+    log: Callable[[str], None],
 ) -> None:
-    form = await _say(bot, who, where, line)
+    form = await _say(bot, who, where, line, log)
     if not isinstance(form, Form):
         raise RuntimeError(f"{line} did not open a form")
     submitted = Submission(form.form_id, _fill(form, answers), who, where, form.metadata)
-    _show(f"  (submitted {form.title})", await bot.handle(submitted))
-
-
-def _show(line: str, outcome: Outcome) -> None:
+    outcome = await bot.handle(submitted)
     shown = render(outcome) if isinstance(outcome, Reply) else type(outcome).__name__
-    print(f"{line}\n  {shown.splitlines()[0] if shown else ''}")
+    log(f"  (submitted {form.title})\n  {shown.splitlines()[0] if shown else ''}")
