@@ -29,7 +29,9 @@ FAILED = pytest.StashKey[bool]()
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(migrated_sqlite: Path) -> Iterator[Any]:
+    """Chromium, started after the database template: Playwright's sync API keeps an event
+    loop running in this thread, where asyncio.run can no longer be called."""
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 

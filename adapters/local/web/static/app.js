@@ -36,6 +36,7 @@ async function load() {
   showClock(state.now);
   showSidebar();
   showMessages();
+  document.body.dataset.person = page.me;
 }
 
 function showPeople(people, admin) {
@@ -256,6 +257,7 @@ $("person").addEventListener("change", async (event) => {
   if (!person) person = (prompt("Who are you? (a name like kim)") || "").trim().replace(/^@/, "");
   if (!person) { event.target.value = page.me; return; }
   page.me = person;
+  document.body.dataset.person = "";
   if (page.conversation.startsWith("dm-")) page.conversation = `dm-${person}`;
   history.replaceState(null, "", `?as=${encodeURIComponent(person)}`);
   if (page.socket && page.socket.readyState === WebSocket.OPEN) page.socket.send(JSON.stringify({ as: person }));
