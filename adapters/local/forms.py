@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Protocol
 
-from adapters.local.render import spans_to_text
+from adapters.local.render import asked_inputs, spans_to_text
 from bot.events import Actor, Conversation, FormValue, Submission
 from bot.replies import Form, FormErrors, Input, InputKind, Outcome
 
@@ -61,7 +61,7 @@ class FormFiller:
             for spec in form.inputs
         }
         self.errors: dict[str, str] = {}
-        self.steps = _steps(form.inputs)
+        self.steps = _steps(asked_inputs(form.inputs))
 
     async def ask(self) -> dict[str, FormValue]:
         """Asks every field the first time, then only the refused ones (with their message)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from bot.limits import continued_name
 from bot.replies import (
     Actions,
     Bars,
@@ -15,6 +16,7 @@ from bot.replies import (
     Divider,
     Fields,
     Heading,
+    Input,
     Italic,
     Mention,
     Preformatted,
@@ -40,6 +42,18 @@ def spans_to_text(spans: Iterable[Span]) -> str:
             case Mention():
                 out.append(f"@{span.name or span.user_id}")
     return "".join(out)
+
+
+def asked_inputs(inputs: Sequence[Input]) -> tuple[Input, ...]:
+    """The inputs worth showing here: a long text's continuation boxes (`items_2`, …, which
+    exist for Slack's per-box limit) only when they hold pre-filled text."""
+    names = {spec.name for spec in inputs}
+
+    def continues(spec: Input) -> bool:
+        base, _, number = spec.name.rpartition("_")
+        return base in names and number.isdigit() and spec.name == continued_name(base, int(number))
+
+    return tuple(spec for spec in inputs if not (continues(spec) and not spec.initial))
 
 
 def controls(reply: Reply) -> list[Button | Select]:

@@ -28,10 +28,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 FAILED = pytest.StashKey[bool]()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(migrated_sqlite: Path) -> Iterator[Any]:
-    """Chromium, started after the database template: Playwright's sync API keeps an event
-    loop running in this thread, where asyncio.run can no longer be called."""
+    """Chromium for the journeys module. Playwright's sync API keeps an event loop running in
+    this thread while it lives, so it starts after the database template (asyncio.run) and
+    stops with the module, before any other suite's async tests run here."""
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 

@@ -3,13 +3,18 @@ the refusals a person without the right role meets. Each test starts from the de
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 
 import pytest
 
-pytest.importorskip("playwright", reason="playwright is not installed (pip install -e '.[dev]')")
-from playwright.sync_api import Locator, Page, expect
+try:
+    from playwright.sync_api import Locator, Page, expect
+except ImportError:
+    if os.environ.get("CI") == "true":  # required in CI, like Chromium
+        raise
+    pytest.skip("playwright is not installed (pip install -e '.[dev]')", allow_module_level=True)
 
 ITEMS = ("Alpha", "Beta", "Gamma")
 
@@ -58,7 +63,7 @@ def new_vote(page: Page, question: str, method: str) -> int:
     form.locator("#f-method").select_option(method)
     submit(page)
     heading = message(page, question).locator("h3").first.inner_text()
-    number = re.search(r"#(\d+)", heading)
+    number = re.search(r"Vote #?(\d+)", heading)
     assert number, heading
     return int(number[1])
 
@@ -140,7 +145,7 @@ def test_three_people_vote_one_changes_and_the_closed_result_shows(page: Page, m
 
     be(page, "ana")
     say(page, f"/vote close {number}")
-    final = message(page, f"Final result of vote #{number}")
+    final = message(page, f"Final result of vote {number}")
     expect(final).to_contain_text(re.compile(r"Winner[^:\n]*: Alpha"))
     expect(final).to_contain_text("3 voted")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from adapters.local.render import asked_inputs
 from bot.replies import (
     Actions,
     Bars,
@@ -104,7 +105,7 @@ def _control(element: Button | Select, position: int) -> str:
 def form_html(form: Form) -> str:
     """The fields of a modal dialog; the dialog's title and buttons come with it."""
     intro = f'<p class="intro">{spans(form.intro)}</p>' if form.intro else ""
-    fields = "".join(_field(spec) for spec in form.inputs)
+    fields = "".join(_field(spec) for spec in asked_inputs(form.inputs))
     return (
         f"<h2>{escape(form.title)}</h2>{intro}{fields}"
         '<div class="dialog-buttons"><button type="button" class="btn cancel">Cancel</button>'
