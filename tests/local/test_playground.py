@@ -112,7 +112,7 @@ async def test_the_clock_jumps_to_the_next_prompt_and_runs_the_jobs_then(
     client: TestClient[Any, Any],
 ) -> None:
     jumped = await call(client, "/api/clock", jump="next")
-    assert jumped["note"] == "2 new posts."  # ana's and eli's 09:30 in Berlin
+    assert jumped["note"] == "2 new posts: @ana (direct), @eli (direct)."  # 09:30 in Berlin
     moved = datetime.fromisoformat(jumped["now"])
     assert moved.replace(second=0, microsecond=0) == datetime(2030, 1, 7, 8, 30, tzinfo=UTC)
     anas = (await state(client, "ana"))["messages"]

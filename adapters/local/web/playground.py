@@ -102,7 +102,7 @@ class Playground:
     listeners: dict[web.WebSocketResponse, str] = field(default_factory=dict)
     people: dict[str, None] = field(default_factory=lambda: dict.fromkeys(PEOPLE))
     channels: dict[str, None] = field(default_factory=lambda: dict.fromkeys(["general"]))
-    posted: int = 0
+    posted: list[str] = field(default_factory=list)  # where each proactive post went
     _run: str = field(default_factory=lambda: secrets.token_hex(3))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _jumping: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -110,13 +110,13 @@ class Playground:
     # The Messenger port ------------------------------------------------------------------
 
     async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
-        self.posted += 1
+        self.posted.append(f"#{conversation.channel_id}")
         shown = self._add(conversation, "alignbot", reply=reply)
         await self._broadcast(shown)
         return shown.ref
 
     async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
-        self.posted += 1
+        self.posted.append(f"@{user_id} (direct)")
         where = Conversation(PLATFORM, workspace_id, f"dm-{user_id}", is_direct=True)
         shown = self._add(where, "alignbot", reply=reply, visible_to=user_id)
         await self._broadcast(shown)
@@ -232,22 +232,23 @@ class Playground:
         if how not in spans:
             raise BadRequest("Jump by `next`, `hour` or `day`.")
         async with self._jumping:
-            start, before = self.clock.now(), self.posted
+            start, before = self.clock.now(), len(self.posted)
             end = start + spans[how]
             step = _next_quarter(start)
             while step < end:
                 self.clock.move_to(step)
                 await self._run_jobs()
-                if how == "next" and self.posted > before:
+                if how == "next" and len(self.posted) > before:
                     break
                 step += STEP
             else:
                 self.clock.move_to(end)
                 await self._run_jobs()
-            happened = self.posted - before
+            happened = self.posted[before:]
         await self._send_all({"type": "clock", "now": self.clock.now().isoformat()})
+        places = ", ".join(sorted(set(happened)))
         note = (
-            f"{happened} new post{'s' if happened != 1 else ''}."
+            f"{len(happened)} new post{'s' if len(happened) != 1 else ''}: {places}."
             if happened
             else "Nothing was due" + (" in the next 8 days." if how == "next" else ".")
         )
