@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from adapters.local import demo
 from adapters.local.web.playground import (
@@ -45,7 +45,14 @@ def build_app(playground: Playground) -> web.Application:
     app.router.add_post("/api/submit", _json(_submit))
     app.router.add_post("/api/clock", _json(_clock))
     app.router.add_get("/api/live", _live)
+    app.on_shutdown.append(_close_pages)
     return app
+
+
+async def _close_pages(app: web.Application) -> None:
+    """Open pages would otherwise hold the shutdown until their sockets time out."""
+    for socket in list(app[PLAYGROUND].listeners):
+        await socket.close(code=WSCloseCode.GOING_AWAY, message=b"alignbot stopped")
 
 
 @web.middleware
