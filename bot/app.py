@@ -14,6 +14,7 @@ from bot.pipeline import Identity, Pipeline, clean_input, log_context, measure, 
 from bot.ports import Clock, MessengerHub, SystemClock
 from bot.replies import Outcome
 from bot.router import Router
+from bot.server_key import server_key
 from bot.settings import Settings
 from storage.db import Database
 
@@ -43,6 +44,7 @@ class AlignBot:
         database: Database | None = None,
     ) -> AlignBot:
         """Connects storage (applying migrations) and assembles the core."""
+        server_key(settings)  # created, or its absence reported, at start: not at the first vote
         db = database or Database(
             settings.database_url, timeout_seconds=settings.database_timeout_seconds
         )

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: float = Field(
         20, validation_alias="ALIGNBOT_SHUTDOWN_GRACE_SECONDS", ge=0
     )
+    # The server key (see bot/server_key.py): keys anonymous ballots, signs data sent to clients.
+    secret_key: str | None = Field(
+        None, validation_alias=AliasChoices("ALIGNBOT_SECRET_KEY", "ALIGNBOT_VOTE_SECRET")
+    )
+    secret_file: str | None = Field(None, validation_alias="ALIGNBOT_SECRET_FILE")
     # Comma-separated user ids treated as workspace admins (Teams tells bots of no admin flag).
     admins: str = Field("", validation_alias="ALIGNBOT_ADMINS")
 

@@ -30,6 +30,15 @@ def no_network_in_transactions(monkeypatch: pytest.MonkeyPatch) -> Iterator[list
     assert not seen, f"network I/O inside a database transaction: {seen}"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def server_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The server key is created in a temporary folder, never in the checkout's ./data."""
+    path = tmp_path_factory.mktemp("server-key") / "alignbot-secret.key"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALIGNBOT_SECRET_FILE", str(path))
+        yield path
+
+
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Migrated once per run; tests/storage/test_migrations.py still migrates from scratch."""

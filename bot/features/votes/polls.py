@@ -1,11 +1,12 @@
 """Poll life cycle: open, cast, refresh the live message, close (by hand or at the deadline).
 
 Anonymous ballots: the ballot row holds a random id, the choice, the voter's role names and an
-owner key = HMAC(ALIGNBOT_VOTE_SECRET, poll id + per-poll salt + user id). The voted-flag row
+owner key = HMAC(server key, poll id + per-poll salt + user id). The voted-flag row
 holds only (poll, person). Nothing on either row (no timestamp, no sequential id) links them,
 and the salt is erased when the poll closes, after which no one can recompute the link. The
-secret lives in the environment, not the database, so a database copy alone cannot re-link
-even an open vote. Running results of an open anonymous vote are never shown (see
+server key (bot/server_key.py) lives outside the database, so a database copy alone cannot
+re-link even an open vote; without a lasting key, anonymous votes are refused. Running
+results of an open anonymous vote are never shown (see
 `results_visible`), and role groups under three voters are merged or withheld.
 """
 
@@ -28,12 +29,12 @@ from bot.events import Actor, Conversation, MessageRef
 from bot.features.votes import views
 from bot.features.votes.ballots import describe, items_of, method_of, short
 from bot.features.votes.forms import Draft
-from bot.features.votes.settings import VoteSettings
 from bot.features.votes.tally import Payload, Result, tally
 from bot.features.votes.views import RoleSplit
 from bot.mentions import readable
 from bot.replies import Italic, Reply, context, reply, text
 from bot.scheduler import run_once
+from bot.server_key import ServerKey, server_key
 from storage.models.votes import Ballot, Poll
 from storage.repositories import insights, product_teams, roles, votes
 
@@ -89,13 +90,20 @@ def results_visible(poll: Poll, now: datetime) -> bool:
     return not (poll.hide_results or poll.anonymous) or not views.is_open(poll, now)
 
 
-def owner_key(poll: Poll, user_id: str) -> str:
+def owner_key(poll: Poll, user_id: str, key: ServerKey | None = None) -> str:
     """Who owns a ballot: the person on open polls; an unlinkable keyed hash on anonymous ones."""
     if not poll.anonymous:
         return f"u:{user_id}"
-    secret = VoteSettings().ballot_secret.encode()
+    if key is None or not key.persistent:
+        raise UserError(ANONYMOUS_NEEDS_A_KEY)
     message = f"{poll.id}:{poll.ballot_salt}:{user_id}".encode()
-    return "k:" + hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return "k:" + hmac.new(key.secret, message, hashlib.sha256).hexdigest()
+
+
+ANONYMOUS_NEEDS_A_KEY = (
+    "Anonymous votes are off on this server: it has no lasting server key. An admin can set "
+    "ALIGNBOT_SECRET_KEY (the same on every replica) or ALIGNBOT_SECRET_FILE."
+)
 
 
 def payload_of(ballot: Ballot) -> Payload:
@@ -111,6 +119,8 @@ async def open_poll(ctx: Context, actor: Actor, where: Conversation, draft: Draf
     is removed again. The post waits until the transaction ends: a slow platform must never
     hold the write lock that voters need."""
     now = ctx.clock.now()
+    if draft.anonymous and not server_key(ctx.settings).persistent:
+        raise UserError(ANONYMOUS_NEEDS_A_KEY)
     async with ctx.db.transaction() as session:
         team = await product_teams.team_for(session, where, now)
         assert team.id is not None
@@ -186,7 +196,9 @@ async def current_ballot(ctx: Context, actor: Actor, poll_id: int) -> tuple[Poll
         refuse_unless_open(poll, ctx.clock.now())
         refuse_unless_allowed(poll, actor)
         assert poll.id is not None
-        ballot = await votes.ballot_of(session, poll.id, owner_key(poll, actor.user_id))
+        ballot = await votes.ballot_of(
+            session, poll.id, owner_key(poll, actor.user_id, server_key(ctx.settings))
+        )
     return poll, payload_of(ballot) if ballot else None
 
 
@@ -209,7 +221,7 @@ async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Re
             session,
             poll,
             user_id=actor.user_id,
-            owner_key=owner_key(poll, actor.user_id),
+            owner_key=owner_key(poll, actor.user_id, server_key(ctx.settings)),
             voter_id=None if poll.anonymous else actor.user_id,
             roles=role_names,
             choice=json.dumps(payload),

@@ -1,4 +1,4 @@
-"""The votes feature's own settings (importer endpoints, the anonymous-ballot secret)."""
+"""The votes feature's own settings (importer endpoints; ballots are keyed by bot.server_key)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,3 @@ class VoteSettings(BaseSettings):
     jira_url: str | None = Field(None, validation_alias="ALIGNBOT_JIRA_URL")
     jira_token: str | None = Field(None, validation_alias="ALIGNBOT_JIRA_TOKEN")
     timeout_seconds: float = Field(10.0, validation_alias="ALIGNBOT_IMPORT_TIMEOUT")
-    # Keyed hash for anonymous ballot owner keys: kept out of the database, so a database copy
-    # alone cannot link an open anonymous ballot to a person. Set it in production.
-    ballot_secret: str = Field("", validation_alias="ALIGNBOT_VOTE_SECRET")
