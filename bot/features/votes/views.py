@@ -204,6 +204,9 @@ def shown_rows(result: Result) -> tuple[tuple[Placed, ...], tuple[Placed, ...]]:
 
 
 def chart_blocks(items: Sequence[str], result: Result, title: str = "") -> list[Block]:
+    """The bars; before any ballot, just the items (a chart of zeros all tied says nothing)."""
+    if not result.ballots:
+        return [text("\n".join(f"{i + 1}. {item}" for i, item in enumerate(items)))]
     drawn, unvoted = shown_rows(result)
     blocks: list[Block] = [bars(items, drawn, title)]
     if unvoted:

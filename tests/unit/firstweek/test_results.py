@@ -99,3 +99,14 @@ async def test_role_rows_only_where_a_role_differs(alignbot: AlignBot) -> None:
     assert "Product Owner (1): 1. Search" in shown
     assert "UX (2): 1." not in shown
     assert "Same as overall: UX (2), No role (1)" in shown
+
+
+async def test_results_before_any_ballot_list_the_items_without_tied_zero_bars(
+    alignbot: AlignBot,
+) -> None:
+    poll_id = await open_vote(alignbot, method="single")
+    shown = text_of(await ask(alignbot, f"/vote results {poll_id}"))
+    assert "No ballots yet." in shown
+    assert "1. Search\n2. Onboarding\n3. Billing" in shown
+    assert "(tie)" not in shown
+    assert "░" not in shown
