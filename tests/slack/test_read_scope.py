@@ -80,3 +80,30 @@ async def test_a_mention_in_a_quoted_role_name_is_not_assigned_or_pinged(
     owners = await run(slack, "/who owns the release decision")
     assert "<@U2>" in owners
     assert "<@U3>" not in owners
+
+
+async def test_my_data_then_forget_through_slack(slack: SlackHarness) -> None:
+    slack.fake.users["U1"] = {**default_user("U1"), "is_admin": True}
+    await run(slack, "/role assign <@U2|ben> Tech Lead")
+    mine = await run(slack, "/alignbot my data", user="U2")
+    assert "roles held" in mine
+    assert "Tech Lead" in mine
+
+    await run(slack, "/alignbot forget <@U2|ben>", user="U2")
+    assert "Only workspace admins" in said(slack)
+    await run(slack, "/alignbot forget <@U2|ben>")
+    _, question = slack.fake.responses[-1]
+    erase = next(
+        element
+        for block in question["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element.get("style") == "danger"
+    )
+    await slack.click(question, erase["action_id"], ephemeral=True, response="r7")
+    await slack.settle()
+    name, done = slack.fake.responses[-1]
+    assert name == "r7"
+    assert done["replace_original"] is True
+    assert "Erased what alignbot kept" in said(slack)
+    assert "Tech Lead" not in await run(slack, "/alignbot my data", user="U2")

@@ -69,3 +69,12 @@ async def test_a_vote_asked_about_in_a_personal_chat_follows_the_channel_roster(
         (CHANNEL, "aad-bob"),
         (CHANNEL, "aad-carl"),
     ]
+
+
+async def test_my_data_in_a_personal_chat(teams: TeamsHarness) -> None:
+    await teams.send(message(teams.service_url, "insight follow pricing", sender=BOB))
+    await teams.send(message(teams.service_url, "my data", sender=BOB))
+    mine = last_reply(teams).replace("\u00a0", " ")  # monospace lines keep spaces as NBSP
+    assert "followed tags" in mine
+    assert "pricing" in mine
+    assert "Bob Builder" in mine
