@@ -127,7 +127,13 @@ async def setup(command: Command, ctx: Context, args: str, team: StandupTeam | N
         if team is None:
             zone = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
             channel_id = "" if command.conversation.is_direct else command.conversation.channel_id
-            defaults = forms.new_team_defaults(args[:80], channel_id, actor.user_id, zone.tz.key)
+            name = " ".join(readable(args).split())
+            if len(name) > forms.MAX_NAME_CHARS:
+                raise UserError(
+                    f"That team name is {len(name):,} characters long; keep it to "
+                    f"{forms.MAX_NAME_CHARS}, e.g. `/standup setup Design`."
+                )
+            defaults = forms.new_team_defaults(name, channel_id, actor.user_id, zone.tz.key)
             return forms.setup_form(defaults, None)
         if not await _can_manage(session, actor, team):
             raise PermissionDenied(

@@ -87,3 +87,9 @@ async def test_reminder_minutes_beyond_any_number_are_refused(
     for typed in ("inf", "1e400", "nan"):
         problems = errors(await submit_setup(alignbot, reminder=typed))
         assert "minutes" in problems["reminder"], typed
+
+
+async def test_a_long_team_name_is_refused_not_cut(alignbot: AlignBot, clock: FakeClock) -> None:
+    clock.current = MONDAY_0800
+    refused = shown(await run(alignbot, ADA, "setup " + "Design " * 20))
+    assert "keep it to 80" in refused
