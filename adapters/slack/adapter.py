@@ -25,7 +25,13 @@ from slack_bolt.async_app import AsyncApp
 
 from adapters.slack import translate
 from adapters.slack.blocks import modal, modal_errors
-from adapters.slack.delivery import OPEN_FORM_ACTION, Delivery, errors_reply
+from adapters.slack.delivery import (
+    OPEN_FORM_ACTION,
+    Delivery,
+    ReplyTag,
+    answering,
+    errors_reply,
+)
 from adapters.slack.messenger import Outbox, SlackMessenger, web_client
 from adapters.slack.people import Directory
 from adapters.slack.signature import SignatureGate
@@ -142,6 +148,8 @@ class SlackAdapter:
     async def _process(self, item: InboxItem) -> None:
         """Answers one stored delivery: right after its ack, or resumed after a restart."""
         body = payload_of(item)
+        resumed = item.attempts > 1
+        answering.set(ReplyTag(item.key, item.received_at.timestamp() - 1, resumed))
         match item.kind:
             case "command":
                 await self._answer_command(body)

@@ -11,6 +11,8 @@ import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +20,7 @@ from aiohttp import ClientError
 from slack_sdk.errors import SlackClientError
 
 from adapters.slack.blocks import dumps, modal
-from adapters.slack.messenger import Outbox
+from adapters.slack.messenger import DELIVERY_EVENT, Outbox
 from adapters.slack.translate import PLATFORM, ActionSource, MetadataTooLarge, private_metadata
 from bot.events import Conversation
 from bot.ports import Clock, SystemClock
@@ -45,6 +47,25 @@ OPEN_FORM_ACTION = "alignbot.slack.open_form"
 PENDING_FORM_TTL = timedelta(minutes=15)
 Attempt = Callable[[], Awaitable[object]]
 DELIVERY_ERRORS = (SlackClientError, ClientError, OSError, TimeoutError)
+
+
+@dataclass
+class ReplyTag:
+    """Names the inbox delivery being answered. Posts carry it as Slack message metadata, so a
+    delivery resumed after a crash finds a reply that was posted but not yet recorded, instead
+    of posting it twice (ephemeral and `response_url` replies cannot be looked up)."""
+
+    key: str
+    since: float  # when the delivery arrived (epoch seconds): the history to search
+    resumed: bool
+    posts: int = 0
+
+    def next_payload(self) -> dict[str, Any]:
+        self.posts += 1
+        return {"key": f"{self.key}#{self.posts}"}
+
+
+answering: ContextVar[ReplyTag | None] = ContextVar("answering", default=None)
 
 
 def errors_reply(outcome: FormErrors) -> Reply:
@@ -74,7 +95,36 @@ class Delivery:
         return False
 
     def _direct(self, user: str, answer: Reply) -> Attempt:
-        return lambda: self.outbox.direct(user, answer)
+        return lambda: self._post_direct(user, answer)
+
+    async def _post(self, channel: str, answer: Reply, thread_ts: str | None) -> None:
+        """A post that a resumed delivery recognises (see `ReplyTag`) instead of repeating."""
+        tag = answering.get()
+        if tag is None:
+            await self.outbox.post(channel, answer, thread_ts)
+            return
+        payload = tag.next_payload()
+        if tag.resumed and await self._posted_before(channel, thread_ts, payload, tag):
+            log.info("slack reply for %s was posted before the restart; not again", tag.key)
+            return
+        metadata = {"event_type": DELIVERY_EVENT, "event_payload": payload}
+        await self.outbox.post(channel, answer, thread_ts, metadata=metadata)
+
+    async def _post_direct(self, user: str, answer: Reply) -> None:
+        if answering.get() is None:
+            await self.outbox.direct(user, answer)
+            return
+        await self._post(await self.outbox.open_direct(user), answer, None)
+
+    async def _posted_before(
+        self, channel: str, thread_ts: str | None, payload: dict[str, Any], tag: ReplyTag
+    ) -> bool:
+        try:
+            found = await self.outbox.find_by_metadata(channel, thread_ts, payload, tag.since)
+        except DELIVERY_ERRORS as error:  # no history scope here: post, at least once
+            log.warning("slack: cannot look for an earlier reply in %s: %s", channel, error)
+            return False
+        return found is not None
 
     async def private(
         self,
@@ -89,7 +139,7 @@ class Delivery:
             attempts.append(lambda: self.outbox.respond(response_url, answer))
         channel = conversation.channel_id
         if channel and conversation.is_direct and channel.startswith("D"):
-            attempts.append(lambda: self.outbox.post(channel, answer, conversation.thread_id))
+            attempts.append(lambda: self._post(channel, answer, conversation.thread_id))
         elif channel:
             attempts.append(
                 lambda: self.outbox.ephemeral(channel, user, answer, conversation.thread_id)
@@ -108,7 +158,7 @@ class Delivery:
         attempts: list[Attempt] = []
         channel = conversation.channel_id
         if channel:
-            attempts.append(lambda: self.outbox.post(channel, answer, conversation.thread_id))
+            attempts.append(lambda: self._post(channel, answer, conversation.thread_id))
         if response_url:
             attempts.append(lambda: self.outbox.respond(response_url, answer, in_channel=True))
         attempts.append(self._direct(user, answer))

@@ -24,6 +24,10 @@ from bot.events import Conversation, MessageRef
 from bot.replies import Reply
 
 PLATFORM = "slack"
+# Message metadata that names the outbox delivery a post belongs to (see bot/deliveries.py).
+DELIVERY_EVENT = "alignbot_delivery"
+HISTORY_PAGES = 5
+HISTORY_PAGE_SIZE = 200
 
 
 class DeliveryError(SlackClientError):
@@ -49,13 +53,21 @@ class Outbox:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
 
-    async def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> str:
+    async def post(
+        self,
+        channel: str,
+        reply: Reply,
+        thread_ts: str | None = None,
+        *,
+        metadata: dict[str, Any] | None = None,
+    ) -> str:
         """Posts as the bot; returns the message ts (needed to update it later)."""
         response = await self.client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts,
             unfurl_links=False,
             unfurl_media=False,
+            metadata=metadata,
             **message(reply),
         )
         return str(response["ts"])
@@ -74,9 +86,41 @@ class Outbox:
         response = await self.client.conversations_open(users=user)
         return str(response["channel"]["id"])
 
-    async def direct(self, user: str, reply: Reply) -> tuple[str, str]:
+    async def direct(
+        self, user: str, reply: Reply, *, metadata: dict[str, Any] | None = None
+    ) -> tuple[str, str]:
         channel = await self.open_direct(user)
-        return channel, await self.post(channel, reply)
+        return channel, await self.post(channel, reply, metadata=metadata)
+
+    async def find_by_metadata(
+        self, channel: str, thread_ts: str | None, payload: dict[str, Any], oldest: float
+    ) -> str | None:
+        """The ts of the bot's message since `oldest` carrying `payload` as its metadata:
+        `conversations.history` (or `.replies` in a thread) with `include_all_metadata`."""
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            common: dict[str, Any] = {
+                "channel": channel,
+                "oldest": f"{oldest:.6f}",
+                "limit": HISTORY_PAGE_SIZE,
+                "include_all_metadata": True,
+                **({"cursor": cursor} if cursor else {}),
+            }
+            if thread_ts:
+                response = await self.client.conversations_replies(ts=thread_ts, **common)
+            else:
+                response = await self.client.conversations_history(**common)
+            for found in response.get("messages") or []:
+                tagged = found.get("metadata") or {}
+                if (
+                    tagged.get("event_type") == DELIVERY_EVENT
+                    and tagged.get("event_payload") == payload
+                ):
+                    return str(found["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not response.get("has_more") or not cursor:
+                return None
+        return None
 
     async def respond(
         self,

@@ -91,7 +91,8 @@ async def renew(session: AsyncSession, keys: Sequence[str], owner: str, until: d
 
 
 async def release(session: AsyncSession, keys: Sequence[str], owner: str, now: datetime) -> None:
-    """Hands unfinished rows back at shutdown, so the next replica to look takes them at once."""
+    """Hands unfinished rows back at shutdown, so the next replica to look takes them at once
+    (as a resumed attempt: a reply may have gone out before the work was cut off)."""
     await session.exec(
         update(InboxItem)
         .where(
@@ -99,7 +100,7 @@ async def release(session: AsyncSession, keys: Sequence[str], owner: str, now: d
             col(InboxItem.owner) == owner,
             col(InboxItem.done_at).is_(None),
         )
-        .values(lease_until=now, attempts=col(InboxItem.attempts) - 1)
+        .values(lease_until=now)
     )
 
 
