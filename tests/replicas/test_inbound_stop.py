@@ -32,6 +32,7 @@ from sqlmodel import select
 
 from storage.db import Database
 from storage.models.core import ProductTeam
+from storage.models.inbound import InboxItem
 from storage.models.votes import Ballot, Poll
 from tests.slack.harness import sign
 from tests.support.databases import POSTGRES_URL, running_in_ci
@@ -363,3 +364,39 @@ async def test_nothing_acknowledged_is_lost_when_a_replica_stops(
     assert voters - stored == set(), report + "\n" + log.read_text()[-4000:]
     assert {n: answers.get(n, 0) for n in dms} == dict.fromkeys(dms, 1), report
     assert stored_at_stop != voters or stop is signal.SIGTERM, "nothing was in flight"
+
+
+@pytest.mark.postgres
+async def test_one_payload_delivered_to_two_replicas_is_handled_once(
+    slack: FakeSlack, tmp_path: Path
+) -> None:
+    async with _postgres_database() as url:
+        poll_id = await _open_vote(url)
+        with _replicas() as running:
+            running += [Replica(url, slack, tmp_path / f"r{i}.log") for i in range(2)]
+            async with ClientSession() as session:
+                for replica in running:
+                    await replica.ready(session)
+                bodies = [ballot_body(slack, poll_id, f"UTWICE{n}", 1) for n in range(5)]
+                statuses = await asyncio.gather(
+                    *(r.post(session, body, FORM) for body in bodies for r in running)
+                )
+                assert statuses == [200] * 10
+                await slack.until(lambda: len(slack.responses) >= len(bodies))
+                await asyncio.sleep(2 * LEASE_SECONDS)  # a late second answer would show now
+        stored = await _ballots(url, poll_id)
+        handled = await _inbox_attempts(url)
+    confirmations = sorted(name for name, _ in slack.responses)
+    assert confirmations == sorted(f"ballot-UTWICE{n}" for n in range(5))  # once each
+    assert stored == {f"UTWICE{n}" for n in range(5)}
+    assert handled == [1] * 5  # one row per payload, taken once
+
+
+async def _inbox_attempts(url: str) -> list[int]:
+    db = Database(url)
+    try:
+        async with db.transaction() as session:
+            rows = await session.exec(select(InboxItem).where(InboxItem.done_at != None))  # noqa: E711
+            return [row.attempts for row in rows.all()]
+    finally:
+        await db.dispose()
