@@ -49,6 +49,21 @@ class ServerKey:
     def verify(self, purpose: str, message: str, signature: str) -> bool:
         return hmac.compare_digest(self.digest(purpose, message), signature)
 
+    def seal(self, purpose: str, message: str) -> str:
+        """`signature.message`: data a client carries and gives back unchanged."""
+        return f"{self.digest(purpose, message)}.{message}"
+
+    def open(self, purpose: str, sealed: str) -> str | None:
+        """The message of `seal`, or None when it was altered or sealed for another purpose."""
+        signature, dot, message = sealed.partition(".")
+        if not dot or not self.verify(purpose, message, signature):
+            return None
+        return message
+
+    @classmethod
+    def ephemeral(cls) -> ServerKey:
+        return cls(secrets.token_bytes(32), False, "this process only")
+
 
 _loaded: dict[tuple[str | None, str | None], ServerKey] = {}
 
@@ -86,7 +101,7 @@ def _load(configured: str | None, path: Path | None) -> ServerKey:
         "ALIGNBOT_SECRET_FILE. Until then anonymous votes are refused and forms must be sent "
         "back to the replica that opened them."
     )
-    return ServerKey(secrets.token_bytes(32), False, "this process only")
+    return ServerKey.ephemeral()
 
 
 def _read_or_create(path: Path) -> bytes:

@@ -39,6 +39,7 @@ from bot.app import AlignBot
 from bot.events import Conversation, Submission
 from bot.inbox import payload_of
 from bot.replies import Form, FormErrors, Outcome, Reply, say
+from bot.server_key import server_key
 from bot.settings import Settings
 from storage.models.inbound import InboxItem
 
@@ -83,7 +84,8 @@ class SlackAdapter:
         self.gate = SignatureGate(settings.slack_signing_secret)
         self.outbox = Outbox(self.client)
         self.messenger = SlackMessenger(self.outbox)
-        self.delivery = Delivery(self.outbox, bot.ctx.db, bot.ctx.clock)
+        self.key = server_key(settings)  # seals private_metadata
+        self.delivery = Delivery(self.outbox, bot.ctx.db, bot.ctx.clock, key=self.key)
         self.directory = Directory(self.client)
         self._socket_mode: AsyncSocketModeHandler | None = None
         self._register()
@@ -253,7 +255,7 @@ class SlackAdapter:
     async def _submit(self, body: Body) -> tuple[Submission, Outcome]:
         user_id, user_name = translate.interaction_user(body)
         actor = await self.directory.actor(translate.team_of(body), user_id, user_name)
-        submission = translate.submission(body, actor)
+        submission = translate.submission(body, actor, self.key)
         return submission, await self.bot.handle(submission)
 
     async def _ack_submission(
@@ -264,7 +266,8 @@ class SlackAdapter:
                 errors = modal_errors(outcome.errors, translate.input_block_ids(body))
                 await ack(response_action="errors", errors=errors)
             case Form():
-                metadata = translate.private_metadata(outcome, conversation)
+                user = translate.interaction_user(body)[0]
+                metadata = translate.private_metadata(outcome, conversation, user, self.key)
                 await ack(response_action="update", view=modal(outcome, metadata))
             case _:
                 await ack()

@@ -37,6 +37,7 @@ from bot.replies import (
     say,
     text,
 )
+from bot.server_key import ServerKey
 from storage.db import Database
 from storage.models.inbound import PendingForm
 from storage.repositories import inbox
@@ -76,10 +77,18 @@ def errors_reply(outcome: FormErrors) -> Reply:
 class Delivery:
     """Renders outcomes back to Slack for each kind of event that produced them."""
 
-    def __init__(self, outbox: Outbox, db: Database, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        db: Database,
+        clock: Clock | None = None,
+        *,
+        key: ServerKey | None = None,
+    ) -> None:
         self.outbox = outbox
         self.db = db
         self._clock = clock or SystemClock()
+        self.key = key or ServerKey.ephemeral()  # seals modals' private_metadata
 
     # Generic paths -----------------------------------------------------------------------
 
@@ -185,7 +194,7 @@ class Delivery:
     ) -> bool:
         """A modal when Slack gave a trigger; otherwise a button that opens it."""
         try:
-            view = modal(form, private_metadata(form, conversation))
+            view = modal(form, private_metadata(form, conversation, user, self.key))
         except MetadataTooLarge as error:
             log.error("cannot open form: %s", error)
             sorry = say("Sorry, that form is too large to open in Slack.")

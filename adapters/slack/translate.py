@@ -10,6 +10,7 @@ from typing import Any
 from adapters.slack.blocks import core_action_id, dumps, form_values
 from bot.events import Action, Actor, Command, Conversation, Message, MessageRef, Submission
 from bot.replies import Form
+from bot.server_key import ServerKey
 
 PLATFORM = "slack"
 MAX_PRIVATE_METADATA = 3000
@@ -127,8 +128,12 @@ class MetadataTooLarge(ValueError):
     """The form's metadata does not fit Slack's 3,000 characters of private_metadata."""
 
 
-def private_metadata(form: Form, conversation: Conversation) -> str:
-    """What the submission needs back: the core form id and metadata, and where it began."""
+METADATA_PURPOSE = "slack.private_metadata"
+
+
+def private_metadata(form: Form, conversation: Conversation, user_id: str, key: ServerKey) -> str:
+    """What the submission needs back: the core form id and metadata, where it began and for
+    whom, sealed with the server key (a client could alter it; see `origin`)."""
     packed = dumps(
         {
             "form": form.form_id,
@@ -136,11 +141,13 @@ def private_metadata(form: Form, conversation: Conversation) -> str:
             "channel": conversation.channel_id,
             "thread": conversation.thread_id,
             "direct": conversation.is_direct,
+            "user": user_id,
         }
     )
-    if len(packed) > MAX_PRIVATE_METADATA:
-        raise MetadataTooLarge(f"form {form.form_id} metadata is {len(packed)} characters")
-    return packed
+    sealed = key.seal(METADATA_PURPOSE, packed)
+    if len(sealed) > MAX_PRIVATE_METADATA:
+        raise MetadataTooLarge(f"form {form.form_id} metadata is {len(sealed)} characters")
+    return sealed
 
 
 @dataclass(frozen=True)
@@ -152,15 +159,20 @@ class Origin:
     is_direct: bool
 
 
-def origin(view: Payload) -> Origin:
+TAMPERED = Origin("", "", "", None, False)  # no form has the empty id: "That form has expired"
+
+
+def origin(view: Payload, user_id: str, key: ServerKey) -> Origin:
+    """The sealed origin of a modal; TAMPERED when it was altered, or sealed for someone else."""
+    packed = key.open(METADATA_PURPOSE, str(view.get("private_metadata") or ""))
     try:
-        data = json.loads(view.get("private_metadata") or "{}")
+        data = json.loads(packed) if packed is not None else None
     except ValueError:
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
+        data = None
+    if not isinstance(data, dict) or data.get("user") != user_id:
+        return TAMPERED
     return Origin(
-        form_id=str(data.get("form") or view.get("callback_id") or ""),
+        form_id=str(data.get("form") or ""),
         metadata=str(data.get("meta") or ""),
         channel_id=str(data.get("channel") or ""),
         thread_id=data.get("thread") or None,
@@ -168,9 +180,9 @@ def origin(view: Payload) -> Origin:
     )
 
 
-def submission(body: Payload, actor: Actor) -> Submission:
+def submission(body: Payload, actor: Actor, key: ServerKey) -> Submission:
     view = body.get("view") or {}
-    where = origin(view)
+    where = origin(view, actor.user_id, key)
     return Submission(
         form_id=where.form_id,
         values=form_values((view.get("state") or {}).get("values") or {}),

@@ -100,7 +100,7 @@ async def test_modal_opens_refuses_then_accepts(slack: SlackHarness, seen: Seen)
     assert view["type"] == "modal"
     assert view["callback_id"] == "probe.form"
     assert len(view["title"]["text"]) <= 24
-    assert json.loads(view["private_metadata"])["channel"] == "C7"
+    assert json.loads(view["private_metadata"].partition(".")[2])["channel"] == "C7"
     kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"] if b["type"] == "input"}
     assert kinds == {
         "title": "plain_text_input",
@@ -229,7 +229,7 @@ async def test_form_from_a_dm_opens_through_a_button(slack: SlackHarness) -> Non
     await slack.settle()
     (opened,) = slack.fake.called("views.open")
     assert opened["view"]["callback_id"] == "probe.form"
-    assert json.loads(opened["view"]["private_metadata"])["channel"] == "DU1"
+    assert json.loads(opened["view"]["private_metadata"].partition(".")[2])["channel"] == "DU1"
     await slack.click(post, "alignbot.slack.open_form", channel="DU1", response="r3")
     await slack.settle()
     ((name, body),) = slack.fake.responses
@@ -281,7 +281,7 @@ async def test_submission_may_replace_the_modal_with_another(slack: SlackHarness
     body = answer.json()
     assert body["response_action"] == "update"
     assert body["view"]["callback_id"] == "probe.form"
-    assert json.loads(body["view"]["private_metadata"])["meta"] == "second"
+    assert json.loads(body["view"]["private_metadata"].partition(".")[2])["meta"] == "second"
 
 
 async def test_public_answer_to_a_submission_is_posted_where_the_form_began(
@@ -305,4 +305,6 @@ async def test_button_that_opens_a_form_uses_the_action_trigger(slack: SlackHarn
     await slack.settle()
     (opened,) = slack.fake.called("views.open")
     assert opened["trigger_id"] == "trigger-2"
-    assert json.loads(opened["view"]["private_metadata"])["meta"] == "from a button"
+    assert (
+        json.loads(opened["view"]["private_metadata"].partition(".")[2])["meta"] == "from a button"
+    )

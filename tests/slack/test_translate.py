@@ -8,6 +8,7 @@ from adapters.slack import translate
 from adapters.slack.people import profile_from
 from bot.events import Actor, Conversation
 from bot.replies import Form
+from bot.server_key import ServerKey
 
 ADA = Actor("slack", "T1", "U1", "Ada")
 
@@ -75,25 +76,36 @@ def test_action_on_an_ephemeral_message_has_no_updatable_ref() -> None:
     assert translate.action_source(body).is_ephemeral
 
 
+KEY = ServerKey.ephemeral()
+
+
 def test_private_metadata_round_trip() -> None:
     form = Form("vote.new", "New vote", (), metadata="poll=3")
     where = Conversation("slack", "T1", "C1", "1.0", False)
-    view = {"private_metadata": translate.private_metadata(form, where), "state": {"values": {}}}
-    submission = translate.submission({"view": view}, ADA)
+    sealed = translate.private_metadata(form, where, ADA.user_id, KEY)
+    view = {"private_metadata": sealed, "state": {"values": {}}}
+    submission = translate.submission({"view": view}, ADA, KEY)
     assert (submission.form_id, submission.metadata) == ("vote.new", "poll=3")
     assert submission.conversation == where
 
 
-def test_foreign_or_broken_private_metadata_falls_back_to_callback_id() -> None:
-    for broken in ("{oops", "[1, 2]", ""):
-        where = translate.origin({"private_metadata": broken, "callback_id": "x.y"})
-        assert (where.form_id, where.channel_id) == ("x.y", "")
+def test_altered_foreign_or_broken_private_metadata_is_no_form_at_all() -> None:
+    form = Form("standup.answer", "Answer", (), metadata="1|2026-11-23|abc")
+    sealed = translate.private_metadata(form, Conversation("slack", "T1", "C1"), "U1", KEY)
+    signature, _, packed = sealed.partition(".")
+    altered = signature + "." + packed.replace("2026-11-23", "2020-01-01")
+    other_key = ServerKey.ephemeral().seal(translate.METADATA_PURPOSE, packed)
+    for broken in ("{oops", "[1, 2]", "", packed, altered, other_key):
+        where = translate.origin({"private_metadata": broken, "callback_id": "x.y"}, "U1", KEY)
+        assert where == translate.TAMPERED
+    assert translate.origin({"private_metadata": sealed}, "U2", KEY) == translate.TAMPERED
+    assert translate.origin({"private_metadata": sealed}, "U1", KEY).form_id == "standup.answer"
 
 
 def test_oversized_metadata_is_refused_before_slack_sees_it() -> None:
     form = Form("a.b", "T", (), metadata="m" * 4000)
     try:
-        translate.private_metadata(form, Conversation("slack", "T1", "C1"))
+        translate.private_metadata(form, Conversation("slack", "T1", "C1"), "U1", KEY)
     except translate.MetadataTooLarge:
         return
     raise AssertionError("expected MetadataTooLarge")

@@ -107,6 +107,29 @@ def _parse_action(value: str) -> tuple[int, date]:
     return int(team_text), day
 
 
+LATE_ANSWER_DAYS = 7  # a prompt's own day stays answerable this long
+
+
+async def require_answerable(
+    session: AsyncSession, team: StandupTeam, actor: Actor, day: date, ctx: Context
+) -> None:
+    """The server decides which day an answer is for: the day a form or button names (client
+    data) is only accepted if it is the member's today or yesterday (a form left open over
+    midnight), or an earlier day this member was prompted for, at most a week ago."""
+    assert team.id is not None
+    zone = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
+    today = local_day(ctx.clock.now(), zone.tz)
+    if today - timedelta(days=1) <= day <= today:
+        return
+    if today - timedelta(days=LATE_ANSWER_DAYS) <= day < today:
+        prompted = await repo.sent_prompts(session, team.id, [day])
+        if any(user == actor.user_id for user, _, _ in prompted):
+            return
+    raise UserError(
+        f"{views.day_label(day)} can no longer be answered; use /standup {team.slug} for today."
+    )
+
+
 async def _team(session: AsyncSession, team_id: int) -> StandupTeam:
     team = await repo.team_by_id(session, team_id)
     if team is None:
@@ -120,6 +143,7 @@ async def open_from_button(action: Action, ctx: Context) -> Outcome:
     async with ctx.db.transaction() as session:
         team = await _team(session, team_id)
         await require_member(session, team, action.actor)
+        await require_answerable(session, team, action.actor, day, ctx)
         return await _form(session, settings_of(team), action.actor.user_id, day)
 
 
@@ -130,6 +154,8 @@ async def skip_from_button(action: Action, ctx: Context) -> Outcome:
     actor = action.actor
     async with ctx.db.transaction() as session:
         team = await _team(session, team_id)
+        await require_member(session, team, actor)
+        await require_answerable(session, team, actor, day, ctx)
         await repo.add_skip(
             session, actor.workspace_id, actor.user_id, day, day, ctx.clock.now(), team_id=team_id
         )
@@ -151,6 +177,7 @@ async def submit(submission: Submission, ctx: Context) -> Outcome:
     async with ctx.db.transaction() as session:
         team = await _team(session, target.team_id)
         await require_member(session, team, actor)
+        await require_answerable(session, team, actor, target.day, ctx)
     s = settings_of(team)
     if forms.fingerprint(s.questions) != target.fingerprint:
         raise UserError(
