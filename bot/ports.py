@@ -32,6 +32,29 @@ class Membership(Protocol):
     async def is_member(self, conversation: Conversation, user_id: str) -> bool: ...
 
 
+@runtime_checkable
+class RecognisesPosts(Protocol):
+    """Optional for a messenger: tags a post with a delivery key the platform keeps (Slack
+    message metadata) and finds it again, so a retry after "posted, but the answer was lost"
+    does not post twice."""
+
+    async def post_tagged(
+        self, conversation: Conversation, reply: Reply, tag: str
+    ) -> MessageRef: ...
+
+    async def send_direct_tagged(
+        self, workspace_id: str, user_id: str, reply: Reply, tag: str
+    ) -> MessageRef: ...
+
+    async def find_tagged(
+        self, conversation: Conversation, tag: str, since: datetime
+    ) -> MessageRef | None: ...
+
+    async def find_direct_tagged(
+        self, workspace_id: str, user_id: str, tag: str, since: datetime
+    ) -> MessageRef | None: ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
@@ -62,13 +85,45 @@ class MessengerHub:
         except KeyError:
             raise NoRouteError(f"no messenger connected for platform {platform!r}") from None
 
-    async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
-        return await self._for(conversation.platform).post(conversation, reply)
+    async def post(
+        self, conversation: Conversation, reply: Reply, *, tag: str | None = None
+    ) -> MessageRef:
+        """Posts `reply`; `tag` is attached where the platform can find it again later."""
+        messenger = self._for(conversation.platform)
+        if tag is not None and isinstance(messenger, RecognisesPosts):
+            return await messenger.post_tagged(conversation, reply, tag)
+        return await messenger.post(conversation, reply)
 
     async def send_direct(
-        self, workspace_id: str, user_id: str, reply: Reply, *, platform: str
+        self,
+        workspace_id: str,
+        user_id: str,
+        reply: Reply,
+        *,
+        platform: str,
+        tag: str | None = None,
     ) -> MessageRef:
-        return await self._for(platform).send_direct(workspace_id, user_id, reply)
+        messenger = self._for(platform)
+        if tag is not None and isinstance(messenger, RecognisesPosts):
+            return await messenger.send_direct_tagged(workspace_id, user_id, reply, tag)
+        return await messenger.send_direct(workspace_id, user_id, reply)
+
+    async def find_tagged(
+        self, conversation: Conversation, tag: str, since: datetime
+    ) -> MessageRef | None:
+        """The post tagged `tag` since `since`, when the platform can tell; else None."""
+        messenger = self._for(conversation.platform)
+        if not isinstance(messenger, RecognisesPosts):
+            return None
+        return await messenger.find_tagged(conversation, tag, since)
+
+    async def find_direct_tagged(
+        self, workspace_id: str, user_id: str, tag: str, since: datetime, *, platform: str
+    ) -> MessageRef | None:
+        messenger = self._for(platform)
+        if not isinstance(messenger, RecognisesPosts):
+            return None
+        return await messenger.find_direct_tagged(workspace_id, user_id, tag, since)
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         await self._for(ref.platform).update(ref, reply)

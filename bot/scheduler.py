@@ -42,11 +42,30 @@ async def run_once(
     owner: str = REPLICA_ID,
 ) -> bool:
     """Runs `work` unless another replica has run it or is running it; True when it ran here."""
-    lease = lease or timedelta(seconds=ctx.settings.job_lease_seconds)
+    lease = lease or lease_of(ctx)
     async with ctx.db.transaction() as session:
         claimed = await jobs.claim(session, key, owner, ctx.clock.now(), lease)
     if not claimed:
         return False
+    await run_claimed(ctx, key, work, lease=lease, owner=owner)
+    return True
+
+
+def lease_of(ctx: Context) -> timedelta:
+    return timedelta(seconds=ctx.settings.job_lease_seconds)
+
+
+async def run_claimed(
+    ctx: Context,
+    key: str,
+    work: Callable[[], Awaitable[None]],
+    *,
+    lease: timedelta,
+    owner: str = REPLICA_ID,
+) -> None:
+    """Runs `work` under a claim already taken (e.g. in the transaction that created the
+    work): renews its lease meanwhile and completes it after; a failure leaves the claim to
+    be taken over once its lease runs out."""
     keeper = asyncio.create_task(_keep_lease(ctx, key, owner, lease))
     try:
         await work()
@@ -56,7 +75,6 @@ async def run_once(
             await keeper
     async with ctx.db.transaction() as session:
         await jobs.complete(session, key, owner, ctx.clock.now())
-    return True
 
 
 async def _keep_lease(ctx: Context, key: str, owner: str, lease: timedelta) -> None:
@@ -75,7 +93,13 @@ class Scheduler:
     def __init__(self, ctx: Context, features: list[Feature]) -> None:
         self.ctx = ctx
         self.features = features
+        from bot.deliveries import resume_tick  # it runs under this module's claims
+
         self.ticks = [(f"{f.name}.{tick.name}", tick) for f in features for tick in f.ticks]
+        outbox = resume_tick(ctx)
+        self.ticks.append((outbox.name, outbox))
+        # Deliveries a stopped or crashed replica left behind resume at start, not a tick later.
+        self._at_start = {outbox.name}
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._running: set[asyncio.Task[None]] = set()
 
@@ -89,6 +113,7 @@ class Scheduler:
                 max_instances=1,
                 coalesce=True,
                 misfire_grace_time=tick.every_seconds,
+                **({"next_run_time": datetime.now(UTC)} if job_id in self._at_start else {}),
             )
         if any(feature.cron for feature in self.features):
             self._scheduler.add_job(

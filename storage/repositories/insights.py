@@ -338,7 +338,8 @@ async def subscriptions(
 
 async def record_delivery(
     session: AsyncSession,
-    insight: Insight,
+    insight_id: int,
+    workspace_id: str,
     *,
     platform: str,
     kind: str,
@@ -349,8 +350,8 @@ async def record_delivery(
 ) -> None:
     """Remembers where a copy was posted; re-posting to the same target replaces the ref."""
     statement = insert_for(session, InsightDelivery).values(
-        insight_id=insight.id,
-        workspace_id=insight.workspace_id,
+        insight_id=insight_id,
+        workspace_id=workspace_id,
         platform=platform,
         kind=kind,
         target_id=target_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -60,3 +60,10 @@ async def extend(
     )
     renewed: Any = await session.exec(renewal)
     return bool(renewed.rowcount == 1)
+
+
+async def release(session: AsyncSession, key: str, owner: str) -> None:
+    """Gives up a claim so the next tick (on any replica) may run `key` again."""
+    await session.exec(
+        delete(JobClaim).where(col(JobClaim.key) == key, col(JobClaim.owner) == owner)
+    )

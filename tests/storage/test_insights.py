@@ -147,9 +147,11 @@ async def test_deliveries_and_answers_are_one_per_place_and_person(database: Dat
         found = await repo.find(session, WS, insight_id)
         assert found is not None
         for message_id in ("1.0", "2.0"):
+            assert found.id is not None
             await repo.record_delivery(
                 session,
-                found,
+                found.id,
+                found.workspace_id,
                 platform="slack",
                 kind="channel",
                 target_id="C1",

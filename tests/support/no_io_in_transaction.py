@@ -28,8 +28,14 @@ class NetworkInTransaction(AssertionError):
 
 GUARDED: list[tuple[Any, str]] = [
     (MessengerHub, name)
-    for name in ("post", "send_direct", "update", "find_delivery")
-    if hasattr(MessengerHub, name)
+    for name in (
+        "post",
+        "send_direct",
+        "update",
+        "is_member",
+        "find_tagged",
+        "find_direct_tagged",
+    )
 ] + [(aiohttp.ClientSession, "_request"), (httpx.AsyncClient, "send")]
 
 

@@ -1,4 +1,5 @@
-"""Posting insight copies and updating them in place, so one failing place never stops others.
+"""Posting insight copies (through the outbox) and updating them in place, so one failing
+place never stops others.
 
 Network calls happen outside database transactions: a slow platform never holds a write lock.
 """
@@ -9,12 +10,17 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import deliveries
 from bot.context import Context
-from bot.events import Conversation, MessageRef
+from bot.events import MessageRef
 from bot.features.insights.matching import Target, TargetKind
 from bot.replies import Reply
+from storage.models.deliveries import Delivery
 from storage.models.insights import Insight, InsightDelivery
 from storage.repositories import insights as repo
 
@@ -55,43 +61,61 @@ async def _bounded(calls: Sequence[Callable[[], Awaitable[None]]]) -> None:
     await asyncio.gather(*(run(call) for call in calls))
 
 
-async def post_copies(
-    ctx: Context, insight: Insight, targets: Sequence[Target], card: Reply, outcome: Delivered
-) -> None:
-    """Posts one copy per target and stores each MessageRef; failures are logged and counted."""
-    posted: list[tuple[Target, MessageRef]] = []
+async def _render(ctx: Context, row: Delivery) -> Reply | None:
+    """A resumed broadcast posts the card as it reads now; a retracted insight, nothing."""
+    from bot.features.insights.sync import current_card
 
-    async def post(target: Target) -> None:
-        try:
-            posted.append((target, await _send(ctx, insight.workspace_id, target, card)))
-        except Exception:
-            log.exception("insight #%s: could not post to %s", insight.id, target)
-            outcome.failed.append(target_label(target))
-
-    await _bounded([partial(post, target) for target in targets])
-    now = ctx.clock.now()
     async with ctx.db.transaction() as session:
-        for target, ref in posted:
-            await repo.record_delivery(
-                session,
-                insight,
-                platform=ref.platform,
-                kind=target.kind,
-                target_id=target.target_id,
-                channel_id=ref.channel_id,
-                message_id=ref.message_id,
-                now=now,
-            )
-            outcome.count(target)
+        insight = await repo.find(session, row.workspace_id, int(row.subject))
+    if insight is None or insight.retracted_at is not None:
+        return None
+    _, card = await current_card(ctx, row.workspace_id, int(row.subject))
+    return card
 
 
-async def _send(ctx: Context, workspace_id: str, target: Target, card: Reply) -> MessageRef:
-    if target.kind is TargetKind.CHANNEL:
-        conversation = Conversation(target.platform, workspace_id, target.target_id)
-        return await ctx.messenger.post(conversation, card)
-    return await ctx.messenger.send_direct(
-        workspace_id, target.target_id, card, platform=target.platform
+async def _record(session: AsyncSession, row: Delivery, ref: MessageRef, now: datetime) -> None:
+    """The copy joins the insight's copies in the transaction that marks it delivered, so
+    edits, tallies and retractions reach it."""
+    await repo.record_delivery(
+        session,
+        int(row.subject),
+        row.workspace_id,
+        platform=ref.platform,
+        kind=row.target_kind,
+        target_id=row.target_id,
+        channel_id=ref.channel_id,
+        message_id=ref.message_id,
+        now=now,
     )
+
+
+COPY = deliveries.register(deliveries.Topic("insight", _render, _record))
+
+
+async def queue_copies(
+    session: AsyncSession, ctx: Context, insight: Insight, targets: Sequence[Target]
+) -> str:
+    """In the transaction that stores the insight (or its edit): one delivery row per target."""
+    recipients = [deliveries.Recipient(t.platform, t.kind.value, t.target_id) for t in targets]
+    return await deliveries.queue(
+        session, ctx, COPY, str(insight.id), insight.workspace_id, recipients
+    )
+
+
+async def post_copies(
+    ctx: Context, batch: str, targets: Sequence[Target], card: Reply, outcome: Delivered
+) -> None:
+    """Posts the queued copies; failures are logged, counted and retried by the outbox."""
+    named = {(t.kind.value, t.target_id): t for t in targets}
+    done = await deliveries.deliver(ctx, batch, card)
+    for row, _ in done.delivered:
+        outcome.count(_target(row, named))
+    outcome.failed.extend(target_label(_target(row, named)) for row in done.failed)
+
+
+def _target(row: Delivery, named: dict[tuple[str, str], Target]) -> Target:
+    found = named.get((row.target_kind, row.target_id))
+    return found or Target(row.platform, TargetKind(row.target_kind), row.target_id)
 
 
 def ref_of(delivery: InsightDelivery) -> MessageRef:

@@ -19,6 +19,7 @@ from bot.features.insights.delivery import (
     Delivered,
     failure_note,
     post_copies,
+    queue_copies,
     update_copies,
 )
 from bot.features.insights.forms import FormState, insight_form, read_submission
@@ -85,8 +86,9 @@ async def share(submission: Submission, ctx: Context) -> Reply | FormErrors:
         )
         view = await repo.load(session, insight)
         targets = await targets_for(session, view)
+        batch = await queue_copies(session, ctx, insight, targets)
     outcome = Delivered()
-    await post_copies(ctx, insight, targets, insight_card(view, {}), outcome)
+    await post_copies(ctx, batch, targets, insight_card(view, {}), outcome)
     return say(_shared_note(view.id, outcome))
 
 
@@ -146,7 +148,9 @@ async def save_edit(submission: Submission, ctx: Context) -> Reply | FormErrors:
     fresh = [t for t in targets if (t.kind.value, t.target_id) not in posted]
     _, card = await current_card(ctx, actor.workspace_id, view.id)
     additions = Delivered()
-    await post_copies(ctx, view.insight, fresh, card, additions)
+    async with ctx.db.transaction() as session:
+        batch = await queue_copies(session, ctx, view.insight, fresh)
+    await post_copies(ctx, batch, fresh, card, additions)
     failures = Delivered(failed=outcome.failed + withdrawal.failed + additions.failed)
     return say(
         f"Updated insight {view.id}: {count(outcome.updated, 'post')} updated in place, "

@@ -1,0 +1,238 @@
+"""Durable fan-out: one `delivery` row per recipient, written before anything is posted.
+
+A broadcast (insight copies, a vote's result, a digest) is queued in the transaction that
+decides it, together with the claim of its batch (the scheduler's job claims and leases), and
+then posted row by row; each post is recorded with its message id as soon as it is answered.
+If the replica dies half-way, its lease runs out and the resume tick on any replica takes the
+batch over at the first undelivered row. Rows that were attempted but not recorded are first
+looked for on the platform (the delivery key travels as Slack message metadata), so a post
+whose answer was lost is recorded, not posted again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.context import Context
+from bot.events import Conversation, MessageRef
+from bot.feature import Tick
+from bot.replies import Reply
+from bot.scheduler import REPLICA_ID, lease_of, run_claimed
+from storage.models.deliveries import Delivery
+from storage.repositories import deliveries as repo
+from storage.repositories import jobs
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "channel"
+PERSON = "person"
+CONCURRENCY = 16  # parallel platform calls per batch; well under Slack's per-app limits
+MAX_ATTEMPTS = 5
+CLAIM_PREFIX = "outbox:"
+CLOCK_SKEW = timedelta(minutes=5)  # searched before an attempt's recorded time
+RESUME_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class Recipient:
+    platform: str
+    kind: str  # CHANNEL or PERSON
+    target_id: str
+    thread_id: str | None = None
+
+
+Render = Callable[[Context, Delivery], Awaitable[Reply | None]]
+Record = Callable[[AsyncSession, Delivery, MessageRef, datetime], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A kind of broadcast. `render` says what a resumed batch posts now (None: nothing any
+    more, e.g. retracted); `record` adds the feature's own rows in the transaction that marks
+    a copy delivered."""
+
+    name: str
+    render: Render
+    record: Record | None = None
+
+
+_TOPICS: dict[str, Topic] = {}
+
+
+def register(topic: Topic) -> Topic:
+    _TOPICS[topic.name] = topic
+    return topic
+
+
+@dataclass
+class Outcome:
+    delivered: list[tuple[Delivery, MessageRef]] = field(default_factory=list)
+    failed: list[Delivery] = field(default_factory=list)
+    retry: bool = False
+
+
+def key_of(batch: str, recipient: Recipient) -> str:
+    """Names one post; unique, so a lookup on the platform can only find that post."""
+    return f"{batch}:{recipient.kind}:{recipient.target_id}"
+
+
+async def queue(
+    session: AsyncSession,
+    ctx: Context,
+    topic: Topic,
+    subject: str,
+    workspace_id: str,
+    recipients: Sequence[Recipient],
+) -> str:
+    """In the caller's transaction: one row per recipient, and the batch's claim, so the
+    caller delivers it unless it dies first."""
+    now = ctx.clock.now()
+    batch = f"{topic.name}:{subject}:{secrets.token_hex(4)}"
+    rows = [
+        {
+            "key": key_of(batch, r),
+            "batch": batch,
+            "topic": topic.name,
+            "subject": subject,
+            "platform": r.platform,
+            "workspace_id": workspace_id,
+            "target_kind": r.kind,
+            "target_id": r.target_id,
+            "thread_id": r.thread_id,
+            "attempts": 0,
+            "error": "",
+            "created_at": now,
+        }
+        for r in {(r.platform, r.kind, r.target_id): r for r in recipients}.values()
+    ]
+    await repo.add(session, rows)
+    await jobs.claim(session, CLAIM_PREFIX + batch, REPLICA_ID, now, lease_of(ctx))
+    return batch
+
+
+async def deliver(ctx: Context, batch: str, reply: Reply | None = None) -> Outcome:
+    """Posts the batch's pending rows under the claim `queue` (or `resume`) took; `reply` is
+    what to post, or None to render it from storage. Never raises for a failed post: those
+    rows are retried by the resume tick, up to MAX_ATTEMPTS."""
+    outcome = Outcome()
+    key = CLAIM_PREFIX + batch
+
+    async def work() -> None:
+        await _post_pending(ctx, batch, reply, outcome)
+
+    await run_claimed(ctx, key, work, lease=lease_of(ctx))
+    if outcome.retry:
+        async with ctx.db.transaction() as session:
+            await jobs.release(session, key, REPLICA_ID)
+    return outcome
+
+
+async def resume(ctx: Context) -> None:
+    """The tick: takes over batches left undelivered by a replica that died (its lease ran
+    out) or released for a retry; batches still held elsewhere are skipped."""
+    async with ctx.db.transaction() as session:
+        batches = await repo.pending_batches(session)
+    for batch in batches:
+        async with ctx.db.transaction() as session:
+            claimed = await jobs.claim(
+                session, CLAIM_PREFIX + batch, REPLICA_ID, ctx.clock.now(), lease_of(ctx)
+            )
+        if claimed:
+            outcome = await deliver(ctx, batch)
+            log.info(
+                "resumed delivery %s: %d posted, %d failed",
+                batch,
+                len(outcome.delivered),
+                len(outcome.failed),
+            )
+
+
+def resume_tick(ctx: Context) -> Tick:
+    """Often enough that a dead replica's batch resumes soon after its lease runs out."""
+    every = max(1, min(RESUME_SECONDS, ctx.settings.job_lease_seconds // 2))
+    return Tick("outbox.resume", every, resume)
+
+
+async def _post_pending(ctx: Context, batch: str, reply: Reply | None, outcome: Outcome) -> None:
+    async with ctx.db.transaction() as session:
+        rows = await repo.pending(session, batch)
+    if not rows:
+        return
+    topic = _TOPICS.get(rows[0].topic)
+    if topic is None:
+        log.error("no topic %r registered; delivery %s waits", rows[0].topic, batch)
+        outcome.retry = True
+        return
+    reply = reply or await topic.render(ctx, rows[0])
+    if reply is None:
+        async with ctx.db.transaction() as session:
+            ids = [r.id for r in rows if r.id is not None]
+            await repo.mark_failed(session, ids, "withdrawn", ctx.clock.now(), final=True)
+        return
+    for start in range(0, len(rows), CONCURRENCY):
+        chunk = rows[start : start + CONCURRENCY]
+        async with ctx.db.transaction() as session:
+            ids = [r.id for r in chunk if r.id is not None]
+            await repo.mark_attempted(session, ids, ctx.clock.now())
+        await asyncio.gather(*(_post_one(ctx, topic, row, reply, outcome) for row in chunk))
+
+
+async def _post_one(
+    ctx: Context, topic: Topic, row: Delivery, reply: Reply, outcome: Outcome
+) -> None:
+    assert row.id is not None
+    try:
+        ref = await _find(ctx, row) if row.attempts and row.attempted_at else None
+        if ref is None:
+            ref = await _send(ctx, row, reply)
+    except Exception as error:
+        log.error("delivery %s failed (attempt %d): %r", row.key, row.attempts + 1, error)
+        final = row.attempts + 1 >= MAX_ATTEMPTS
+        async with ctx.db.transaction() as session:
+            await repo.mark_failed(
+                session, [row.id], str(error) or type(error).__name__, ctx.clock.now(), final=final
+            )
+        outcome.failed.append(row)
+        outcome.retry = outcome.retry or not final
+        return
+    async with ctx.db.transaction() as session:
+        now = ctx.clock.now()
+        await repo.mark_delivered(session, row.id, ref.channel_id, ref.message_id, now)
+        if topic.record is not None:
+            await topic.record(session, row, ref, now)
+    outcome.delivered.append((row, ref))
+
+
+async def _send(ctx: Context, row: Delivery, reply: Reply) -> MessageRef:
+    if row.target_kind == PERSON:
+        return await ctx.messenger.send_direct(
+            row.workspace_id, row.target_id, reply, platform=row.platform, tag=row.key
+        )
+    return await ctx.messenger.post(_conversation(row), reply, tag=row.key)
+
+
+async def _find(ctx: Context, row: Delivery) -> MessageRef | None:
+    """The post an earlier attempt made but never recorded, if the platform can tell. A
+    failed search means posting again: a possible duplicate beats a certain loss."""
+    assert row.attempted_at is not None
+    since = row.attempted_at - CLOCK_SKEW
+    try:
+        if row.target_kind == PERSON:
+            return await ctx.messenger.find_direct_tagged(
+                row.workspace_id, row.target_id, row.key, since, platform=row.platform
+            )
+        return await ctx.messenger.find_tagged(_conversation(row), row.key, since)
+    except Exception as error:
+        log.warning("could not look for an earlier post of %s: %r", row.key, error)
+        return None
+
+
+def _conversation(row: Delivery) -> Conversation:
+    return Conversation(row.platform, row.workspace_id, row.target_id, row.thread_id)
