@@ -6,6 +6,7 @@ connections are retried with backoff. `SlackMessenger` is the core's `Messenger`
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackClientError
@@ -28,6 +29,8 @@ PLATFORM = "slack"
 DELIVERY_EVENT = "alignbot_delivery"
 HISTORY_PAGES = 5
 HISTORY_PAGE_SIZE = 200
+# Every Web API call gives up after this long (slack_sdk's retries for 429s come on top).
+HTTP_TIMEOUT_SECONDS = 15
 
 
 class DeliveryError(SlackClientError):
@@ -44,7 +47,12 @@ def retry_handlers() -> list[AsyncRetryHandler]:
 
 
 def web_client(token: str, base_url: str) -> AsyncWebClient:
-    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers())
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        timeout=HTTP_TIMEOUT_SECONDS,
+        retry_handlers=retry_handlers(),
+    )
 
 
 class Outbox:
@@ -137,7 +145,10 @@ class Outbox:
             "replace_original": replace_original,
         }
         hook = AsyncWebhookClient(
-            url=response_url, session=self.client.session, retry_handlers=retry_handlers()
+            url=response_url,
+            timeout=HTTP_TIMEOUT_SECONDS,
+            session=self.client.session,
+            retry_handlers=retry_handlers(),
         )
         response = await hook.send_dict(body)
         if response.status_code != 200:
@@ -165,5 +176,39 @@ class SlackMessenger:
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         await self._outbox.update(ref.channel_id, ref.message_id, reply)
 
+    # Recognising earlier posts (bot.ports.RecognisesPosts) through message metadata.
+
+    async def post_tagged(self, conversation: Conversation, reply: Reply, tag: str) -> MessageRef:
+        ts = await self._outbox.post(
+            conversation.channel_id, reply, conversation.thread_id, metadata=_metadata(tag)
+        )
+        return MessageRef(PLATFORM, conversation.workspace_id, conversation.channel_id, ts)
+
+    async def send_direct_tagged(
+        self, workspace_id: str, user_id: str, reply: Reply, tag: str
+    ) -> MessageRef:
+        channel, ts = await self._outbox.direct(user_id, reply, metadata=_metadata(tag))
+        return MessageRef(PLATFORM, workspace_id, channel, ts)
+
+    async def find_tagged(
+        self, conversation: Conversation, tag: str, since: datetime
+    ) -> MessageRef | None:
+        ts = await self._outbox.find_by_metadata(
+            conversation.channel_id, conversation.thread_id, {"key": tag}, since.timestamp()
+        )
+        if ts is None:
+            return None
+        return MessageRef(PLATFORM, conversation.workspace_id, conversation.channel_id, ts)
+
+    async def find_direct_tagged(
+        self, workspace_id: str, user_id: str, tag: str, since: datetime
+    ) -> MessageRef | None:
+        channel = await self._outbox.open_direct(user_id)
+        return await self.find_tagged(Conversation(PLATFORM, workspace_id, channel), tag, since)
+
     async def is_member(self, conversation: Conversation, user_id: str) -> bool:
         return await self._members.contains(conversation.channel_id, user_id)
+
+
+def _metadata(tag: str) -> dict[str, Any]:
+    return {"event_type": DELIVERY_EVENT, "event_payload": {"key": tag}}

@@ -4,7 +4,10 @@ Answers `POST|GET /api/<method>` like Slack (`{"ok": true, ...}`), posts to `res
 `/response/<name>`, and serves Socket Mode at `/socket` (`apps.connections.open` points there).
 Faults are queued per method: `rate_limit` (429 + Retry-After), `server_error` (500/503),
 `disconnect` (connection dropped), `refuse` (`{"ok": false, "error": ...}`), each for the next
-N calls.
+N calls; `delay` slows every call of a method; `hold` stops answering a method after N calls
+(optionally keeping the post, as when Slack posted it but the answer was lost).
+Posted messages are kept per channel, with their `metadata`, and `conversations.history` /
+`conversations.replies` return them in Slack's documented shape.
 """
 
 from __future__ import annotations
@@ -61,6 +64,11 @@ class FakeSlack:
         self.channel_members: dict[str, list[str]] = {}  # conversations.members, by channel
         self.socket_acks: list[dict[str, Any]] = []
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._delays: dict[str, float] = {}
+        self._holds: dict[str, tuple[int, bool]] = {}
+        self.held = 0
+        self._released = asyncio.Event()
         self._ts = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_ready = asyncio.Event()
@@ -115,6 +123,25 @@ class FakeSlack:
         for _ in range(times):
             self._faults[method].append(Fault(200, error=error))
 
+    def delay(self, method: str, seconds: float) -> None:
+        """Every later call of `method` is answered `seconds` late (a slow Slack)."""
+        self._delays[method] = seconds
+
+    def hold(self, method: str, after: int, *, keep: bool = False) -> None:
+        """After `after` more answered calls, calls of `method` get no answer until `release`
+        (or until the caller hangs up); `keep` stores their message first, as when Slack
+        posted it but the answer never reached the bot."""
+        self._holds[method] = (len(self.called(method)) + after, keep)
+        self._released.clear()
+
+    def release(self) -> None:
+        self._holds.clear()
+        self._released.set()
+
+    def tagged(self, channel: str) -> list[dict[str, Any]]:
+        """The messages in `channel` (threads included) that carry metadata."""
+        return [m for m in self.messages[channel] if m.get("metadata")]
+
     # Inspection --------------------------------------------------------------------------
 
     def called(self, method: str) -> list[dict[str, Any]]:
@@ -162,8 +189,18 @@ class FakeSlack:
         if fault is not None:
             self._record(Call(method, body, 400))
             return web.json_response({"ok": False, "error": fault.error})
+        if method in self._delays:
+            await asyncio.sleep(self._delays[method])
+        hold = self._holds.get(method)
+        answer = None
+        if hold is not None and len(self.called(method)) >= hold[0]:
+            self.held += 1
+            answer = self._answer(method, body) if hold[1] else None
+            self._changed.set()
+            await self._released.wait()  # or until the client hangs up and aiohttp cancels us
+        answer = answer or self._answer(method, body)
         self._record(Call(method, body, 200))
-        return web.json_response({"ok": True, **self._answer(method, body)})
+        return web.json_response({"ok": True, **answer})
 
     def _next_ts(self) -> str:
         n = next(self._ts)
@@ -199,9 +236,18 @@ class FakeSlack:
                     "bot_id": "BBOT",
                 }
             case "chat.postMessage":
-                return {"channel": body.get("channel"), "ts": self._next_ts(), "message": body}
+                return self._post(body)
             case "chat.update":
+                for stored in self.messages[str(body.get("channel"))]:
+                    if stored["ts"] == body.get("ts"):
+                        stored.update(
+                            {k: body[k] for k in ("text", "blocks", "metadata") if k in body}
+                        )
                 return {"channel": body.get("channel"), "ts": body.get("ts")}
+            case "conversations.history":
+                return self._history(body, thread=None)
+            case "conversations.replies":
+                return self._history(body, thread=str(body.get("ts")))
             case "chat.postEphemeral":
                 return {"message_ts": self._next_ts()}
             case "views.open" | "views.update":
@@ -217,6 +263,44 @@ class FakeSlack:
                 return {"url": f"ws://127.0.0.1:{self.port}/socket"}
             case _:
                 return {}
+
+    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        channel = str(body.get("channel"))
+        stored: dict[str, Any] = {
+            "type": "message",
+            "user": BOT_USER,
+            "bot_id": "BBOT",
+            "ts": self._next_ts(),
+            "text": body.get("text", ""),
+            **{k: body[k] for k in ("blocks", "metadata", "thread_ts") if body.get(k)},
+        }
+        self.messages[channel].append(stored)
+        return {"channel": channel, "ts": stored["ts"], "message": stored}
+
+    def _history(self, body: dict[str, Any], thread: str | None) -> dict[str, Any]:
+        """`conversations.history` (newest first, no thread replies) or `.replies` (parent
+        first); metadata only with `include_all_metadata`; `oldest` exclusive; cursor paging."""
+        oldest = float(body.get("oldest") or 0)
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in {"true", "1"}
+        stored = self.messages[str(body.get("channel"))]
+        if thread is None:
+            found = [m for m in reversed(stored) if m.get("thread_ts") in (None, m["ts"])]
+        else:
+            found = [m for m in stored if thread in (m["ts"], m.get("thread_ts"))]
+        found = [m for m in found if float(m["ts"]) > oldest]
+        start = int(body.get("cursor") or 0)
+        limit = int(body.get("limit") or 100)
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        shown = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page
+        ]
+        return {
+            "messages": shown,
+            "has_more": more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     async def _response_url(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
