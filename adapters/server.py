@@ -29,6 +29,7 @@ def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
 
     app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[refuse_while_stopping])
     app[BOT_KEY] = bot
+    app[HEALTH_CHECK_KEY] = HealthCheck()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     enabled = [
@@ -67,16 +68,39 @@ async def refuse_while_stopping(request: web.Request, handler: Handler) -> web.S
 
 async def healthz(request: web.Request) -> web.Response:
     """Healthy when the database takes a write (a heartbeat upsert) within the time allowed;
-    used by the Docker HEALTHCHECK and load balancers. A locked or read-only database fails."""
-    bot = request.app[BOT_KEY]
-    try:
-        async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
-            async with bot.ctx.db.transaction() as session:
-                await heartbeat.beat(session, REPLICA_ID, bot.ctx.clock.now())
-    except Exception as error:
-        log.warning("health check failed: %s", error or type(error).__name__)
+    used by the Docker HEALTHCHECK and load balancers. A locked or read-only database fails.
+    Checks arriving while one runs share its answer, so a burst of probes costs one write."""
+    error = await request.app[HEALTH_CHECK_KEY].run(request.app[BOT_KEY])
+    if error is not None:
+        log.warning("health check failed: %s", error)
         return web.json_response({"status": "unhealthy", "database": "unwritable"}, status=503)
     return web.json_response({"status": "ok"})
+
+
+class HealthCheck:
+    """One heartbeat write at a time; callers arriving meanwhile share its result."""
+
+    def __init__(self) -> None:
+        self._running: asyncio.Future[str | None] | None = None
+
+    async def run(self, bot: AlignBot) -> str | None:
+        """None when the heartbeat was written in time, else what went wrong."""
+        if self._running is None or self._running.done():
+            self._running = asyncio.ensure_future(self._write(bot))
+        return await asyncio.shield(self._running)
+
+    @staticmethod
+    async def _write(bot: AlignBot) -> str | None:
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+                async with bot.ctx.db.transaction() as session:
+                    await heartbeat.beat(session, REPLICA_ID, bot.ctx.clock.now())
+        except Exception as error:
+            return str(error) or type(error).__name__
+        return None
+
+
+HEALTH_CHECK_KEY = web.AppKey("health_check", HealthCheck)
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -14,36 +15,53 @@ LIMIT_SECONDS = 10
 
 def test_serve_with_a_silent_database_exits_fast_with_one_line(tmp_path: Path) -> None:
     # A port that accepts connections and never says a word: a hung or partitioned server.
-    with socket.socket() as silent:
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(16)
-        port = silent.getsockname()[1]
-        url = f"postgresql+asyncpg://alignbot:s3cret-pw@127.0.0.1:{port}/prod"
-        env = {
-            **os.environ,
-            "ALIGNBOT_DATABASE_URL": url,
-            "ALIGNBOT_HOST": "127.0.0.1",
-            "ALIGNBOT_PORT": "0",
-        }
-        for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID"):
-            env.pop(name, None)
-        started = time.monotonic()
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    port = silent.getsockname()[1]
+    first_contact: list[float] = []
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                connection, _ = silent.accept()
+            except OSError:
+                return
+            first_contact.append(time.monotonic())
+            held.append(connection)
+
+    threading.Thread(target=accept, daemon=True).start()
+    url = f"postgresql+asyncpg://alignbot:s3cret-pw@127.0.0.1:{port}/prod"
+    env = {**os.environ, "ALIGNBOT_DATABASE_URL": url, "ALIGNBOT_HOST": "127.0.0.1"}
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID"):
+        env.pop(name, None)
+    started = time.monotonic()
+    try:
         done = subprocess.run(
             [sys.executable, "-c", "from adapters.cli import main; main()", "serve"],
             env=env,
             capture_output=True,
-            timeout=30,
+            timeout=60,
             cwd=tmp_path,
         )
-        took = time.monotonic() - started
+    finally:
+        silent.close()
+        for connection in held:
+            connection.close()
+    ended = time.monotonic()
     lines = done.stderr.decode().strip().splitlines()
     assert done.returncode == 1, done.stderr
-    assert took < LIMIT_SECONDS, f"took {took:.1f} s"
     assert len(lines) == 1, lines
     assert "Traceback" not in lines[0]
-    assert (
-        f"cannot reach the database at postgresql+asyncpg://alignbot:***@127.0.0.1:{port}/prod"
-        in lines[0]
-    )
+    masked = f"postgresql+asyncpg://alignbot:***@127.0.0.1:{port}/prod"
+    assert f"cannot reach the database at {masked}: no answer within 5 s" in lines[0]
     assert "s3cret-pw" not in lines[0]
-    print(f"serve gave up after {took:.1f} s: {lines[0]}")
+    # Interpreter start and imports take what a loaded machine makes them take; the wait
+    # for the database, from its first connection on, is what the limit is about.
+    assert first_contact, "serve never tried the database"
+    waited = ended - first_contact[0]
+    assert waited < LIMIT_SECONDS, f"waited {waited:.1f} s for the database"
+    print(
+        f"serve gave up {waited:.1f} s after reaching the database ({ended - started:.1f} s in all)"
+    )

@@ -16,6 +16,7 @@ import asyncio
 import base64
 import itertools
 import json
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,7 +58,10 @@ def default_user(user_id: str) -> dict[str, Any]:
 
 
 class FakeSlack:
-    def __init__(self) -> None:
+    def __init__(self, *, wall_clock_ts: bool = False) -> None:
+        # Slack's ts is the post's Unix time; the fixed series below keeps older tests'
+        # expected values stable, and `wall_clock_ts` gives real ones (`oldest` filters).
+        self._wall_clock_ts = wall_clock_ts
         self.calls: list[Call] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.users: dict[str, dict[str, Any]] = {}
@@ -204,6 +208,8 @@ class FakeSlack:
 
     def _next_ts(self) -> str:
         n = next(self._ts)
+        if self._wall_clock_ts:
+            return f"{int(time.time())}.{n:06d}"
         return f"{1_700_000_000 + n}.{n:06d}"
 
     def _refusal(self, method: str, body: dict[str, Any]) -> str | None:
