@@ -21,12 +21,14 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from adapters.refusals import RefusalLog
+from adapters.teams import seal
 from adapters.teams.auth import TeamsAuthentication, authentication
 from adapters.teams.handler import AlignBotTeams
 from adapters.teams.keys import KeyServiceUnavailable
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.retry import RetryPolicy
 from bot.app import AlignBot
+from bot.server_key import server_key
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,7 @@ def mount(app: web.Application, bot: AlignBot, settings: Settings) -> bool:
             "this to a network; use it only with the Bot Framework Emulator or tests. !!!",
             ROUTE,
         )
+    seal.install(server_key(settings))  # cards' form data is sealed with the server key
     auth = authentication(settings, secure=secure)
     adapter = CloudAdapter(auth)
     adapter.on_turn_error = _on_turn_error

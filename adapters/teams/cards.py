@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.teams import seal
 from adapters.teams.limits import weight
 from bot.replies import (
     Actions,
@@ -514,6 +515,7 @@ def submit_data(form: Form) -> dict[str, Any]:
     return {
         FORM_KEY: form.form_id,
         METADATA_KEY: form.metadata,
+        seal.SEAL_KEY: seal.seal(form.form_id, form.metadata),
         MULTI_KEY: [
             item.name
             for item in form.inputs

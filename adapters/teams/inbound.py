@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from adapters.teams import seal
 from adapters.teams.cards import (
     ACTION_KEY,
     CHANNEL_KEY,
@@ -154,12 +155,13 @@ def card_event(activity: Any, payload: Mapping[str, Any]) -> Action | Submission
     """An Action.Submit/Execute payload: a button or select (`Action`) or a form (`Submission`)."""
     actor, conversation = actor_of(activity), conversation_of(activity)
     if FORM_KEY in payload:
+        sealed = seal.intact(payload, FORM_KEY, METADATA_KEY, FORM_SPEC_KEY)
         return Submission(
-            form_id=str(payload[FORM_KEY]),
+            form_id=str(payload[FORM_KEY]) if sealed else "",  # no form has "": "expired"
             values=form_values(payload),
             actor=actor,
             conversation=conversation,
-            metadata=str(payload.get(METADATA_KEY) or ""),
+            metadata=str(payload.get(METADATA_KEY) or "") if sealed else "",
         )
     select_input = payload.get(SELECT_KEY)
     raw = payload.get(str(select_input)) if select_input else payload.get("value")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botbuilder.schema import Activity
 
-from adapters.teams import inbound
+from adapters.teams import inbound, seal
 from bot.events import Action, Submission
 from tests.teams.activities import BOB, BOT, TENANT, channel_conversation, message
 
@@ -146,7 +146,8 @@ def test_form_payload_is_a_submission_with_split_multi_values_and_channel_ids() 
         "metadata": "team=7",
         "alignbot_multi": ["tags"],
         "alignbot_channel": ["where"],
-        "alignbot_spec": {"ignored": True},
+        "alignbot_spec": {"form_id": "insight.new", "metadata": "team=7"},
+        "alignbot_seal": seal.seal("insight.new", "team=7"),
         "title": "Drop-off",
         "tags": "a,b, c",
         "where": "https://teams.microsoft.com/l/channel/19%3aabc%40thread.tacv2/General?groupId=g",
