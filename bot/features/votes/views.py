@@ -176,7 +176,7 @@ def winner_blocks(items: Sequence[str], result: Result, settled: bool) -> list[B
         context(
             f"Borda adds up every position on every ballot, so broad support puts {borda} "
             f"first; Schulze counts only who is preferred to whom, one pair at a time, and "
-            f"there {schulze} comes out ahead."
+            f"there {schulze} {'comes' if len(result.schulze_winners) == 1 else 'come'} out ahead."
         ),
     ]
 
