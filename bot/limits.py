@@ -42,14 +42,13 @@ def text_inputs(
     pieces: Sequence[str],
     *,
     separator: str = "\n",
-    at_least: int = 1,
     kind: InputKind = InputKind.MULTILINE,
     **options: Any,
 ) -> tuple[Input, ...]:
-    """One input per `MAX_TEXT_INPUT` characters of `pieces` (and at least `at_least`); only the
-    first keeps `options` like `required` and `hint`, the others are optional continuations."""
+    """One input per `MAX_TEXT_INPUT` characters of `pieces` (one when there are none); only
+    the first keeps `options` like `required` and `hint`, the others are optional continuations."""
     texts = pack(pieces, separator)
-    count = max(len(texts), at_least, 1)
+    count = max(len(texts), 1)
     inputs = [
         Input(name, label, kind, initial=texts[0] if texts else None, **options)
         if number == 1

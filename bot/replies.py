@@ -152,10 +152,14 @@ class ButtonStyle(StrEnum):
 
 @dataclass(frozen=True)
 class Button:
+    """`opens_form`: pressing it normally answers with a `Form`, so adapters that must decide
+    up front (a Teams dialog) open one; the outcome is still whatever the action returns."""
+
     label: str
     action_id: str
     value: str = ""
     style: ButtonStyle = ButtonStyle.DEFAULT
+    opens_form: bool = False
 
 
 @dataclass(frozen=True)

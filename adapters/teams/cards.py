@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.teams import seal
 from adapters.teams.limits import weight
 from bot.replies import (
     Actions,
@@ -46,15 +45,9 @@ VERSION = "1.5"
 
 # Keys the bot puts in Action.Submit / Action.Execute data; Teams merges input values beside them.
 ACTION_KEY = "alignbot_action"
-FORM_KEY = "alignbot_form"
-METADATA_KEY = "metadata"
 SELECT_KEY = "alignbot_select"
-MULTI_KEY = "alignbot_multi"
-CHANNEL_KEY = "alignbot_channel"
-FORM_SPEC_KEY = "alignbot_spec"
-RESERVED_KEYS = frozenset(
-    {ACTION_KEY, FORM_KEY, METADATA_KEY, SELECT_KEY, MULTI_KEY, CHANNEL_KEY, FORM_SPEC_KEY, "value"}
-)
+# Action.Submit data that makes Teams open a dialog (`task/fetch` invoke) instead of posting.
+OPENS_DIALOG = {"msteams": {"type": "task/fetch"}}
 PEOPLE_DATASET = "graph.microsoft.com/users"
 # Each card's JSON stays well under Teams' limit (`limits.MAX_UTF8`), leaving room for the
 # activity around it; `limits.weight` also counts the UTF-16 budget.
@@ -159,11 +152,10 @@ def _submit(title: str, data: dict[str, Any], style: str | None = None) -> dict[
 
 
 def _button(button: Button) -> dict[str, Any]:
-    action = _submit(
-        button.label,
-        {ACTION_KEY: button.action_id, "value": button.value},
-        _STYLES.get(button.style),
-    )
+    data: dict[str, Any] = {ACTION_KEY: button.action_id, "value": button.value}
+    if button.opens_form:
+        data.update(OPENS_DIALOG)
+    action = _submit(button.label, data, _STYLES.get(button.style))
     action["associatedInputs"] = "none"  # a button never waits on a select elsewhere in the card
     return action
 
@@ -368,12 +360,14 @@ FormValues = Mapping[str, str | list[str] | None]
 
 def form_card(
     form: Form,
+    actions: Sequence[dict[str, Any]],
     *,
     errors: Mapping[str, str] | None = None,
     values: FormValues | None = None,
     names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A form as a card: labelled inputs, required markers, server errors beside their inputs.
+    """A form as a dialog card: labelled inputs, required markers, server errors beside their
+    inputs, and `actions` (see `dialogs`) at the foot.
 
     `values` (what the person typed) win over the form's initial values, so a refused
     submission comes back with everything still filled in. `names` labels pre-chosen people.
@@ -405,7 +399,23 @@ def form_card(
         if item.name in errors:
             body.append(_error(errors[item.name]))
     card = _card(body, mentions)
-    card["actions"] = [_submit(form.submit_label, submit_data(form), "positive")]
+    card["actions"] = list(actions)
+    return card
+
+
+def dialog_action(title: str, data: Mapping[str, Any], primary: bool = True) -> dict[str, Any]:
+    """A button at the foot of a dialog: submits the inputs with `data` (`task/submit`)."""
+    return _submit(title, dict(data), "positive" if primary else None)
+
+
+def launcher_card(form: Form, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Offers a form where no dialog could open yet (a typed command): a button opens it."""
+    body = [
+        _heading(form.title),
+        {"type": "TextBlock", "text": "Open the form to fill it in.", "wrap": True},
+    ]
+    card = _card(body, _Mentions())
+    card["actions"] = [_submit("Open form", {**data, **OPENS_DIALOG}, "positive")]
     return card
 
 
@@ -444,6 +454,8 @@ def input_element(
     if item.required:
         element["errorMessage"] = f"{item.label} is required."
     element.update(_kind_properties(item, names, value))
+    if not element.get("placeholder"):
+        element.pop("placeholder", None)
     joined = _joined(value)
     if joined not in (None, ""):
         element["value"] = _typed_value(item, joined)
@@ -509,25 +521,8 @@ def _people_picker(
     }
 
 
-def submit_data(form: Form) -> dict[str, Any]:
-    """What comes back with the inputs: which form, its metadata, how to read each value, and
-    the form itself so a refused submission can be shown again without server-side state."""
-    return {
-        FORM_KEY: form.form_id,
-        METADATA_KEY: form.metadata,
-        seal.SEAL_KEY: seal.seal(form.form_id, form.metadata),
-        MULTI_KEY: [
-            item.name
-            for item in form.inputs
-            if item.kind in (InputKind.MULTI_SELECT, InputKind.USERS)
-        ],
-        CHANNEL_KEY: [item.name for item in form.inputs if item.kind is InputKind.CHANNEL],
-        FORM_SPEC_KEY: form_to_data(form),
-    }
-
-
 def form_to_data(form: Form) -> dict[str, Any]:
-    """A JSON-safe copy of a form (spans tagged by kind)."""
+    """A JSON-safe copy of a form (spans tagged by kind), as the server keeps it for a dialog."""
     return {
         "form_id": form.form_id,
         "title": form.title,
@@ -609,17 +604,3 @@ def _input_from_data(data: Mapping[str, Any]) -> Input:
         min_value=data["min_value"],
         max_value=data["max_value"],
     )
-
-
-def submitted_card(form: Form, who: str) -> dict[str, Any]:
-    """What a form card turns into once accepted, so nobody submits it twice by accident."""
-    body = [
-        _heading(form.title),
-        {
-            "type": "TextBlock",
-            "text": f"✓ Submitted by {escape(who)}.",
-            "isSubtle": True,
-            "wrap": True,
-        },
-    ]
-    return _card(body, _Mentions())

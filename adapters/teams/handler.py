@@ -1,33 +1,41 @@
 """The Teams bot: activities in, core events to `AlignBot.handle`, cards out.
 
 Teams has no slash commands, so every message is handed to the core as a `Message` and parsed
-by the same router as Slack's commands. Cards use Action.Submit (a message whose `value` holds
+by the same router as Slack's commands. Buttons use Action.Submit (a message whose `value` holds
 our payload); Action.Execute (`adaptiveCard/action` invokes) is understood as well.
 
-Known gap: Teams bots cannot post a message only one person sees in a channel (Slack's
-ephemeral). A PRIVATE reply is therefore posted in the same conversation, in the thread of the
-message it answers; forms likewise appear as cards in the conversation (no modal), and a
-refused form is re-shown in place on the card that was submitted.
+Forms are Teams dialogs (`dialogs`): a button that opens a form opens a dialog directly; a form
+asked for in a message is offered as a card whose button opens the dialog. A PRIVATE reply goes
+to the person alone: the dialog's result when it answers one, else their 1:1 chat with the bot
+(opened through the connector when needed), never the shared conversation.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+)
+from botbuilder.schema.teams import TaskModuleRequest, TaskModuleResponse
 from msrest.serialization import Model
 
-from adapters.teams import cards
+from adapters.teams import cards, formrefs
+from adapters.teams.dialogs import Dialogs, continue_with, message
 from adapters.teams.inbound import (
     PLATFORM,
     actor_of,
     card_event,
     conversation_of,
-    form_spec,
     is_card_payload,
     is_personal,
     mentioned_teams_ids,
@@ -39,15 +47,15 @@ from adapters.teams.inbound import (
 from adapters.teams.outbox import Outbox, addressed, card_activity, reference_to_json
 from adapters.teams.retry import RetryPolicy, with_retries
 from bot.app import AlignBot
-from bot.events import Event, Message, Submission
+from bot.events import Actor, Message
 from bot.replies import (
     Code,
     Form,
     FormErrors,
     Heading,
-    InputKind,
     Outcome,
     Reply,
+    Visibility,
     reply,
     say,
     text,
@@ -59,6 +67,9 @@ log = logging.getLogger(__name__)
 MAX_MEMBER_LOOKUPS = 10
 INVOKE_CARD = "application/vnd.microsoft.card.adaptive"
 INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
+TASK_FETCH = "task/fetch"
+TASK_SUBMIT = "task/submit"
+POSTED = "Done: my answer is in the conversation."
 WELCOME = reply(
     Heading("Hi, I'm alignbot"),
     text(
@@ -73,7 +84,7 @@ WELCOME = reply(
 
 @dataclass
 class _Delivery:
-    """Where a turn's answer goes: a reply in the conversation, or onto the card used."""
+    """Where a turn's answer goes: the conversation, the person alone, or the card used."""
 
     turn: TurnContext
     outbox: Outbox
@@ -88,8 +99,36 @@ class _Delivery:
         return await self.outbox.post(activity.conversation.id, message)
 
     async def send_reply(self, answer: Reply) -> str:
-        """Sends the reply as one card, or several when it is too big for one."""
+        """A PRIVATE reply to the person alone; a CHANNEL reply in the conversation, as one
+        card or several when it is too big for one."""
+        if answer.visibility is Visibility.PRIVATE and not is_personal(self.turn.activity):
+            return await self.send_private(answer)
         ids = [await self.send(card, answer.fallback) for card in cards.reply_cards(answer)]
+        return ids[0]
+
+    async def send_private(self, answer: Reply) -> str:
+        """Into the person's 1:1 chat with the bot: created (or found: the connector answers
+        the same id again) with the connector's create-conversation, in their tenant."""
+        activity = self.turn.activity
+        tenant = tenant_of(activity)
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=activity.recipient,
+            members=[ChannelAccount(id=activity.from_property.id)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}},
+        )
+        conversation_id = await self.outbox.open_direct(parameters)
+        direct = TurnContext.get_conversation_reference(activity)
+        direct.conversation = ConversationAccount(
+            id=conversation_id, conversation_type="personal", is_group=False, tenant_id=tenant
+        )
+        ids = [
+            await self.outbox.post(
+                conversation_id, addressed(card_activity(card, answer.fallback), direct)
+            )
+            for card in cards.reply_cards(answer)
+        ]
         return ids[0]
 
     async def replace_with(self, answer: Reply) -> None:
@@ -110,12 +149,13 @@ class _Delivery:
 
 
 class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
-    """Translates each activity and delivers the core's outcome as cards."""
+    """Translates each activity and delivers the core's outcome as cards and dialogs."""
 
     def __init__(self, bot: AlignBot, policy: RetryPolicy | None = None) -> None:
         super().__init__()
         self.bot = bot
         self.policy = policy or RetryPolicy()
+        self.dialogs = Dialogs(bot.ctx.db, bot.ctx.clock, self._names)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._remember(turn_context)
@@ -129,41 +169,24 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         await super().on_turn(turn_context)
         await self.bot.inbox.finish(key)
 
+    def _delivery(self, turn_context: TurnContext) -> _Delivery:
+        return _Delivery(turn_context, Outbox.of(turn_context, self.policy))
+
     # Messages and Action.Submit -----------------------------------------------------------
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        delivery = _Delivery(turn_context, Outbox.of(turn_context, self.policy))
+        delivery = self._delivery(turn_context)
         if is_card_payload(activity.value):
             delivery.card_id = activity.reply_to_id
-            await self._card_used(activity, activity.value, delivery)
+            used = card_event(activity, activity.value)
+            await self._deliver(used.actor, await self.bot.handle(used), delivery)
             return
         known = await self._known_ids(turn_context)
-        event = Message(
-            message_text(activity, known), actor_of(activity), conversation_of(activity)
-        )
-        await self._deliver(event, await self.bot.handle(event), delivery)
+        said = Message(message_text(activity, known), actor_of(activity), conversation_of(activity))
+        await self._deliver(said.actor, await self.bot.handle(said), delivery)
 
-    async def _card_used(
-        self, activity: Activity, payload: dict[str, Any], delivery: _Delivery
-    ) -> None:
-        event = card_event(activity, payload)
-        outcome = await self.bot.handle(event)
-        await self._deliver(event, outcome, delivery, payload)
-
-    async def _deliver(
-        self,
-        event: Event,
-        outcome: Outcome,
-        delivery: _Delivery,
-        payload: dict[str, Any] | None = None,
-    ) -> None:
-        form = _submitted_form(payload)
-        if isinstance(outcome, FormErrors):
-            await self._refuse(event, outcome, delivery, form)
-            return
-        if isinstance(event, Submission) and form is not None:
-            await delivery.replace(cards.submitted_card(form, event.actor.label), form.title)
+    async def _deliver(self, actor: Actor, outcome: Outcome, delivery: _Delivery) -> None:
         match outcome:
             case None:
                 return
@@ -172,46 +195,88 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             case Reply():
                 await delivery.send_reply(outcome)
             case Form():
-                card = await self._form_card(outcome, event.actor.workspace_id)
-                await delivery.send(card, outcome.title)
+                await delivery.send(await self._launcher(outcome, actor), outcome.title)
+            case FormErrors():
+                lines = "; ".join(outcome.errors.values()) or "Please check your answers."
+                await delivery.send_reply(say(lines))
 
-    async def _refuse(
-        self, event: Event, refused: FormErrors, delivery: _Delivery, form: Form | None
-    ) -> None:
-        """The form again, in place, with each message beside its input and values kept."""
-        if form is None or not isinstance(event, Submission):
-            lines = "; ".join(refused.errors.values()) or "Please check your answers."
-            await delivery.send_reply(say(lines))
-            return
-        card = await self._form_card(form, event.actor.workspace_id, refused.errors, event)
-        await delivery.replace(card, form.title)
+    async def _launcher(self, form: Form, actor: Actor) -> dict[str, Any]:
+        """A card whose button opens `form` in a dialog (kept on the server for `actor`)."""
+        token = await self.dialogs.offer(form, actor)
+        return cards.launcher_card(form, formrefs.encode(token))
 
-    async def _form_card(
-        self,
-        form: Form,
-        workspace_id: str,
-        errors: dict[str, str] | None = None,
-        submission: Submission | None = None,
-    ) -> dict[str, Any]:
-        values = dict(submission.values) if submission else None
-        chosen: set[str] = set()
-        for item in form.inputs:
-            if item.kind is InputKind.USERS:
-                source = values.get(item.name) if values else item.initial
-                chosen.update([source] if isinstance(source, str) else list(source or ()))
+    async def _names(self, workspace_id: str, user_ids: Iterable[str]) -> Mapping[str, str]:
         async with self.bot.ctx.db.transaction() as session:
-            names = await people.names(session, workspace_id, chosen)
-        return cards.form_card(form, errors=errors, values=values, names=names)
+            return await people.names(session, workspace_id, set(user_ids))
 
-    # Action.Execute ---------------------------------------------------------------------
+    # Invokes: dialogs (task modules) and Action.Execute ---------------------------------------
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
-        """Action.Execute is answered here: botbuilder 4.17's own adaptive card path serialises
-        its response twice under CloudAdapter and fails, so we build the response ourselves."""
-        if turn_context.activity.name != "adaptiveCard/action":
-            return await super().on_invoke_activity(turn_context)
-        body = await self._execute(turn_context)
-        return InvokeResponse(status=200, body=body)
+        """Dialogs and Action.Execute are answered here with our own invoke response:
+        botbuilder 4.17's own paths serialise the response twice under CloudAdapter and fail."""
+        name = turn_context.activity.name
+        if name in (TASK_FETCH, TASK_SUBMIT):
+            request = TaskModuleRequest().deserialize(turn_context.activity.value or {})
+            answer = (
+                self.on_teams_task_module_fetch
+                if name == TASK_FETCH
+                else self.on_teams_task_module_submit
+            )
+            return InvokeResponse(status=200, body=await answer(turn_context, request))
+        if name == "adaptiveCard/action":
+            return InvokeResponse(status=200, body=await self._execute(turn_context))
+        return await super().on_invoke_activity(turn_context)
+
+    async def on_teams_task_module_fetch(
+        self, turn_context: TurnContext, task_module_request: TaskModuleRequest
+    ) -> TaskModuleResponse:
+        """A dialog opens: a form offered earlier, or a button whose action answers a form."""
+        activity = turn_context.activity
+        data = _data(task_module_request)
+        if formrefs.decode(data) is not None:
+            return await self.dialogs.fetch(data, actor_of(activity))
+        if not is_card_payload(data):
+            return message("That button is not one of mine.")
+        event = card_event(activity, data)
+        return await self._in_dialog(turn_context, await self.bot.handle(event), "alignbot")
+
+    async def on_teams_task_module_submit(
+        self, turn_context: TurnContext, task_module_request: TaskModuleRequest
+    ) -> TaskModuleResponse:
+        """A dialog page was submitted: the next page, errors in the dialog, or the answer."""
+        activity = turn_context.activity
+        actor = actor_of(activity)
+        data = _data(task_module_request)
+        step = await self.dialogs.submit(data, actor, conversation_of(activity))
+        if isinstance(step, TaskModuleResponse):
+            return step
+        outcome = await self.bot.handle(step.submission)
+        if isinstance(outcome, FormErrors):
+            return await self.dialogs.refused(step, outcome.errors, actor)
+        await self.dialogs.done(step.token)
+        return await self._in_dialog(turn_context, outcome, step.form.title)
+
+    async def _in_dialog(
+        self, turn_context: TurnContext, outcome: Outcome, title: str
+    ) -> TaskModuleResponse:
+        """The core's answer from inside a dialog: a form stays in the dialog; a private reply
+        is the dialog's result; anything for the conversation is posted there."""
+        actor = actor_of(turn_context.activity)
+        delivery = self._delivery(turn_context)
+        delivery.card_id = turn_context.activity.reply_to_id
+        match outcome:
+            case Form():
+                return await self.dialogs.open(outcome, actor)
+            case Reply() if (
+                outcome.visibility is Visibility.PRIVATE and not outcome.replace_original
+            ):
+                return continue_with(title, cards.single_card(outcome))
+            case Reply():
+                await self._deliver(actor, outcome, delivery)
+                return message(POSTED)
+            case FormErrors():
+                return message("; ".join(outcome.errors.values()) or "Please check your answers.")
+        return message("Done.")
 
     async def _execute(self, turn_context: TurnContext) -> InvokeBody:
         activity = turn_context.activity
@@ -222,22 +287,16 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             return InvokeBody.message("That card is not one of mine.", status=400)
         event = card_event(activity, payload)
         outcome = await self.bot.handle(event)
-        form = _submitted_form(payload)
-        delivery = _Delivery(turn_context, Outbox.of(turn_context, self.policy))
-        if isinstance(outcome, FormErrors) and form is not None and isinstance(event, Submission):
-            card = await self._form_card(form, event.actor.workspace_id, outcome.errors, event)
-            return InvokeBody.card(card)
         if isinstance(outcome, Form):
-            return InvokeBody.card(await self._form_card(outcome, event.actor.workspace_id))
+            return InvokeBody.card(await self._launcher(outcome, event.actor))
         if isinstance(outcome, Reply) and outcome.replace_original:
             return InvokeBody.card(cards.single_card(outcome))
         if isinstance(outcome, Reply):
-            await delivery.send_reply(outcome)
+            await self._delivery(turn_context).send_reply(outcome)
+            return InvokeBody.message(outcome.fallback)
         if isinstance(outcome, FormErrors):
             return InvokeBody.message("; ".join(outcome.errors.values()))
-        if isinstance(event, Submission) and form is not None:
-            return InvokeBody.card(cards.submitted_card(form, event.actor.label))
-        return InvokeBody.message(outcome.fallback if isinstance(outcome, Reply) else "Done.")
+        return InvokeBody.message("Done.")
 
     # Installation and references ------------------------------------------------------------
 
@@ -304,15 +363,14 @@ def _delivery_key(activity: Activity) -> str | None:
     return f"teams:{activity.conversation.id}|{activity.id}"
 
 
-def _submitted_form(payload: dict[str, Any] | None) -> Form | None:
-    spec = form_spec(payload) if payload else None
-    if spec is None:
-        return None
-    try:
-        return cards.form_from_data(spec)
-    except (KeyError, TypeError, ValueError):
-        log.warning("a Teams form card came back with an unreadable form copy; ignoring it")
-        return None
+def _private(answer: Reply) -> bool:
+    return answer.visibility is Visibility.PRIVATE and not answer.replace_original
+
+
+def _data(request: TaskModuleRequest) -> dict[str, Any]:
+    """The card data (and inputs) a `task/fetch` or `task/submit` invoke carries."""
+    data = request.data
+    return data if isinstance(data, dict) else {}
 
 
 def _seen(activity: Activity) -> list[teams_refs.Seen]:

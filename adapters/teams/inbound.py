@@ -9,23 +9,14 @@ Emulator, some anonymous meeting guests) do we fall back to the channel account 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from adapters.teams import seal
-from adapters.teams.cards import (
-    ACTION_KEY,
-    CHANNEL_KEY,
-    FORM_KEY,
-    FORM_SPEC_KEY,
-    METADATA_KEY,
-    MULTI_KEY,
-    RESERVED_KEYS,
-    SELECT_KEY,
-)
-from bot.events import Action, Actor, Conversation, FormValue, MessageRef, Submission
+from adapters.teams.cards import ACTION_KEY, SELECT_KEY
+from bot.events import Action, Actor, Conversation, FormValue, MessageRef
+from bot.replies import Input, InputKind
 
 PLATFORM = "teams"
 NO_TENANT = "no-tenant"  # the Bot Framework Emulator sends no tenant
@@ -148,21 +139,13 @@ def mentioned_teams_ids(activity: Any) -> set[str]:
 
 
 def is_card_payload(value: Any) -> bool:
-    return isinstance(value, dict) and (ACTION_KEY in value or FORM_KEY in value)
+    return isinstance(value, dict) and ACTION_KEY in value
 
 
-def card_event(activity: Any, payload: Mapping[str, Any]) -> Action | Submission:
-    """An Action.Submit/Execute payload: a button or select (`Action`) or a form (`Submission`)."""
+def card_event(activity: Any, payload: Mapping[str, Any]) -> Action:
+    """A button or menu used on a card (Action.Submit/Execute payload). Forms are never read
+    from card data: they come back through a dialog (`dialogs`), named by a server-kept token."""
     actor, conversation = actor_of(activity), conversation_of(activity)
-    if FORM_KEY in payload:
-        sealed = seal.intact(payload, FORM_KEY, METADATA_KEY, FORM_SPEC_KEY)
-        return Submission(
-            form_id=str(payload[FORM_KEY]) if sealed else "",  # no form has "": "expired"
-            values=form_values(payload),
-            actor=actor,
-            conversation=conversation,
-            metadata=str(payload.get(METADATA_KEY) or "") if sealed else "",
-        )
     select_input = payload.get(SELECT_KEY)
     raw = payload.get(str(select_input)) if select_input else payload.get("value")
     card_id = getattr(activity, "reply_to_id", None)
@@ -180,31 +163,22 @@ def card_event(activity: Any, payload: Mapping[str, Any]) -> Action | Submission
     )
 
 
-def form_values(payload: Mapping[str, Any]) -> dict[str, FormValue]:
-    """Input values beside our own keys; multi-selects split, channel links read as ids."""
-    multi = set(_names(payload.get(MULTI_KEY)))
-    channels = set(_names(payload.get(CHANNEL_KEY)))
+def form_values(inputs: Iterable[Input], data: Mapping[str, Any]) -> dict[str, FormValue]:
+    """The values a dialog sent for `inputs` (nothing else it sent is read): multi-selects and
+    people split at commas, channel links read as ids."""
     values: dict[str, FormValue] = {}
-    for name, raw in payload.items():
-        if name in RESERVED_KEYS or name.startswith("alignbot_") or name == "msteams":
+    for item in inputs:
+        if item.name not in data:
             continue
+        raw = data[item.name]
         text = "" if raw is None else str(raw)
-        if name in multi:
-            values[name] = [part.strip() for part in text.split(",") if part.strip()]
-        elif name in channels:
-            values[name] = channel_id_from(text)
+        if item.kind in (InputKind.MULTI_SELECT, InputKind.USERS):
+            values[item.name] = [part.strip() for part in text.split(",") if part.strip()]
+        elif item.kind is InputKind.CHANNEL:
+            values[item.name] = channel_id_from(text)
         else:
-            values[name] = text
+            values[item.name] = text
     return values
-
-
-def form_spec(payload: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    spec = payload.get(FORM_SPEC_KEY)
-    return spec if isinstance(spec, dict) else None
-
-
-def _names(value: Any) -> list[str]:
-    return [str(item) for item in value] if isinstance(value, list) else []
 
 
 def channel_id_from(text: str) -> str:

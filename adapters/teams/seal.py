@@ -1,22 +1,19 @@
-"""Adaptive Card form data is client data: the form id and metadata travel sealed.
+"""Adaptive Card data is client data: the reference to a server-kept form travels sealed.
 
-Teams hands back whatever the client puts in an Action.Submit's `data`. The form id and its
-metadata (and the copy of the form kept for redisplay) are sealed with the server key when the
-card is rendered and checked when it returns; an altered card reads as an expired form.
-Rendering has no context to hand the key down, so `mount` installs the process's server key
-here (until then, as in tests that render cards alone, a key for this process only).
+Teams hands back whatever the client puts in an Action.Submit's `data`. The only thing a card
+says about a form is the token naming the copy the server keeps (`formrefs`); it is sealed with
+the server key when the card is rendered and checked when it returns, so an altered or made-up
+reference reads as an expired form. Rendering has no context to hand the key down, so `mount`
+installs the process's server key here (until then, as in tests that render cards alone, a key
+for this process only).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from typing import Any
-
 from bot.server_key import ServerKey
 
 SEAL_KEY = "alignbot_seal"
-PURPOSE = "teams.form"
+PURPOSE = "teams.dialog"
 
 _key = ServerKey.ephemeral()
 
@@ -26,23 +23,9 @@ def install(key: ServerKey) -> None:
     _key = key
 
 
-def _message(form_id: Any, metadata: Any) -> str:
-    return json.dumps([str(form_id), str(metadata or "")], separators=(",", ":"))
+def seal(token: str) -> str:
+    return _key.digest(PURPOSE, token)
 
 
-def seal(form_id: str, metadata: str) -> str:
-    return _key.digest(PURPOSE, _message(form_id, metadata))
-
-
-def intact(payload: Mapping[str, Any], form_key: str, metadata_key: str, spec_key: str) -> bool:
-    """The sealed id and metadata are unaltered, and the form copy names the same ones."""
-    form_id, metadata = payload.get(form_key), payload.get(metadata_key)
-    spec = payload.get(spec_key)
-    if isinstance(spec, dict) and (
-        spec.get("form_id") != form_id or (spec.get("metadata") or "") != (metadata or "")
-    ):
-        return False
-    signature = payload.get(SEAL_KEY)
-    return isinstance(signature, str) and _key.verify(
-        PURPOSE, _message(form_id, metadata), signature
-    )
+def intact(token: str, signature: object) -> bool:
+    return isinstance(signature, str) and _key.verify(PURPOSE, token, signature)

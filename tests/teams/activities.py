@@ -113,3 +113,43 @@ def installed(
     activity = _base(service_url, conversation, sender or ADA)
     activity.update({"type": "conversationUpdate", "membersAdded": [{"id": BOT["id"]}]})
     return activity
+
+
+def _task(
+    name: str,
+    service_url: str,
+    data: dict[str, Any],
+    card_id: str | None,
+    conversation: dict[str, Any] | None,
+    sender: dict[str, Any] | None,
+) -> dict[str, Any]:
+    activity = _base(service_url, conversation or personal_conversation(), sender or ADA)
+    activity.update(
+        {"type": "invoke", "name": name, "value": {"data": data, "context": {"theme": "default"}}}
+    )
+    if card_id:
+        activity["replyToId"] = card_id
+    return activity
+
+
+def task_fetch(
+    service_url: str,
+    data: dict[str, Any],
+    *,
+    card_id: str | None = None,
+    conversation: dict[str, Any] | None = None,
+    sender: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A button with `msteams: {type: task/fetch}` was pressed: Teams asks what to show."""
+    return _task("task/fetch", service_url, data, card_id, conversation, sender)
+
+
+def task_submit(
+    service_url: str,
+    data: dict[str, Any],
+    *,
+    conversation: dict[str, Any] | None = None,
+    sender: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A dialog's Action.Submit: the action's data with the inputs merged beside it."""
+    return _task("task/submit", service_url, data, None, conversation, sender)

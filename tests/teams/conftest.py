@@ -21,6 +21,7 @@ from bot.settings import Settings
 from storage.db import Database
 from tests.support.fake_connector import FakeConnector
 from tests.support.recording import FakeClock
+from tests.teams.activities import task_fetch, task_submit
 
 FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
 
@@ -45,6 +46,30 @@ class TeamsHarness:
         )
         await response.read()
         return response
+
+    async def open_offered_form(
+        self, conversation: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Presses "Open form" on the last form the bot offered: the dialog's card, and the
+        data its submit button sends."""
+        offered = [c for c in self.connector.calls if c.kind in ("reply", "post")][-1]
+        [button] = offered.card["actions"]
+        response = await self.send(
+            task_fetch(self.service_url, button["data"], conversation=conversation)
+        )
+        task = (await response.json())["task"]
+        assert task["type"] == "continue", task
+        card: dict[str, Any] = task["value"]["card"]["content"]
+        return card, card["actions"][0]["data"]
+
+    async def submit_dialog(
+        self, values: dict[str, Any], conversation: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Submits a dialog page; the `task` Teams would get back (continue or message)."""
+        response = await self.send(task_submit(self.service_url, values, conversation=conversation))
+        assert response.status == 200
+        task: dict[str, Any] = (await response.json())["task"]
+        return task
 
 
 def insecure_settings(**overrides: Any) -> Settings:

@@ -66,6 +66,10 @@ def demo_feature(seen: Seen) -> Feature:
         seen.actions.append(action)
         return say("pong ", action.value)
 
+    async def open_form(action: Action, ctx: Context) -> Outcome:
+        seen.actions.append(action)
+        return FORM
+
     async def submitted(submission: Submission, ctx: Context) -> Outcome:
         seen.submissions.append(submission)
         if submission.text("title") == "bad":
@@ -79,6 +83,6 @@ def demo_feature(seen: Seen) -> Feature:
             CommandSpec("ask", "opens a form", ask),
             CommandSpec("big", "answers with a very long export", big),
         ),
-        actions={"demo.tally": tally, "demo.ping": ping},
+        actions={"demo.tally": tally, "demo.ping": ping, "demo.open": open_form},
         forms={"demo.form": submitted},
     )

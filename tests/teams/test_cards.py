@@ -240,21 +240,29 @@ def _inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {element["id"]: element for element in card["body"] if "id" in element}
 
 
-def test_form_card_has_a_title_intro_and_a_submit_with_form_id_and_metadata() -> None:
-    card = cards.form_card(FORM)
+SUBMIT = [cards.dialog_action("Share", {"alignbot_dialog": "t" * 43})]
+
+
+def test_form_card_has_a_title_intro_and_only_the_given_actions() -> None:
+    card = cards.form_card(FORM, SUBMIT)
     assert card["body"][0]["text"] == "Share an insight"
     assert card["body"][1]["text"] == "For **research** findings"
     [submit] = card["actions"]
     assert submit["type"] == "Action.Submit"
     assert submit["title"] == "Share"
-    assert submit["data"]["alignbot_form"] == "insight.new"
-    assert submit["data"]["metadata"] == "team=7"
-    assert submit["data"]["alignbot_multi"] == ["tags", "who"]
-    assert submit["data"]["alignbot_channel"] == ["where"]
+    assert submit["data"] == {"alignbot_dialog": "t" * 43}  # no copy of the form, no metadata
+    assert "team=7" not in json.dumps(card)
+
+
+def test_a_launcher_card_opens_the_form_in_a_dialog() -> None:
+    card = cards.launcher_card(FORM, {"alignbot_dialog": "t" * 43})
+    [button] = card["actions"]
+    assert button["data"] == {"alignbot_dialog": "t" * 43, "msteams": {"type": "task/fetch"}}
+    assert "team=7" not in json.dumps(card)
 
 
 def test_form_inputs_map_to_adaptive_card_inputs() -> None:
-    inputs = _inputs(cards.form_card(FORM))
+    inputs = _inputs(cards.form_card(FORM, SUBMIT))
     assert inputs["title"] == {
         "id": "title",
         "label": "Title",
@@ -287,7 +295,7 @@ def test_form_inputs_map_to_adaptive_card_inputs() -> None:
 
 
 def test_people_input_is_the_teams_people_picker_with_known_names() -> None:
-    picker = _inputs(cards.form_card(FORM, names={"aad-ada": "Ada Lovelace"}))["who"]
+    picker = _inputs(cards.form_card(FORM, SUBMIT, names={"aad-ada": "Ada Lovelace"}))["who"]
     assert picker["type"] == "Input.ChoiceSet"
     assert picker["isMultiSelect"] is True
     assert picker["choices.data"] == {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
@@ -296,7 +304,7 @@ def test_people_input_is_the_teams_people_picker_with_known_names() -> None:
 
 
 def test_hints_are_small_print_under_their_input() -> None:
-    body = cards.form_card(FORM)["body"]
+    body = cards.form_card(FORM, SUBMIT)["body"]
     position = next(i for i, e in enumerate(body) if e.get("id") == "detail")
     assert body[position + 1]["text"] == r"Markdown \*not\* used"
     assert body[position + 1]["isSubtle"] is True
@@ -308,7 +316,9 @@ def test_refused_form_shows_errors_beside_inputs_and_keeps_typed_values() -> Non
         "tags": ["a", "b"],
         "count": "12",
     }
-    card = cards.form_card(FORM, errors={"count": "At most 9.", "zzz": "Try later."}, values=typed)
+    card = cards.form_card(
+        FORM, SUBMIT, errors={"count": "At most 9.", "zzz": "Try later."}, values=typed
+    )
     body = card["body"]
     inputs = _inputs(card)
     assert inputs["title"]["value"] == "Checkout drop-off"
@@ -335,12 +345,6 @@ def test_mention_and_code_spans_survive_the_round_trip() -> None:
         "x.y", "T", (Input("a", "A"),), intro=(Mention("u1", "Ann"), Code("c"), Italic("i"))
     )
     assert cards.form_from_data(cards.form_to_data(form)) == form
-
-
-def test_submitted_card_replaces_the_form() -> None:
-    card = cards.submitted_card(FORM, "Ada *")
-    assert [e["text"] for e in card["body"]] == ["Share an insight", r"✓ Submitted by Ada \*."]
-    assert "actions" not in card
 
 
 # Size limits ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from adapters.teams import cards
+from adapters.teams import cards, dialogs
 from bot.events import Conversation
 from bot.feature import Feature
 from bot.features import help as help_feature
@@ -29,6 +29,8 @@ from tests.teams.activities import (
     installed,
     message,
     personal_conversation,
+    task_fetch,
+    task_submit,
 )
 from tests.teams.conftest import TeamsHarness
 from tests.teams.demo_feature import Seen, demo_feature
@@ -69,9 +71,18 @@ async def test_help_in_a_personal_chat_lists_the_commands_as_messages(teams: Tea
     assert "who owns the roadmap?" in _texts(answer)
 
 
-async def test_a_greeting_with_only_the_bot_mentioned_gets_help(teams: TeamsHarness) -> None:
+async def test_a_greeting_with_only_the_bot_mentioned_gets_help_privately(
+    teams: TeamsHarness,
+) -> None:
     await teams.send(channel_message(teams.service_url, ""))
-    assert "alignbot: what I can do" in _texts(await _only(teams, "reply"))
+    created = await _only(teams, "create")
+    assert created.body["members"] == [{"id": ADA["id"]}]
+    assert created.body["isGroup"] is False
+    assert created.body["channelData"] == {"tenant": {"id": TENANT}}
+    answer = await _only(teams, "post")
+    assert answer.conversation_id.startswith("a:direct-")
+    assert "alignbot: what I can do" in _texts(answer)
+    assert teams.connector.of_kind("reply") == []  # nothing in the channel
 
 
 async def test_channel_message_strips_the_bot_and_rewrites_mentions(
@@ -180,75 +191,91 @@ async def test_button_without_replace_answers_in_the_conversation(teams: TeamsHa
     assert teams.connector.of_kind("update") == []
 
 
-async def test_form_opens_refuses_with_values_kept_then_accepts(
+async def _open_dialog(teams: TeamsHarness, **where: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`ask` in a message, then the launcher's button: the dialog's card and its submit data."""
+    await teams.send(message(teams.service_url, "ask", **where))
+    launcher = teams.connector.of_kind("reply")[-1].card
+    [button] = launcher["actions"]
+    assert button["data"]["msteams"] == {"type": "task/fetch"}
+    response = await teams.send(task_fetch(teams.service_url, button["data"], **where))
+    assert response.status == 200
+    task = (await response.json())["task"]
+    assert task["type"] == "continue"
+    assert task["value"]["card"]["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = task["value"]["card"]["content"]
+    [submit] = card["actions"]
+    return card, submit["data"]
+
+
+async def _submit_dialog(teams: TeamsHarness, values: dict[str, Any], **who: Any) -> Any:
+    response = await teams.send(task_submit(teams.service_url, values, **who))
+    assert response.status == 200
+    return (await response.json())["task"]
+
+
+async def test_form_opens_in_a_dialog_refuses_in_place_then_answers_privately(
     teams: TeamsHarness, seen: Seen
 ) -> None:
-    await teams.send(message(teams.service_url, "ask"))
-    form = (await _only(teams, "reply")).card
-    [submit] = form["actions"]
-    assert submit["data"]["alignbot_form"] == "demo.form"
-    data = submit["data"]
+    card, data = await _open_dialog(teams)
+    assert set(data) == {"alignbot_dialog"}  # only an opaque reference travels
+    assert "ctx-1" not in json.dumps(card)
+    inputs = {e["id"]: e for e in card["body"] if "id" in e}
+    assert set(inputs) == {"title", "count", "tags", "who"}
 
     typed = {**data, "title": "bad", "count": "3", "tags": "a,b", "who": "aad-bob"}
-    await teams.send(card_submit(teams.service_url, typed, card_id="form-card"))
-    refused = await _only(teams, "update")
-    assert refused.activity_id == "form-card"
-    inputs = {e["id"]: e for e in refused.card["body"] if "id" in e}
+    refused = await _submit_dialog(teams, typed)
+    assert refused["type"] == "continue"
+    again = refused["value"]["card"]["content"]
+    inputs = {e["id"]: e for e in again["body"] if "id" in e}
     assert inputs["title"]["value"] == "bad"
     assert inputs["tags"]["value"] == "a,b"
     assert inputs["count"]["value"] == 3
     assert inputs["who"]["value"] == "aad-bob"
-    assert "⚠ Give it a real title." in _texts(refused)
+    assert "⚠ Give it a real title." in json.dumps(again, ensure_ascii=False)
     assert seen.submissions[0].values["tags"] == ["a", "b"]
-    assert seen.submissions[0].metadata == "ctx-1"
+    assert seen.submissions[0].metadata == "ctx-1"  # from the server's copy of the form
 
     accepted = {**data, "title": "Checkout", "count": "2", "tags": "b"}
-    await teams.send(card_submit(teams.service_url, accepted, card_id="form-card"))
-    closed = teams.connector.of_kind("update")[-1]
-    assert "✓ Submitted by Ada Lovelace." in _texts(closed)
-    assert teams.connector.of_kind("reply")[-1].card["body"][0]["text"] == "Saved Checkout"
+    result = await _submit_dialog(teams, accepted)
+    assert result["type"] == "continue"  # the private answer is the dialog's result
+    assert result["value"]["card"]["content"]["body"][0]["text"] == "Saved Checkout"
     assert seen.submissions[-1].values == {"title": "Checkout", "count": "2", "tags": ["b"]}
+    assert teams.connector.of_kind("post") == []
+    assert len(teams.connector.of_kind("reply")) == 1  # only the launcher card
+
+    spent = await _submit_dialog(teams, accepted)
+    assert spent == {"type": "message", "value": dialogs.GONE}
+    assert len(seen.submissions) == 2
 
 
-async def test_action_execute_invoke_is_answered_with_the_replacement_card(
-    teams: TeamsHarness, seen: Seen
-) -> None:
-    invoke = card_execute(
-        teams.service_url, {"alignbot_action": "demo.tally", "value": "8"}, card_id="card-3"
-    )
-    response = await teams.send(invoke)
-    assert response.status == 200
-    body = await response.json()
-    assert body["statusCode"] == 200
-    assert body["type"] == "application/vnd.microsoft.card.adaptive"
-    assert body["value"]["body"][0]["text"] == "tally 8"
-    assert seen.actions[0].value == "8"
+async def test_a_dialog_is_only_for_whoever_asked_for_it(teams: TeamsHarness, seen: Seen) -> None:
+    _, data = await _open_dialog(teams)
+    other = await _submit_dialog(teams, {**data, "title": "Mine now"}, sender=BOB)
+    assert other == {"type": "message", "value": dialogs.NOT_YOURS}
+    forged = await _submit_dialog(teams, {"alignbot_dialog": "x" * 43, "title": "t"})
+    assert forged == {"type": "message", "value": dialogs.GONE}
+    assert seen.submissions == []
 
 
-async def test_action_execute_refused_form_comes_back_in_the_invoke_response(
-    teams: TeamsHarness,
-) -> None:
-    await teams.send(message(teams.service_url, "ask"))
-    data = (await _only(teams, "reply")).card["actions"][0]["data"]
+async def test_a_form_button_opens_its_dialog_directly(teams: TeamsHarness, seen: Seen) -> None:
     response = await teams.send(
-        card_execute(teams.service_url, {**data, "title": "bad"}, card_id="c")
+        task_fetch(teams.service_url, {"alignbot_action": "demo.open", "value": "v"}, card_id="c")
+    )
+    task = (await response.json())["task"]
+    assert task["type"] == "continue"
+    assert task["value"]["title"] == "Tell me"
+    assert seen.actions[0].action_id == "demo.open"
+
+
+async def test_action_execute_answering_a_form_offers_the_dialog(teams: TeamsHarness) -> None:
+    response = await teams.send(
+        card_execute(teams.service_url, {"alignbot_action": "demo.open", "value": "v"}, card_id="c")
     )
     body = await response.json()
-    assert "⚠ Give it a real title." in json.dumps(body["value"], ensure_ascii=False)
-
-
-async def test_action_execute_accepted_form_turns_into_the_submitted_card(
-    teams: TeamsHarness, seen: Seen
-) -> None:
-    await teams.send(message(teams.service_url, "ask"))
-    data = (await _only(teams, "reply")).card["actions"][0]["data"]
-    values = {**data, "title": "Fine", "count": "1", "tags": "a"}
-    response = await teams.send(card_execute(teams.service_url, values, card_id="c"))
-    body = await response.json()
     assert body["type"] == "application/vnd.microsoft.card.adaptive"
-    assert "✓ Submitted by Ada Lovelace." in json.dumps(body["value"], ensure_ascii=False)
-    assert teams.connector.of_kind("post")[-1].card["body"][0]["text"] == "Saved Fine"
-    assert seen.submissions[-1].values["tags"] == ["a"]
+    [button] = body["value"]["actions"]
+    assert button["data"]["msteams"] == {"type": "task/fetch"}
+    assert set(button["data"]) == {"alignbot_dialog", "msteams"}
 
 
 async def test_action_execute_with_a_foreign_payload_is_a_bad_request(teams: TeamsHarness) -> None:

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from botbuilder.schema import Activity
 
-from adapters.teams import inbound, seal
-from bot.events import Action, Submission
+from adapters.teams import inbound
+from bot.events import Action
+from bot.replies import Input, InputKind
 from tests.teams.activities import BOB, BOT, TENANT, channel_conversation, message
 
 URL = "http://127.0.0.1:1/"
@@ -140,25 +141,25 @@ def test_select_payload_reads_the_chosen_option() -> None:
     assert event.message is None
 
 
-def test_form_payload_is_a_submission_with_split_multi_values_and_channel_ids() -> None:
-    value = {
-        "alignbot_form": "insight.new",
-        "metadata": "team=7",
-        "alignbot_multi": ["tags"],
-        "alignbot_channel": ["where"],
-        "alignbot_spec": {"form_id": "insight.new", "metadata": "team=7"},
-        "alignbot_seal": seal.seal("insight.new", "team=7"),
+def test_dialog_values_are_read_by_the_kept_form_only() -> None:
+    inputs = (
+        Input("title", "Title"),
+        Input("tags", "Tags", InputKind.MULTI_SELECT),
+        Input("who", "People", InputKind.USERS),
+        Input("where", "Channel", InputKind.CHANNEL),
+    )
+    data = {
+        "alignbot_dialog": "token",
         "title": "Drop-off",
         "tags": "a,b, c",
+        "who": "aad-1,aad-2",
         "where": "https://teams.microsoft.com/l/channel/19%3aabc%40thread.tacv2/General?groupId=g",
+        "metadata": "forged",  # not an input of the form: never read
     }
-    event = inbound.card_event(_submit(value), value)
-    assert isinstance(event, Submission)
-    assert event.form_id == "insight.new"
-    assert event.metadata == "team=7"
-    assert dict(event.values) == {
+    assert inbound.form_values(inputs, data) == {
         "title": "Drop-off",
         "tags": ["a", "b", "c"],
+        "who": ["aad-1", "aad-2"],
         "where": "19:abc@thread.tacv2",
     }
 
@@ -179,4 +180,5 @@ def test_channel_inputs_accept_ids_and_mentions(typed: str, expected: str) -> No
 def test_payloads_that_are_not_ours_are_ignored() -> None:
     assert not inbound.is_card_payload({"msteams": {"type": "imBack"}})
     assert not inbound.is_card_payload("text")
-    assert inbound.is_card_payload({"alignbot_form": "f"})
+    assert not inbound.is_card_payload({"alignbot_form": "f"})  # forms come back via dialogs
+    assert inbound.is_card_payload({"alignbot_action": "a"})

@@ -1,4 +1,5 @@
-"""Card data through the real Teams endpoint: an edited form id or metadata changes nothing."""
+"""Card data through the real Teams endpoint: no form id or metadata travels, and an edited or
+made-up reference to a kept form changes nothing."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from adapters.teams import dialogs
 from bot.feature import Feature
 from storage.models.standups import StandupAnswer
 from tests.support.recording import FakeClock
-from tests.teams.activities import card_submit, channel_conversation, channel_message, message
+from tests.teams.activities import channel_conversation, channel_message, message
 from tests.teams.conftest import TeamsHarness
 
 
@@ -22,22 +24,21 @@ def features() -> list[Feature] | None:
     return None  # every real feature
 
 
-def _filled(teams: TeamsHarness, **values: str) -> dict[str, Any]:
-    """What Teams sends for the last card form: its data, every input's value, `values` typed."""
-    card = teams.connector.of_kind("reply")[-1].card
+def _filled(card: dict[str, Any], data: dict[str, Any], **values: str) -> dict[str, Any]:
+    """What Teams sends from a dialog: its data, every input's value, `values` typed."""
     inputs = {e["id"]: e.get("value") for e in card["body"] if "id" in e}
-    return {**card["actions"][0]["data"], **inputs, **values}
+    return {**data, **inputs, **values}
 
 
-async def _answer_card(teams: TeamsHarness, clock: FakeClock) -> dict[str, Any]:
+async def _answer_dialog(teams: TeamsHarness, clock: FakeClock) -> dict[str, Any]:
     clock.current = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)  # Wednesday
+    thread = channel_conversation()
     await teams.send(channel_message(teams.service_url, "standup setup Design"))
-    setup = card_submit(
-        teams.service_url, _filled(teams), card_id="form-1", conversation=channel_conversation()
-    )
-    await teams.send(setup)
+    card, data = await teams.open_offered_form(thread)
+    await teams.submit_dialog(_filled(card, data), thread)
     await teams.send(message(teams.service_url, "standup design"))
-    return _filled(teams, q0="Wireframes", q1="Tests", q2="None")
+    card, data = await teams.open_offered_form()
+    return _filled(card, data, q0="Wireframes", q1="Tests", q2="None")
 
 
 async def _stored(teams: TeamsHarness) -> list[str]:
@@ -45,35 +46,31 @@ async def _stored(teams: TeamsHarness) -> list[str]:
         return [a.day.isoformat() for a in (await session.exec(select(StandupAnswer))).all()]
 
 
-def _edit_day(data: dict[str, Any]) -> dict[str, Any]:
-    edited = {**data, "metadata": data["metadata"].replace("2026-11-25", "2020-01-01")}
-    spec = {**data["alignbot_spec"], "metadata": edited["metadata"]}
-    return {**edited, "alignbot_spec": spec}
-
-
-def _other_form(data: dict[str, Any]) -> dict[str, Any]:
-    return {**data, "alignbot_form": "standup.setup"}
-
-
-def _only_the_copy(data: dict[str, Any]) -> dict[str, Any]:
-    spec = {**data["alignbot_spec"], "metadata": "1|2020-01-01|x"}
-    return {**data, "alignbot_spec": spec}
+def _other_token(data: dict[str, Any]) -> dict[str, Any]:
+    token = data["alignbot_dialog"]
+    return {**data, "alignbot_dialog": token[:-1] + ("A" if token[-1] != "A" else "B")}
 
 
 def _no_seal(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "alignbot_seal"}
 
 
-@pytest.mark.parametrize("edit", [_edit_day, _other_form, _only_the_copy, _no_seal])
+def _forged_form(data: dict[str, Any]) -> dict[str, Any]:
+    """The old card shape, naming a form and its metadata outright: never read."""
+    forged = {"alignbot_form": "standup.answer", "metadata": "1|2020-01-01|x"}
+    return {**_no_seal(data), **forged, "alignbot_dialog": None}
+
+
+@pytest.mark.parametrize("edit", [_other_token, _no_seal, _forged_form])
 async def test_edited_card_data_is_refused_and_stores_nothing(
     teams: TeamsHarness, clock: FakeClock, edit: Callable[[dict[str, Any]], dict[str, Any]]
 ) -> None:
-    data = await _answer_card(teams, clock)
-    assert "2026-11-25" in data["metadata"]
-    response = await teams.send(card_submit(teams.service_url, edit(data), card_id="form-2"))
-    assert response.status in (200, 201)
-    refusal = json.dumps(teams.connector.of_kind("reply")[-1].body)
-    assert "expired" in refusal
+    data = await _answer_dialog(teams, clock)
+    assert "metadata" not in data  # the day lives on the server, not in the card
+    assert "2026-11-25" not in json.dumps(data)
+    refused = await teams.submit_dialog(edit(data))
+    assert refused == {"type": "message", "value": dialogs.GONE}
     assert await _stored(teams) == []
-    await teams.send(card_submit(teams.service_url, data, card_id="form-2"))
-    assert await _stored(teams) == ["2026-11-25"]  # the untouched card still works
+    saved = await teams.submit_dialog(data)  # the untouched dialog still works
+    assert "is saved" in json.dumps(saved, ensure_ascii=False)
+    assert await _stored(teams) == ["2026-11-25"]

@@ -32,7 +32,7 @@ def slack_initial_texts(form: Form, name: str) -> list[str]:
 
 
 def teams_initial_texts(form: Form, name: str) -> list[str]:
-    card = cards.form_card(form)
+    card = cards.form_card(form, [])
     return [
         element.get("value", "")
         for element in card["body"]
@@ -110,7 +110,7 @@ def test_long_text_spreads_over_inputs_and_reads_back_whole() -> None:
     values = {i.name: i.initial for i in inputs}
     submission = Submission("f", values, person(), channel())
     assert joined_text(submission, "items").split("\n") == pieces
-    assert len(text_inputs("items", "Items", [], at_least=3)) == 3
+    assert [i.name for i in text_inputs("items", "Items", [])] == ["items"]
     with pytest.raises(ValueError, match="cannot fit"):
         pack(["q" * (MAX_TEXT_INPUT + 1)], "\n")
 

@@ -7,7 +7,6 @@ so nothing is stored or broadcast unless every value is acceptable.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from bot.features.insights.matching import (
 )
 from bot.limits import joined_text, text_inputs
 from bot.mentions import CHANNEL
-from bot.replies import MAX_TEXT_INPUT, Form, FormErrors, Input, InputKind, Option
+from bot.replies import Form, FormErrors, Input, InputKind, Option
 from storage.repositories.insights import AudienceEntry, InsightContent, InsightView
 
 T = TypeVar("T")
@@ -40,7 +39,6 @@ MAX_ITEMS = 20
 MAX_ITEM_CHARS = 200
 MAX_AUDIENCE = 50
 MAX_REASON = 200
-ITEM_BOXES = math.ceil(MAX_ITEMS * (MAX_ITEM_CHARS + 1) / MAX_TEXT_INPUT)
 VISIBILITIES = (
     ("public", "Public: subscribers and the list below"),
     ("private", "Private: only the list below"),
@@ -144,7 +142,6 @@ def insight_form(state: FormState, view: InsightView | None = None) -> Form:
             "items",
             "Related backlog items",
             _lines(start("items")),
-            at_least=ITEM_BOXES,
             required=False,
             hint="One per line, as written on the backlog or ballot.",
         ),

@@ -89,7 +89,13 @@ def insight_card(view: InsightView, counts: Mapping[str, int]) -> Reply:
         buttons(
             Button("Seen", f"{ACTION_PREFIX}seen", str(view.id)),
             Button("Will act", f"{ACTION_PREFIX}act", str(view.id), ButtonStyle.PRIMARY),
-            Button("Disagree", f"{ACTION_PREFIX}disagree", str(view.id), ButtonStyle.DANGER),
+            Button(
+                "Disagree",
+                f"{ACTION_PREFIX}disagree",
+                str(view.id),
+                ButtonStyle.DANGER,
+                opens_form=True,
+            ),
         )
     )
     return reply(*blocks, public=True)

@@ -60,7 +60,13 @@ def prompt(
         text(*lead),
         context(" · ".join(q.text for q in questions)),
         buttons(
-            Button("Answer", OPEN_ACTION, action_value(team.id, day), ButtonStyle.PRIMARY),
+            Button(
+                "Answer",
+                OPEN_ACTION,
+                action_value(team.id, day),
+                ButtonStyle.PRIMARY,
+                opens_form=True,
+            ),
             Button("Skip today", SKIP_ACTION, action_value(team.id, day)),
         ),
     ]
@@ -96,7 +102,10 @@ def choose_team(teams: Sequence[StandupTeam], day: date) -> Reply:
     return reply(
         text("You're in several stand-ups. Which one do you want to answer?"),
         buttons(
-            *[Button(team.name, OPEN_ACTION, action_value(team.id or 0, day)) for team in teams[:5]]
+            *[
+                Button(team.name, OPEN_ACTION, action_value(team.id or 0, day), opens_form=True)
+                for team in teams[:5]
+            ]
         ),
         context("Or name it: ", Code(f"/standup {teams[0].slug}")),
     )

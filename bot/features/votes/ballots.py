@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 
 from bot.events import Submission
@@ -27,7 +28,10 @@ BALLOT_FORM = "vote.ballot"
 IMPACTS = (0.25, 0.5, 1.0, 2.0, 3.0)
 IMPACT_NAMES = {0.25: "minimal", 0.5: "low", 1.0: "medium", 2.0: "high", 3.0: "massive"}
 OPTION_CHARS = 75  # Slack's limit for an option label
+RANK_MENUS_UP_TO = 10
+ORDER_INPUT = "order"
 Errors = dict[str, str]
+_ORDER_SEPARATORS = re.compile(r"[\s,;>]+")
 
 
 def items_of(poll: Poll) -> list[str]:
@@ -52,13 +56,18 @@ def ballot_form(poll: Poll, current: Payload | None, support_note: str = "") -> 
     items = items_of(poll)
     build = FORM_INPUTS[method_of(poll)]
     research = ("\n", support_note) if support_note else ()
+    numbered = (
+        ("\n", "\n".join(f"{i + 1}. {item}" for i, item in enumerate(items)))
+        if method_of(poll) is Method.RANKED and compact_ranking(len(items))
+        else ()
+    )
     return Form(
         form_id=BALLOT_FORM,
         title=short(f"Vote {poll.id}", 24),
         inputs=build(poll, items, current),
         submit_label="Cast ballot",
         metadata=str(poll.id),
-        intro=(poll.question, "\n", INSTRUCTIONS[method_of(poll)](poll), *research),
+        intro=(poll.question, "\n", INSTRUCTIONS[method_of(poll)](poll), *numbered, *research),
     )
 
 
@@ -99,7 +108,25 @@ def _dot_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[
     )
 
 
+def compact_ranking(n: int) -> bool:
+    """Above `RANK_MENUS_UP_TO` items a ballot is one "order" input, not a menu per rank: n
+    menus of n options grow as n², far past what a Teams card holds."""
+    return n > RANK_MENUS_UP_TO
+
+
 def _ranked_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+    if compact_ranking(len(items)):
+        return (
+            Input(
+                ORDER_INPUT,
+                "Your order, best first",
+                initial=", ".join(str(i + 1) for i in current) if current else None,
+                placeholder="e.g. 3, 1, 2",
+                max_length=len(items) * 4,
+                hint="Item numbers from the list above, separated by commas. Leave out any you "
+                "don't want to rank: they tie at the bottom.",
+            ),
+        )
     options = item_options(items)
     return tuple(
         Input(
@@ -228,7 +255,27 @@ def _read_dots(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
     return counts
 
 
+def _read_order(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
+    """ "3, 1, 2" (commas, spaces or ">" between): item numbers, best first."""
+    items = items_of(poll)
+    order: list[int] = []
+    for token in _ORDER_SEPARATORS.split(submission.text(ORDER_INPUT)):
+        if not token:
+            continue
+        number = int(token) if token.isdigit() else 0
+        if not 1 <= number <= n:
+            return {ORDER_INPUT: f"“{token[:10]}” isn't an item number; use 1 to {n}."}
+        if number - 1 in order:
+            return {ORDER_INPUT: f"{number} (“{short(items[number - 1], 40)}”) is listed twice."}
+        order.append(number - 1)
+    if not order:
+        return {ORDER_INPUT: "Rank at least your first choice, e.g. 3, 1, 2."}
+    return order
+
+
 def _read_ranked(poll: Poll, n: int, submission: Submission) -> Payload | Errors:
+    if compact_ranking(n):
+        return _read_order(poll, n, submission)
     order: list[int] = []
     items = items_of(poll)
     for rank in range(1, n + 1):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,8 +21,6 @@ MIN_ITEMS, MAX_ITEMS = 2, 50
 MAX_RICE_ITEMS = 24  # four inputs per item, and Slack modals hold 100 blocks (intro included)
 MAX_ITEM_CHARS, MAX_QUESTION_CHARS = 150, 300
 MAX_DOTS = 100
-# Enough boxes for the most items at their longest, one line each: no list is ever cut.
-ITEM_BOXES = math.ceil(MAX_ITEMS * (MAX_ITEM_CHARS + 1) / MAX_TEXT_INPUT)
 METHOD_NAMES = {
     Method.SINGLE: "Single choice",
     Method.MULTI: "Multiple choice (with a limit)",
@@ -75,8 +72,11 @@ def new_form(
                 "items",
                 "Backlog items, one per line",
                 items or (),
-                at_least=ITEM_BOXES,
-                hint=f"{MIN_ITEMS} to {MAX_ITEMS} items (RICE: up to {MAX_RICE_ITEMS}).",
+                hint=(
+                    f"{MIN_ITEMS} to {MAX_ITEMS} items (RICE: up to {MAX_RICE_ITEMS}). A box holds "
+                    f"{MAX_TEXT_INPUT:,} characters; for more, paste them after "
+                    "/vote new from csv."
+                ),
             ),
             Input(
                 "method",

@@ -154,7 +154,9 @@ def _vote_controls(poll: Poll, items: list[str]) -> Actions:
             Option(option.label, f"{poll.id}:{option.value}") for option in item_options(items)
         )
         return Actions((Select(PICK_ACTION, "Vote for…", options),))
-    return Actions((Button("Vote", OPEN_BALLOT_ACTION, str(poll.id), ButtonStyle.PRIMARY),))
+    return Actions(
+        (Button("Vote", OPEN_BALLOT_ACTION, str(poll.id), ButtonStyle.PRIMARY, opens_form=True),)
+    )
 
 
 def winner_blocks(items: Sequence[str], result: Result, settled: bool) -> list[Block]:

@@ -15,7 +15,6 @@ from tests.support.recording import FakeClock
 from tests.teams.activities import (
     CHANNEL,
     PERSONAL,
-    card_submit,
     channel_conversation,
     channel_message,
     message,
@@ -32,11 +31,10 @@ def _text(call: Call) -> str:
     return json.dumps(call.card, ensure_ascii=False)
 
 
-def _filled(teams: TeamsHarness, **values: str) -> dict[str, Any]:
-    """What Teams sends for the last card form: its data, every input's value, `values` typed."""
-    card = teams.connector.of_kind("reply")[-1].card
+def _filled(card: dict[str, Any], data: dict[str, Any], **values: str) -> dict[str, Any]:
+    """What Teams sends from a dialog: its data, every input's value, `values` typed."""
     inputs = {e["id"]: e.get("value") for e in card["body"] if "id" in e}
-    return {**card["actions"][0]["data"], **inputs, **values}
+    return {**data, **inputs, **values}
 
 
 async def test_setup_prompt_answer_and_summary_through_teams(
@@ -47,12 +45,10 @@ async def test_setup_prompt_answer_and_summary_through_teams(
     assert "Europe/Berlin" in _text(teams.connector.of_kind("reply")[-1])
 
     await teams.send(channel_message(teams.service_url, "standup setup Design"))
-    values = _filled(teams, summary_time="16:00")
-    submitted = card_submit(
-        teams.service_url, values, card_id="form-1", conversation=channel_conversation()
-    )
-    await teams.send(submitted)
-    assert "created" in _text(teams.connector.of_kind("reply")[-1])
+    thread = channel_conversation()
+    card, data = await teams.open_offered_form(thread)
+    result = await teams.submit_dialog(_filled(card, data, summary_time="16:00"), thread)
+    assert "created" in json.dumps(result, ensure_ascii=False)
 
     clock.current = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
     await jobs.tick(teams.bot.ctx)
@@ -61,9 +57,11 @@ async def test_setup_prompt_answer_and_summary_through_teams(
     assert "Time for your" in _text(prompt)
 
     await teams.send(message(teams.service_url, "standup"))
-    answers = _filled(teams, q0="Wireframes", q1="Tests", q2="No VPN")
-    await teams.send(card_submit(teams.service_url, answers, card_id="form-2"))
-    assert "is saved" in _text(teams.connector.of_kind("reply")[-1])
+    card, data = await teams.open_offered_form()
+    answered = await teams.submit_dialog(
+        _filled(card, data, q0="Wireframes", q1="Tests", q2="No VPN")
+    )
+    assert "is saved" in json.dumps(answered, ensure_ascii=False)
 
     clock.current = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
     await jobs.tick(teams.bot.ctx)

@@ -1,0 +1,252 @@
+"""Forms as Teams dialogs (task modules): modal like Slack's, kept on the server.
+
+A card button with `msteams: {type: "task/fetch"}` makes Teams send a `task/fetch` invoke; we
+answer with a `TaskModuleResponse` of type `continue` holding the form as an Adaptive Card.
+Its submit button sends `task/submit` with the inputs; we answer with the next page, the form
+again with the feature's errors beside their inputs (everything typed kept), the private
+answer as the dialog's result, or a short message that closes it when the answer was posted
+in the conversation.
+
+The form itself stays on the server (`storage.repositories.teams_dialogs`): card data carries
+only its token (`formrefs`), so no copy of the form travels and none can be forged. A form
+too big for one dialog card (Teams' size limit) is shown in pages; what was typed on earlier
+pages is kept with the form until the last page submits everything to the feature at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from botbuilder.schema import Attachment
+from botbuilder.schema.teams import (
+    TaskModuleContinueResponse,
+    TaskModuleMessageResponse,
+    TaskModuleResponse,
+    TaskModuleTaskInfo,
+)
+
+from adapters.teams import cards, formrefs
+from adapters.teams.inbound import form_values
+from adapters.teams.limits import weight
+from bot.events import Actor, Conversation, FormValue, Submission
+from bot.ports import Clock
+from bot.replies import Form, Input, InputKind
+from storage.db import Database
+from storage.models.teams_dialogs import TeamsDialog
+from storage.repositories import teams_dialogs
+
+STEP_KEY = "alignbot_step"
+NEXT = "next"
+DIALOG_BUDGET = cards.CARD_BUDGET
+ERROR_ROOM = 2_000  # kept free on every page for the error lines a refusal adds
+NOT_YOURS = "This form was opened by someone else. Ask me for your own."
+GONE = "This form has expired or was already sent. Ask me for it again."
+
+Names = Callable[[str, Iterable[str]], Awaitable[Mapping[str, str]]]
+
+
+def continue_with(title: str, card: dict[str, Any]) -> TaskModuleResponse:
+    """The dialog shows `card` (opens, or stays open with new content)."""
+    info = TaskModuleTaskInfo(
+        title=title[:100] or "alignbot",
+        height="large",
+        width="large",
+        card=Attachment(content_type=cards.CONTENT_TYPE, content=card),
+    )
+    return TaskModuleResponse(task=TaskModuleContinueResponse(value=info))
+
+
+def message(text: str) -> TaskModuleResponse:
+    """The dialog shows one line and closes."""
+    return TaskModuleResponse(task=TaskModuleMessageResponse(value=text))
+
+
+def pages(form: Form) -> list[tuple[Input, ...]]:
+    """The form's inputs split into pages whose cards each fit `DIALOG_BUDGET` (with room for
+    errors); a form that fits is one page. Only the first page shows the intro."""
+    split: list[tuple[Input, ...]] = []
+    current: list[Input] = []
+    for item in form.inputs:
+        trial = _page_form(form, len(split), 2, (*current, item))
+        if current and weight(_card(trial, {})) + ERROR_ROOM > DIALOG_BUDGET:
+            split.append(tuple(current))
+            current = []
+        current.append(item)
+    split.append(tuple(current))
+    return split
+
+
+def _page_form(form: Form, index: int, total: int, inputs: Sequence[Input]) -> Form:
+    title = form.title if total == 1 else f"{form.title} ({index + 1}/{total})"
+    return replace(form, title=title, inputs=tuple(inputs), intro=form.intro if index == 0 else ())
+
+
+def _card(
+    page: Form,
+    actions_data: Mapping[str, Any],
+    last: bool = True,
+    errors: Mapping[str, str] | None = None,
+    values: Mapping[str, FormValue] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    label = page.submit_label if last else "Next"
+    data = dict(actions_data) if last else {**actions_data, STEP_KEY: NEXT}
+    return cards.form_card(
+        page,
+        [cards.dialog_action(label, data)],
+        errors=errors,
+        values=_card_values(values),
+        names=names,
+    )
+
+
+def _card_values(values: Mapping[str, FormValue] | None) -> cards.FormValues | None:
+    if values is None:
+        return None
+    return {name: list(v) if isinstance(v, list) else v for name, v in values.items()}
+
+
+@dataclass
+class Dialogs:
+    """Offers, pages and submits forms for the Teams handler."""
+
+    db: Database
+    clock: Clock
+    names: Names
+
+    async def offer(self, form: Form, actor: Actor) -> str:
+        """Keeps `form` for `actor`; the token names it in card data."""
+        token = formrefs.new_token()
+        stored = json.dumps(cards.form_to_data(form), ensure_ascii=False)
+        async with self.db.transaction() as session:
+            await teams_dialogs.keep(
+                session, token, actor.workspace_id, actor.user_id, stored, self.clock.now()
+            )
+        return token
+
+    async def open(self, form: Form, actor: Actor) -> TaskModuleResponse:
+        """A new form, straight into a dialog (a button that opens a form was pressed)."""
+        token = await self.offer(form, actor)
+        return await self._show(token, form, 0, {}, {}, actor)
+
+    async def fetch(self, data: Mapping[str, Any], actor: Actor) -> TaskModuleResponse:
+        """`task/fetch` for a form offered earlier (the launcher card's button)."""
+        found = await self._owned(data, actor)
+        if isinstance(found, str):
+            return message(found)
+        form, values = _stored(found)
+        return await self._show(found.token, form, found.page, values, {}, actor)
+
+    async def submit(
+        self, data: Mapping[str, Any], actor: Actor, conversation: Conversation
+    ) -> TaskModuleResponse | Filled:
+        """`task/submit`: the next page, or (last page) the whole form, filled, for the feature."""
+        found = await self._owned(data, actor)
+        if isinstance(found, str):
+            return message(found)
+        form, values = _stored(found)
+        split = pages(form)
+        page = min(found.page, len(split) - 1)
+        # This page's inputs are what the dialog sent now: an input it left out is empty.
+        on_page = {item.name for item in split[page]}
+        values = {n: v for n, v in values.items() if n not in on_page}
+        values |= form_values(split[page], data)
+        if data.get(STEP_KEY) == NEXT and page + 1 < len(split):
+            await self._progress(found.token, values, page + 1)
+            return await self._show(found.token, form, page + 1, values, {}, actor)
+        submission = Submission(form.form_id, values, actor, conversation, form.metadata)
+        return Filled(found.token, form, values, submission)
+
+    async def refused(
+        self, filled: Filled, errors: Mapping[str, str], actor: Actor
+    ) -> TaskModuleResponse:
+        """The page with the first refused input, errors beside inputs, values kept."""
+        split = pages(filled.form)
+        page = next(
+            (i for i, inputs in enumerate(split) if any(x.name in errors for x in inputs)), 0
+        )
+        await self._progress(filled.token, filled.values, page)
+        return await self._show(filled.token, filled.form, page, filled.values, errors, actor)
+
+    async def done(self, token: str) -> None:
+        async with self.db.transaction() as session:
+            await teams_dialogs.drop(session, token)
+
+    async def _show(
+        self,
+        token: str,
+        form: Form,
+        page: int,
+        values: Mapping[str, FormValue],
+        errors: Mapping[str, str],
+        actor: Actor,
+    ) -> TaskModuleResponse:
+        split = pages(form)
+        page = min(page, len(split) - 1)
+        shown = _page_form(form, page, len(split), split[page])
+        labels = {item.name: item.label for item in form.inputs}
+        elsewhere = {name for name in errors if name not in {i.name for i in shown.inputs}}
+        page_errors = {
+            name: f"{labels[name]}: {problem}" if name in elsewhere and name in labels else problem
+            for name, problem in errors.items()
+        }
+        names = await self.names(actor.workspace_id, _people(form, values))
+        card = _card(
+            shown,
+            formrefs.encode(token),
+            last=page + 1 == len(split),
+            errors=page_errors,
+            values=values,
+            names=names,
+        )
+        return continue_with(shown.title, card)
+
+    async def _owned(self, data: Mapping[str, Any], actor: Actor) -> TeamsDialog | str:
+        token = formrefs.decode(data)
+        if token is None:
+            return GONE
+        async with self.db.transaction() as session:
+            found = await teams_dialogs.find(session, token, self.clock.now())
+        if found is None:
+            return GONE
+        if (found.workspace_id, found.user_id) != (actor.workspace_id, actor.user_id):
+            return NOT_YOURS
+        return found
+
+    async def _progress(self, token: str, values: Mapping[str, FormValue], page: int) -> None:
+        async with self.db.transaction() as session:
+            await teams_dialogs.progress(session, token, json.dumps(values), page)
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A form filled in to its last page: the submission for the feature, and what to show
+    again if the feature refuses it."""
+
+    token: str
+    form: Form
+    values: dict[str, FormValue]
+    submission: Submission
+
+
+def _stored(found: TeamsDialog) -> tuple[Form, dict[str, FormValue]]:
+    form = cards.form_from_data(json.loads(found.form))
+    raw = json.loads(found.values or "{}")
+    values: dict[str, FormValue] = {
+        str(name): value
+        for name, value in raw.items()
+        if value is None or isinstance(value, str | list)
+    }
+    return form, values
+
+
+def _people(form: Form, values: Mapping[str, FormValue]) -> set[str]:
+    chosen: set[str] = set()
+    for item in form.inputs:
+        if item.kind is InputKind.USERS:
+            source = values.get(item.name, item.initial)
+            chosen.update([source] if isinstance(source, str) else list(source or ()))
+    return chosen
