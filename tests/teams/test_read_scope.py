@@ -11,7 +11,6 @@ from tests.teams.activities import (
     BOB,
     CHANNEL,
     TENANT,
-    card_submit,
     channel_conversation,
     channel_message,
     message,
@@ -31,19 +30,19 @@ def last_reply(teams: TeamsHarness) -> str:
 
 
 async def open_vote(teams: TeamsHarness) -> None:
+    thread = channel_conversation()
     await teams.send(channel_message(teams.service_url, "vote new Secret roadmap?"))
-    form = teams.connector.of_kind("reply")[-1].card
+    _, data = await teams.open_offered_form(thread)
     values = {
-        **form["actions"][0]["data"],
+        **data,
         "question": "Secret roadmap?",
         "items": "Search\nBilling",
         "method": "single",
         "anonymous": "no",
         "hide_results": "no",
     }
-    thread = channel_conversation()
-    await teams.send(card_submit(teams.service_url, values, card_id="form-1", conversation=thread))
-    assert "is open in the channel" in last_reply(teams)
+    result = await teams.submit_dialog(values, thread)
+    assert "is open in the channel" in json.dumps(result, ensure_ascii=False)
 
 
 async def test_a_vote_asked_about_in_a_personal_chat_follows_the_channel_roster(
