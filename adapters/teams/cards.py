@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.teams.limits import weight
+from adapters.teams.limits import weight, wire_weight
 from bot.replies import (
     Actions,
     Bars,
@@ -325,8 +325,7 @@ def _fitting(body: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
         if element.get("type") != "TextBlock" or _size(element) <= limit:
             out.append(element)
             continue
-        # At most 4 bytes per character however it is counted, so a piece never outgrows it.
-        for index, piece in enumerate(_pieces(element["text"], limit // 4)):
+        for index, piece in enumerate(_pieces(element["text"], limit // 2)):
             part = {**element, "text": piece}
             if index:
                 part.pop("separator", None)
@@ -335,17 +334,28 @@ def _fitting(body: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
     return out
 
 
-def _pieces(value: str, chars: int) -> list[str]:
-    """`value` in pieces of about `chars`, never splitting a backslash escape pair."""
+def _pieces(value: str, limit: int) -> list[str]:
+    """`value` in pieces each weighing at most `limit` on the wire (a character other than
+    ASCII travels as `\\uXXXX`), never splitting a backslash escape pair."""
     pieces: list[str] = []
-    while value:
-        cut = min(len(value), chars)
-        trailing = len(value[:cut]) - len(value[:cut].rstrip("\\"))
-        if trailing % 2 and cut < len(value):
-            cut += 1
-        pieces.append(value[:cut])
-        value = value[cut:]
+    start = used = 0
+    for index, char in enumerate(value):
+        cost = wire_weight(len(json.dumps(char)) - 2)
+        if used + cost > limit and index > start and not _inside_escape(value, start, index):
+            pieces.append(value[start:index])
+            start, used = index, 0
+        used += cost
+    if start < len(value):
+        pieces.append(value[start:])
     return pieces
+
+
+def _inside_escape(value: str, start: int, index: int) -> bool:
+    """Whether cutting before `index` would split a backslash from the character it escapes."""
+    backslashes = 0
+    while index - 1 - backslashes >= start and value[index - 1 - backslashes] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
 
 
 def _used_by(chunk: list[dict[str, Any]], entities: list[dict[str, Any]]) -> list[dict[str, Any]]:

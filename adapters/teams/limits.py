@@ -2,9 +2,9 @@
 
 Teams refuses an activity over about 28 KB, and its service counts some payloads as UTF-16
 (twice the bytes of ASCII text), so the budget is 28 KB of UTF-8 and 40 KB of UTF-16, whichever
-is stricter. Cards are split to fit (`cards.reply_cards`); whatever still does not fit, or what
-the connector refuses as too big (HTTP 413, `MessageSizeTooBig`), becomes a short message saying
-so (`outbox.Outbox`), never a silent loss.
+is stricter, measured on the JSON actually sent. Cards are split to fit (`cards.reply_cards`);
+whatever still does not fit, or what the connector refuses as too big (HTTP 413,
+`MessageSizeTooBig`), becomes a short message saying so (`outbox.Outbox`), never a silent loss.
 """
 
 from __future__ import annotations
@@ -18,12 +18,15 @@ TOO_BIG_CODE = "MessageSizeTooBig"
 
 
 def weight(value: Any) -> int:
-    """`value`'s JSON size in UTF-8 bytes, or its UTF-16 size scaled to the UTF-8 budget when
-    that is the stricter of the two."""
-    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    utf8 = len(raw.encode())
-    utf16 = len(raw.encode("utf-16-le"))
-    return max(utf8, -(-utf16 * MAX_UTF8 // MAX_UTF16))
+    """`value`'s size against the UTF-8 budget, as it goes over the wire: the Bot Framework
+    client sends ASCII JSON (`json.dumps`, so other characters travel as `\\uXXXX`), whose
+    UTF-16 form is twice as long; scaled to the UTF-8 budget, that is the stricter of the two."""
+    return wire_weight(len(json.dumps(value)))
+
+
+def wire_weight(ascii_chars: int) -> int:
+    """The weight of `ascii_chars` characters of wire JSON: max(UTF-8, scaled UTF-16)."""
+    return max(ascii_chars, -(-2 * ascii_chars * MAX_UTF8 // MAX_UTF16))
 
 
 def fits(value: Any) -> bool:

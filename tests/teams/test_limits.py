@@ -27,7 +27,8 @@ async def outbox(connector: FakeConnector) -> AsyncIterator[Outbox]:
 
 
 def sizes(activity: dict[str, Any]) -> tuple[int, int]:
-    raw = json.dumps(activity, ensure_ascii=False)
+    """UTF-8 and UTF-16 sizes of the activity as the Bot Framework client sends it."""
+    raw = json.dumps(activity)
     return len(raw.encode()), len(raw.encode("utf-16-le"))
 
 
@@ -79,8 +80,9 @@ def test_long_replies_split_into_cards_within_both_budgets() -> None:
         assert shown.replace("\n\n", "\n") == cards.escape(body).replace("\n\n", "\n")
 
 
-def test_weight_counts_utf16_when_it_is_the_stricter_budget() -> None:
-    assert limits.weight("a" * 20_000) > limits.MAX_UTF8  # 40 KB of UTF-16
-    assert limits.fits("漢" * 9_000)  # 27 KB of UTF-8, 18 KB of UTF-16
-    assert not limits.fits("漢" * 9_500)  # UTF-8 is the stricter budget here
+def test_weight_is_measured_on_the_wire_where_utf16_is_the_stricter_budget() -> None:
+    assert limits.weight("a" * 10) == 17  # 12 wire characters; 24 bytes of UTF-16, scaled
     assert limits.fits({"text": "a" * 19_000})
+    assert not limits.fits({"text": "a" * 20_000})  # 40 KB of UTF-16
+    assert limits.fits("漢" * 3_000)  # travels as \\uXXXX: 18 K wire characters
+    assert not limits.fits("漢" * 3_400)
