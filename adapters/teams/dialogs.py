@@ -41,7 +41,9 @@ from storage.repositories import teams_dialogs
 STEP_KEY = "alignbot_step"
 NEXT = "next"
 DIALOG_BUDGET = cards.CARD_BUDGET
-ERROR_ROOM = 2_000  # kept free on every page for the error lines a refusal adds
+ERROR_ROOM = 300  # kept free per input for the error line a refusal may add beside it
+MAX_MESSAGE = 1_000
+OTHER_PAGES = "alignbot_other_pages"  # not an input: shown at the top of the page
 NOT_YOURS = "This form was opened by someone else. Ask me for your own."
 GONE = "This form has expired or was already sent. Ask me for it again."
 
@@ -66,16 +68,32 @@ def message(text: str) -> TaskModuleResponse:
 
 def pages(form: Form) -> list[tuple[Input, ...]]:
     """The form's inputs split into pages whose cards each fit `DIALOG_BUDGET` (with room for
-    errors); a form that fits is one page. Only the first page shows the intro."""
+    an error beside every input); a form that fits is one page. Only the first page shows the
+    intro."""
     split: list[tuple[Input, ...]] = []
     current: list[Input] = []
     for item in form.inputs:
-        trial = _page_form(form, len(split), 2, (*current, item))
-        if current and weight(_card(trial, {})) + ERROR_ROOM > DIALOG_BUDGET:
+        if current and not _fits(form, len(split), (*current, item)):
             split.append(tuple(current))
             current = []
         current.append(item)
     split.append(tuple(current))
+    return _balanced(form, split)
+
+
+def _fits(form: Form, index: int, inputs: Sequence[Input]) -> bool:
+    trial = _page_form(form, index, 2, inputs)
+    return weight(_card(trial, {})) + ERROR_ROOM * len(inputs) <= DIALOG_BUDGET
+
+
+def _balanced(form: Form, split: list[tuple[Input, ...]]) -> list[tuple[Input, ...]]:
+    """The same number of pages with about as many inputs on each, when that fits too."""
+    if len(split) < 2:
+        return split
+    size = -(-len(form.inputs) // len(split))
+    even = [form.inputs[start : start + size] for start in range(0, len(form.inputs), size)]
+    if len(even) == len(split) and all(_fits(form, i, page) for i, page in enumerate(even)):
+        return even
     return split
 
 
@@ -187,12 +205,7 @@ class Dialogs:
         split = pages(form)
         page = min(page, len(split) - 1)
         shown = _page_form(form, page, len(split), split[page])
-        labels = {item.name: item.label for item in form.inputs}
-        elsewhere = {name for name in errors if name not in {i.name for i in shown.inputs}}
-        page_errors = {
-            name: f"{labels[name]}: {problem}" if name in elsewhere and name in labels else problem
-            for name, problem in errors.items()
-        }
+        page_errors = _page_errors(split, page, errors)
         names = await self.names(actor.workspace_id, _people(form, values))
         card = _card(
             shown,
@@ -202,6 +215,9 @@ class Dialogs:
             values=values,
             names=names,
         )
+        if weight(card) > DIALOG_BUDGET:  # unusually long error messages: say them briefly
+            listed = "; ".join(list(page_errors.values())[:5])
+            return message(f"Please check your answers: {listed}"[:MAX_MESSAGE])
         return continue_with(shown.title, card)
 
     async def _owned(self, data: Mapping[str, Any], actor: Actor) -> TeamsDialog | str:
@@ -230,6 +246,21 @@ class Filled:
     form: Form
     values: dict[str, FormValue]
     submission: Submission
+
+
+def _page_errors(
+    split: Sequence[Sequence[Input]], page: int, errors: Mapping[str, str]
+) -> dict[str, str]:
+    """The errors to show on `page`: its own beside their inputs, errors about no input as
+    they are, and one line counting those waiting on other pages (shown when reached)."""
+    where = {item.name: number for number, inputs in enumerate(split) for item in inputs}
+    shown = {name: problem for name, problem in errors.items() if where.get(name, page) == page}
+    later = sorted({where[name] + 1 for name in errors if where.get(name, page) != page})
+    if later:
+        count = sum(1 for name in errors if where.get(name, page) != page)
+        pages_named = ", ".join(map(str, later))
+        shown[OTHER_PAGES] = f"{count} more answers to fix on page {pages_named}."
+    return shown
 
 
 def _stored(found: TeamsDialog) -> tuple[Form, dict[str, FormValue]]:
