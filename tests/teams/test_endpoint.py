@@ -217,7 +217,7 @@ async def test_form_opens_in_a_dialog_refuses_in_place_then_answers_privately(
     teams: TeamsHarness, seen: Seen
 ) -> None:
     card, data = await _open_dialog(teams)
-    assert set(data) == {"alignbot_dialog"}  # only an opaque reference travels
+    assert set(data) == {"alignbot_dialog", "alignbot_seal"}  # only a sealed reference
     assert "ctx-1" not in json.dumps(card)
     inputs = {e["id"]: e for e in card["body"] if "id" in e}
     assert set(inputs) == {"title", "count", "tags", "who"}
@@ -275,7 +275,7 @@ async def test_action_execute_answering_a_form_offers_the_dialog(teams: TeamsHar
     assert body["type"] == "application/vnd.microsoft.card.adaptive"
     [button] = body["value"]["actions"]
     assert button["data"]["msteams"] == {"type": "task/fetch"}
-    assert set(button["data"]) == {"alignbot_dialog", "msteams"}
+    assert set(button["data"]) == {"alignbot_dialog", "alignbot_seal", "msteams"}
 
 
 async def test_action_execute_with_a_foreign_payload_is_a_bad_request(teams: TeamsHarness) -> None:
