@@ -52,6 +52,7 @@ PEOPLE_DATASET = "graph.microsoft.com/users"
 # Each card's JSON stays well under Teams' limit (`limits.MAX_UTF8`), leaving room for the
 # activity around it; `limits.weight` also counts the UTF-16 budget.
 CARD_BUDGET = 24_000
+MAX_ACTIONS = 6  # Teams' host config shows at most six actions in one set
 SHORTENED = "(Shortened: the full answer is too long for one Teams card.)"
 NBSP = "\u00a0"
 
@@ -177,21 +178,27 @@ def _select(select: Select, number: int) -> list[dict[str, Any]]:
     return [choice_set, {"type": "ActionSet", "actions": [submit]}]
 
 
+def _action_sets(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Buttons in ActionSets of at most `MAX_ACTIONS`: Teams hides any beyond that."""
+    return [
+        {"type": "ActionSet", "actions": actions[start : start + MAX_ACTIONS]}
+        for start in range(0, len(actions), MAX_ACTIONS)
+    ]
+
+
 def _actions(block: Actions, counter: list[int]) -> list[dict[str, Any]]:
-    """Consecutive buttons share one ActionSet; each select is a dropdown with its own submit."""
+    """Consecutive buttons share ActionSets; each select is a dropdown with its own submit."""
     elements: list[dict[str, Any]] = []
     pending: list[dict[str, Any]] = []
     for element in block.elements:
         if isinstance(element, Button):
             pending.append(_button(element))
             continue
-        if pending:
-            elements.append({"type": "ActionSet", "actions": pending})
-            pending = []
+        elements.extend(_action_sets(pending))
+        pending = []
         counter[0] += 1
         elements.extend(_select(element, counter[0]))
-    if pending:
-        elements.append({"type": "ActionSet", "actions": pending})
+    elements.extend(_action_sets(pending))
     return elements
 
 
