@@ -33,6 +33,7 @@ WORKSPACE = "local"
 STATIC = Path(__file__).parent / "static"
 STEP = timedelta(minutes=15)  # the clock visits every quarter hour when it jumps
 HORIZON = timedelta(days=8)  # "next" looks this far ahead: a weekly digest is always within
+MAX_OPEN_FORMS = 200
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
 
 
@@ -205,6 +206,8 @@ class Playground:
             case Form():
                 token = secrets.token_urlsafe(12)
                 self.forms[token] = (outcome, event.actor, event.conversation)
+                while len(self.forms) > MAX_OPEN_FORMS:  # dialogs closed without submitting
+                    del self.forms[next(iter(self.forms))]
                 return {"form": {"token": token, "html": form_html(outcome)}}
             case FormErrors():
                 return {"errors": outcome.errors}
