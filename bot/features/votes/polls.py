@@ -202,6 +202,16 @@ async def current_ballot(ctx: Context, actor: Actor, poll_id: int) -> tuple[Poll
     return poll, payload_of(ballot) if ballot else None
 
 
+async def _keyed_before_rotation(
+    session: AsyncSession, poll: Poll, user_id: str, key: str
+) -> bool:
+    """This person voted, yet no ballot carries their key: it was keyed with an older server
+    key. A new ballot would count them twice."""
+    assert poll.id is not None
+    voted = await votes.has_voted(session, poll.id, user_id)
+    return voted and await votes.ballot_of(session, poll.id, key) is None
+
+
 async def research_support(session: AsyncSession, poll: Poll) -> dict[str, int]:
     """How many of the team's public insights back each item (for "3 insights" notes)."""
     return await insights.insight_counts_for_items(session, poll.team_id, items_of(poll))
@@ -217,11 +227,17 @@ async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Re
         refuse_unless_open(poll, now)
         refuse_unless_allowed(poll, actor)
         role_names = await _anonymous_role(session, poll, actor.user_id) if poll.anonymous else ""
+        key = owner_key(poll, actor.user_id, server_key(ctx.settings))
+        if poll.anonymous and await _keyed_before_rotation(session, poll, actor.user_id, key):
+            raise UserError(
+                f"Your anonymous ballot for vote {poll_id} was cast before this server's key "
+                "changed: it still counts, but it can no longer be changed."
+            )
         first = await votes.cast(
             session,
             poll,
             user_id=actor.user_id,
-            owner_key=owner_key(poll, actor.user_id, server_key(ctx.settings)),
+            owner_key=key,
             voter_id=None if poll.anonymous else actor.user_id,
             roles=role_names,
             choice=json.dumps(payload),

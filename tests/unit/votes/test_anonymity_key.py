@@ -114,3 +114,19 @@ async def test_postgres_without_a_shared_key_refuses_anonymous_votes(
     async with sqlite_db.transaction() as session:
         assert (await session.exec(select(Poll))).all() == []
     assert await open_vote(bot, method="single", anonymous="no") > 0  # open votes still work
+
+
+async def test_after_a_key_rotation_an_open_anonymous_ballot_is_not_counted_twice(
+    alignbot: AlignBot,
+) -> None:
+    poll_id = await open_vote(alignbot, method="single", anonymous="yes")
+    await pick(alignbot, poll_id, 0, VOTERS[0])
+    alignbot.ctx.settings = Settings(
+        _env_file=None, ALIGNBOT_ADMINS="", ALIGNBOT_SECRET_KEY="r" * 40
+    )
+    refused = await pick(alignbot, poll_id, 1, VOTERS[0])
+    assert isinstance(refused, Reply)
+    assert "before this server's key changed" in render(refused)
+    await pick(alignbot, poll_id, 1, VOTERS[1])  # others vote as usual
+    _, ballots, _ = await _database_copy(alignbot)
+    assert sorted(b.choice for b in ballots) == ["[0]", "[1]"]
