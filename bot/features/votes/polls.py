@@ -202,9 +202,7 @@ async def current_ballot(ctx: Context, actor: Actor, poll_id: int) -> tuple[Poll
     return poll, payload_of(ballot) if ballot else None
 
 
-async def _keyed_before_rotation(
-    session: AsyncSession, poll: Poll, user_id: str, key: str
-) -> bool:
+async def _keyed_before_rotation(session: AsyncSession, poll: Poll, user_id: str, key: str) -> bool:
     """This person voted, yet no ballot carries their key: it was keyed with an older server
     key. A new ballot would count them twice."""
     assert poll.id is not None
