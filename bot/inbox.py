@@ -71,8 +71,8 @@ class Inbox:
             owner=self.owner,
             lease_until=now + self.lease,
         )
-        async with self.db.transaction() as session:
-            return await rows.admit(session, item)
+        async with self.db.engine.begin() as connection:
+            return await rows.admit(connection, item)
 
     async def finish(self, key: str) -> None:
         async with self.db.transaction() as session:

@@ -7,31 +7,33 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.inbound import InboxItem, PendingForm
-from storage.upsert import insert_for
 
 MAX_ATTEMPTS = 5  # a delivery that brought its worker down this often is left alone
 
 
-async def admit(
-    session: AsyncSession,
-    item: InboxItem,
-) -> InboxItem | None:
+async def admit(connection: AsyncConnection, item: InboxItem) -> InboxItem | None:
     """Stores `item` leased to its owner; for a key seen before, takes the stored row over only
-    when it is unfinished and its lease ran out (its worker died). None: someone has it."""
-    values = item.model_dump()
-    inserted: Any = await session.exec(
-        insert_for(session, InboxItem)
-        .values(**values)
+    when it is unfinished and its lease ran out (its worker died). None: someone has it.
+    On a bare connection: this runs before every acknowledgement, so it stays lean."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    inserted = await connection.execute(
+        dialect.insert(InboxItem)
+        .values(**item.model_dump())
         .on_conflict_do_nothing(index_elements=["key"])
     )
     if inserted.rowcount == 1:
         return item
-    taken = await _take(session, [item.key], item.owner, item.received_at, item.lease_until)
-    return taken[0] if taken else None
+    taken = await connection.execute(
+        _takeover([item.key], item.owner, item.received_at, item.lease_until)
+    )
+    rows = taken.all()
+    return InboxItem.model_validate(dict(rows[0]._mapping)) if rows else None
 
 
 async def take_abandoned(
@@ -59,7 +61,12 @@ async def _take(
 ) -> list[InboxItem]:
     if not keys:
         return []
-    statement = (
+    rows: Any = await session.exec(_takeover(keys, owner, now, until))
+    return [InboxItem.model_validate(dict(row._mapping)) for row in rows.all()]
+
+
+def _takeover(keys: list[str], owner: str, now: datetime, until: datetime) -> Any:
+    return (
         update(InboxItem)
         .where(
             col(InboxItem.key).in_(keys),
@@ -69,8 +76,6 @@ async def _take(
         .values(owner=owner, lease_until=until, attempts=col(InboxItem.attempts) + 1)
         .returning(*InboxItem.__table__.columns)  # type: ignore[attr-defined]
     )
-    rows: Any = await session.exec(statement)
-    return [InboxItem.model_validate(dict(row._mapping)) for row in rows.all()]
 
 
 async def finish(session: AsyncSession, key: str, now: datetime) -> None:
