@@ -52,10 +52,12 @@ class SlowSlack(FakeSlack):
     """The fake Web API, with slow user lookups and a channel history that shows the bot's
     tagged posts (Slack message metadata), as `conversations.history` does."""
 
+    lookup_seconds = LOOKUP_SECONDS
+
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         if method == "users.info":
-            await asyncio.sleep(LOOKUP_SECONDS)
+            await asyncio.sleep(self.lookup_seconds)
         if method == "conversations.history":
             channel = (await parse_call(request)).get("channel")
             posts = [p for p in self.called("chat.postMessage") if p.get("channel") == channel]
@@ -150,7 +152,7 @@ def _free_port() -> int:
 class Replica:
     """One `alignbot serve` process."""
 
-    def __init__(self, url: str, slack: FakeSlack, log: Path) -> None:
+    def __init__(self, url: str, slack: FakeSlack, log: Path, grace: float = 0.5) -> None:
         self.port = _free_port()
         env = {
             **os.environ,
@@ -158,7 +160,7 @@ class Replica:
             "ALIGNBOT_HOST": "127.0.0.1",
             "ALIGNBOT_PORT": str(self.port),
             "ALIGNBOT_INBOX_LEASE_SECONDS": str(LEASE_SECONDS),
-            "ALIGNBOT_SHUTDOWN_GRACE_SECONDS": "0.5",  # little drains: the rest must resume
+            "ALIGNBOT_SHUTDOWN_GRACE_SECONDS": str(grace),  # short: the rest must resume
             "ALIGNBOT_LOG_LEVEL": "INFO",
             "SLACK_BOT_TOKEN": "xoxb-inbound-test",
             "SLACK_SIGNING_SECRET": SECRET,
@@ -400,3 +402,25 @@ async def _inbox_attempts(url: str) -> list[int]:
             return [row.attempts for row in rows.all()]
     finally:
         await db.dispose()
+
+
+async def test_sigterm_refuses_new_work_at_once_and_drains_what_was_acked(
+    slack: SlowSlack, tmp_path: Path
+) -> None:
+    slack.lookup_seconds = 2.0  # the acknowledged DM is still being answered at the signal
+    url = f"sqlite+aiosqlite:///{tmp_path / 'alignbot.db'}"
+    log = tmp_path / "replica.log"
+    with _replicas() as running:
+        replica = Replica(url, slack, log, grace=15)
+        running.append(replica)
+        async with ClientSession() as session:
+            await replica.ready(session)
+            assert await replica.post(session, dm_body(1), "application/json") == 200
+            replica.process.send_signal(signal.SIGTERM)
+            await asyncio.sleep(0.3)
+            async with session.get(f"{replica.url}/healthz") as health:
+                assert health.status == 503
+            assert await replica.post(session, dm_body(2), "application/json") == 503
+            assert await asyncio.to_thread(replica.process.wait, 20) == 0
+    assert dm_answers(slack) == {"001": 1}, log.read_text()[-3000:]
+    assert "left for a restart" not in log.read_text()
