@@ -175,8 +175,11 @@ class Dialogs:
         if data.get(STEP_KEY) == NEXT and page + 1 < len(split):
             await self._progress(found.token, values, page + 1)
             return await self._show(found.token, form, page + 1, values, {}, actor)
+        async with self.db.transaction() as session:
+            if not await teams_dialogs.take(session, found.token):
+                return message(GONE)  # the same submission, delivered again
         submission = Submission(form.form_id, values, actor, conversation, form.metadata)
-        return Filled(found.token, form, values, submission)
+        return Filled(found, form, values, submission)
 
     async def refused(
         self, filled: Filled, errors: Mapping[str, str], actor: Actor
@@ -186,12 +189,11 @@ class Dialogs:
         page = next(
             (i for i, inputs in enumerate(split) if any(x.name in errors for x in inputs)), 0
         )
-        await self._progress(filled.token, filled.values, page)
-        return await self._show(filled.token, filled.form, page, filled.values, errors, actor)
-
-    async def done(self, token: str) -> None:
         async with self.db.transaction() as session:
-            await teams_dialogs.drop(session, token)
+            await teams_dialogs.put_back(session, filled.dialog, json.dumps(filled.values), page)
+        return await self._show(
+            filled.dialog.token, filled.form, page, filled.values, errors, actor
+        )
 
     async def _show(
         self,
@@ -242,7 +244,7 @@ class Filled:
     """A form filled in to its last page: the submission for the feature, and what to show
     again if the feature refuses it."""
 
-    token: str
+    dialog: TeamsDialog
     form: Form
     values: dict[str, FormValue]
     submission: Submission

@@ -253,7 +253,6 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         outcome = await self.bot.handle(step.submission)
         if isinstance(outcome, FormErrors):
             return await self.dialogs.refused(step, outcome.errors, actor)
-        await self.dialogs.done(step.token)
         return await self._in_dialog(turn_context, outcome, step.form.title)
 
     async def _in_dialog(

@@ -39,5 +39,23 @@ async def progress(session: AsyncSession, token: str, values: str, page: int) ->
         session.add(found)
 
 
-async def drop(session: AsyncSession, token: str) -> None:
-    await session.exec(delete(TeamsDialog).where(col(TeamsDialog.token) == token))
+async def take(session: AsyncSession, token: str) -> bool:
+    """Removes the form as it is submitted; False when it was already taken, so the same
+    submission delivered twice is handled once."""
+    result = await session.exec(delete(TeamsDialog).where(col(TeamsDialog.token) == token))
+    return bool(result.rowcount)
+
+
+async def put_back(session: AsyncSession, dialog: TeamsDialog, values: str, page: int) -> None:
+    """A taken form whose submission was refused: kept again with what was typed."""
+    session.add(
+        TeamsDialog(
+            token=dialog.token,
+            workspace_id=dialog.workspace_id,
+            user_id=dialog.user_id,
+            form=dialog.form,
+            values=values,
+            page=page,
+            created_at=dialog.created_at,
+        )
+    )
