@@ -23,6 +23,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import deliveries
 from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Actor, Conversation, MessageRef
@@ -35,6 +36,7 @@ from bot.mentions import readable
 from bot.replies import Italic, Reply, context, reply, text
 from bot.scheduler import run_once
 from bot.server_key import ServerKey, server_key
+from storage.models.deliveries import Delivery
 from storage.models.votes import Ballot, Poll
 from storage.repositories import insights, product_teams, roles, votes
 
@@ -371,7 +373,8 @@ async def finish(ctx: Context, workspace_id: str, poll_id: int) -> Poll | None:
     """Closes the poll, then posts the final result; None if it was already closed.
 
     Closing takes the poll's row lock, so on PostgreSQL it waits for ballots still being saved
-    and every stored ballot is counted. The posts wait until the transaction has ended.
+    and every stored ballot is counted. The result post is queued in the closing transaction
+    (the outbox) and posted after it: a failed or interrupted post is retried, never lost.
     """
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
@@ -380,7 +383,13 @@ async def finish(ctx: Context, workspace_id: str, poll_id: int) -> Poll | None:
         poll = await load(session, workspace_id, poll_id)
         result, split, turnout = await summarize(session, poll)
         support = await research_support(session, poll)
-    await ctx.messenger.post(conversation_of(poll), views.final_reply(poll, result, split, turnout))
+        where = deliveries.Recipient(
+            poll.platform, deliveries.CHANNEL, poll.channel_id, poll.thread_id
+        )
+        batch = await deliveries.queue(
+            session, ctx, RESULT, str(poll_id), poll.workspace_id, [where]
+        )
+    await deliveries.deliver(ctx, batch, views.final_reply(poll, result, split, turnout))
     ref = message_of(poll)
     if ref is not None:
         try:
@@ -388,6 +397,19 @@ async def finish(ctx: Context, workspace_id: str, poll_id: int) -> Poll | None:
         except Exception:
             log.warning("could not mark vote %s closed in its message", poll_id, exc_info=True)
     return poll
+
+
+async def _render_result(ctx: Context, row: Delivery) -> Reply | None:
+    """A resumed result post shows the closed poll's stored result."""
+    async with ctx.db.transaction() as session:
+        poll = await votes.get(session, row.workspace_id, int(row.subject))
+        if poll is None:
+            return None
+        result, split, turnout = await summarize(session, poll)
+    return views.final_reply(poll, result, split, turnout)
+
+
+RESULT = deliveries.register(deliveries.Topic("vote.result", _render_result))
 
 
 async def close_due(ctx: Context) -> None:
