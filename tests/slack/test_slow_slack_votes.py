@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ def features() -> list[Feature] | None:
 @pytest.fixture
 async def sqlite_db(tmp_path: Path, migrated_sqlite: Path) -> AsyncIterator[Database]:
     path = tmp_path / "slow-slack.db"
-    path.write_bytes(migrated_sqlite.read_bytes())
+    shutil.copyfile(migrated_sqlite, path)
     db = Database(f"sqlite+aiosqlite:///{path}", timeout_seconds=BUSY_TIMEOUT)
     yield db
     await db.dispose()
