@@ -82,3 +82,14 @@ async def delivered(session: AsyncSession, topic: str, subject: str) -> list[Del
         .order_by(col(Delivery.id))
     )
     return list((await session.exec(statement)).all())
+
+
+async def queued(session: AsyncSession, topic: str, subject_prefix: str) -> bool:
+    """Whether any delivery of `topic` whose subject starts so was queued (sent or not)."""
+    statement = (
+        select(Delivery.id)
+        .where(Delivery.topic == topic)
+        .where(col(Delivery.subject).startswith(subject_prefix, autoescape=True))
+        .limit(1)
+    )
+    return (await session.exec(statement)).first() is not None

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from adapters.local.render import render
+from bot import deliveries
 from bot.app import AlignBot
 from bot.errors import UserError
 from bot.features.digest.jobs import post_digest
@@ -263,12 +264,17 @@ async def test_a_failed_post_is_retried_and_then_recorded(
 
     working = messenger.post
     messenger.post = down  # type: ignore[method-assign,assignment]
-    with pytest.raises(ConnectionError):
-        await post_digest(alignbot.ctx, schedule_id, FRIDAY_4PM_BERLIN)
+    assert await post_digest(alignbot.ctx, schedule_id, FRIDAY_4PM_BERLIN)  # queued, not posted
     messenger.post = working  # type: ignore[method-assign]
-    assert not await post_digest(alignbot.ctx, schedule_id, FRIDAY_4PM_BERLIN)  # lease still held
-    clock.advance(seconds=alignbot.ctx.settings.job_lease_seconds + 1)
-    assert await post_digest(alignbot.ctx, schedule_id, FRIDAY_4PM_BERLIN)
+    assert not await post_digest(alignbot.ctx, schedule_id, FRIDAY_4PM_BERLIN)  # claimed once
+    async with alignbot.ctx.db.transaction() as session:
+        assert await repo.posts(session, schedule_id) == []
+    await deliveries.resume(alignbot.ctx)  # the outbox retries the failed post
+    await deliveries.resume(alignbot.ctx)
+    async with alignbot.ctx.db.transaction() as session:
+        assert [p.period for p in await repo.posts(session, schedule_id)] == ["2026-W48"]
+    digests = [p for p in messenger.posts if "Weekly product review" in render(p.reply)]
+    assert len(digests) == 1
 
 
 async def test_disabled_or_deleted_schedules_post_nothing(
