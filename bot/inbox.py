@@ -71,7 +71,7 @@ class Inbox:
             owner=self.owner,
             lease_until=now + self.lease,
         )
-        async with self.db.engine.begin() as connection:
+        async with self.db.connection() as connection:
             return await rows.admit(connection, item)
 
     async def finish(self, key: str) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 DEFAULT_URL = "sqlite+aiosqlite:///./data/alignbot.db"
@@ -50,16 +50,67 @@ class Database:
         self.url = make_url(url)
         self.timeout_seconds = timeout_seconds
         self.engine: AsyncEngine = _create_engine(url, search_path, timeout_seconds)
+        # SQLite has one writer, and every transaction here takes the write lock (BEGIN
+        # IMMEDIATE). Queuing our own transactions in order keeps them out of SQLite's busy
+        # handler, which sleeps up to 100 ms between tries: under a burst, acknowledgements
+        # waiting to store their inbox row stalled behind those sleeps.
+        self._sqlite_writer = asyncio.Lock() if self.dialect == "sqlite" else None
+        self._kept: AsyncConnection | None = None
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @asynccontextmanager
+    async def _writer_turn(self) -> AsyncIterator[None]:
+        """This process's turn to write (SQLite only), waited for at most the timeout."""
+        if self._sqlite_writer is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                await self._sqlite_writer.acquire()
+        except TimeoutError:
+            raise TimeoutError(
+                f"no turn to write to {self.masked_url} within {self.timeout_seconds:g} s"
+            ) from None
+        try:
+            yield
+        finally:
+            self._sqlite_writer.release()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A bare connection for the few hot paths that skip the ORM: a statement that needs
+        no transaction may commit on its own; anything begun is committed at the end, or
+        rolled back on error. On SQLite one connection is kept for this (taken in turn), so
+        the hot path skips the pool's check-out and reset."""
+        if self._sqlite_writer is None:
+            async with self.engine.connect() as connection:
+                yield connection
+                if connection.in_transaction():
+                    await connection.commit()
+            return
+        async with self._writer_turn():
+            if self._kept is None:
+                self._kept = await self.engine.connect()
+            try:
+                yield self._kept
+                if self._kept.in_transaction():
+                    await self._kept.commit()
+            except BaseException:
+                if self._kept.in_transaction():
+                    await self._kept.rollback()
+                raise
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         token = _open_transaction.set(True)
         try:
-            async with AsyncSession(self.engine, expire_on_commit=False) as session:
+            async with (
+                self._writer_turn(),
+                AsyncSession(self.engine, expire_on_commit=False) as session,
+            ):
                 try:
                     yield session
                     await session.commit()
@@ -98,6 +149,9 @@ class Database:
         await upgrade(self)
 
     async def dispose(self) -> None:
+        if self._kept is not None:
+            await self._kept.close()
+            self._kept = None
         await self.engine.dispose()
 
 
