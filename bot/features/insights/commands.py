@@ -9,7 +9,7 @@ from rapidfuzz import process
 
 from bot.context import Context
 from bot.errors import UserError
-from bot.events import Command
+from bot.events import Command, Conversation
 from bot.features.insights.access import find_insight, viewer_of, visible
 from bot.features.insights.forms import FormState, insight_form
 from bot.features.insights.matching import (
@@ -27,6 +27,7 @@ from bot.features.insights.sync import current_card
 from bot.features.insights.views import insight_list, status_report, subscriptions_report
 from bot.mentions import CHANNEL, readable
 from bot.replies import Code, Heading, Outcome, Reply, context, reply, say, text
+from storage.models.insights import InsightSubscription
 from storage.repositories import insights as repo
 from storage.repositories import people
 from storage.repositories.insights import InsightView, SubscriptionTarget
@@ -286,7 +287,9 @@ async def subscriptions(command: Command, rest: str, ctx: Context) -> Reply:
     actor = command.actor
     async with ctx.db.transaction() as session:
         rows = await repo.subscriptions(session, actor.workspace_id)
-    channels = [r for r in rows if r.kind == TargetKind.CHANNEL]
+    channels = await _channels_visible_to(
+        command, [r for r in rows if r.kind == TargetKind.CHANNEL], ctx
+    )
     mine = [
         r.tag
         for r in rows
@@ -295,6 +298,26 @@ async def subscriptions(command: Command, rest: str, ctx: Context) -> Reply:
         and r.platform == actor.platform
     ]
     return subscriptions_report(channels, mine)
+
+
+async def _channels_visible_to(
+    command: Command, rows: list[InsightSubscription], ctx: Context
+) -> list[InsightSubscription]:
+    """Admins see every subscribed channel; others only channels they are in, so the list
+    never names a private channel to someone outside it (asked after the transaction)."""
+    if command.actor.is_admin:
+        return rows
+    here = command.conversation
+    member: dict[str, bool] = {}
+    for row in rows:
+        if row.target_id in member:
+            continue
+        inside = row.platform == here.platform and row.target_id == here.channel_id
+        channel = Conversation(row.platform, row.workspace_id, row.target_id)
+        member[row.target_id] = inside or await ctx.messenger.is_member(
+            channel, command.actor.user_id
+        )
+    return [row for row in rows if member[row.target_id]]
 
 
 def _required_tags(words: str, example: str) -> list[str]:

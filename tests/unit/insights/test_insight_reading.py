@@ -219,8 +219,11 @@ async def test_help_lists_every_verb(alignbot: AlignBot) -> None:
         assert f"/insight {verb}" in shown
 
 
-async def test_subscriptions_are_listed_changed_and_removed(alignbot: AlignBot) -> None:
+async def test_subscriptions_are_listed_changed_and_removed(
+    alignbot: AlignBot, messenger: RecordingMessenger
+) -> None:
     bo = person("U5", "Bo")
+    messenger.members["C10"] = {"U5"}
     await ask(alignbot, "/insight subscribe <#C10|research> onboarding checkout")
     again = text_of(await ask(alignbot, "/insight subscribe <#C10|research> onboarding"))
     assert "already gets" in again

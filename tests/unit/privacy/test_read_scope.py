@@ -132,3 +132,17 @@ async def test_history_shows_members_their_team_answers(
     alignbot: AlignBot, answered_standup: None
 ) -> None:
     assert "secret pricing" in shown(await run(alignbot, CREATOR, "design history"))
+
+
+async def test_insight_subscriptions_name_only_channels_the_asker_is_in(
+    alignbot: AlignBot, messenger: RecordingMessenger
+) -> None:
+    await ask(alignbot, "/insight subscribe <#C10|leadership-private> pricing", ADMIN)
+    await ask(alignbot, "/insight subscribe here onboarding", ADMIN, where=ELSEWHERE)
+    messenger.members["C10"] = {VOTER.user_id}
+
+    outsider = await ask_elsewhere(alignbot, "/insight subscriptions", OUTSIDER)
+    assert "leadership-private" not in outsider
+    assert "onboarding" in outsider  # the channel it asks from counts as its own
+    assert "leadership-private" in text_of(await ask(alignbot, "/insight subscriptions", VOTER))
+    assert "leadership-private" in text_of(await ask(alignbot, "/insight subscriptions", ADMIN))
