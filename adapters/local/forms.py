@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 from typing import Protocol
 
 from adapters.local.render import asked_inputs, spans_to_text
 from bot.events import Actor, Conversation, FormValue, Submission
 from bot.replies import Form, FormErrors, Input, InputKind, Outcome
+from bot.timezones import clock_text, parse_clock
 
 CANCEL = ":cancel"
 _ROW_NAME = re.compile(r"^(?P<column>[a-z]+)_(?P<row>\d+)$")
@@ -288,10 +289,11 @@ def _date(answer: str) -> str:
 
 
 def _time(answer: str) -> str:
-    try:
-        return time.fromisoformat(answer.zfill(5)).strftime("%H:%M")
-    except ValueError:
-        raise Invalid("Use a time like 09:30 (24-hour clock).") from None
+    """What a time picker would send, read as leniently as commands read times."""
+    at = parse_clock(answer)
+    if at is None:
+        raise Invalid("Use a time like 09:30, 9am or 4:30 pm.")
+    return clock_text(at)
 
 
 def _number(spec: Input, answer: str) -> str:

@@ -107,13 +107,14 @@ async def test_a_bad_date_and_a_bad_time_are_each_asked_again(alignbot: AlignBot
             "2026-13-45",
             "2026-12-24",
             "25:99",
-            "10:00",
+            "4:30 pm",
             *[""] * 6,
         ],
     )
     assert "Use a date like 2026-12-24" in out
     assert "Use a time like 09:30" in out
     assert "Vote 1 is open" in out
+    assert "16:30" in out  # a time typed as people say it is read as the picker would send
 
 
 async def test_a_refused_multiline_field_keeps_what_was_typed(alignbot: AlignBot) -> None:
