@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -27,7 +26,7 @@ from aiohttp import web
 from storage.db import Database
 from storage.models.core import ProductTeam
 from storage.models.digests import DigestSchedule
-from tests.support.databases import POSTGRES_URL, running_in_ci
+from tests.support.databases import postgres_database_url
 
 pytestmark = pytest.mark.postgres
 
@@ -88,21 +87,8 @@ def _free_port() -> int:
 @pytest.fixture
 async def replica_database() -> AsyncIterator[str]:
     """A whole database of its own: the replicas connect to it by URL alone."""
-    name = f"alignbot_replicas_{secrets.token_hex(4)}"
-    admin_dsn = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
-    try:
-        admin = await asyncpg.connect(admin_dsn)
-    except OSError as error:
-        if running_in_ci():
-            raise
-        pytest.skip(f"PostgreSQL unreachable ({error}); CI runs this test")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    async with postgres_database_url("alignbot_replicas") as url:
         yield url
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 async def _seed(url: str) -> None:

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -25,7 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-import asyncpg
 import pytest
 from aiohttp import ClientError, ClientSession, web
 from sqlmodel import select
@@ -35,7 +33,7 @@ from storage.models.core import ProductTeam
 from storage.models.inbound import InboxItem
 from storage.models.votes import Ballot, Poll
 from tests.slack.harness import sign
-from tests.support.databases import POSTGRES_URL, running_in_ci
+from tests.support.databases import postgres_database_url
 from tests.support.fake_slack import TEAM, FakeSlack
 from tests.support.fake_slack import _parse as parse_call
 
@@ -69,30 +67,12 @@ class SlowSlack(FakeSlack):
         return await super()._api(request)
 
 
-@contextlib.asynccontextmanager
-async def _postgres_database() -> AsyncIterator[str]:
-    name = f"alignbot_inbound_{secrets.token_hex(4)}"
-    admin_dsn = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
-    try:
-        admin = await asyncpg.connect(admin_dsn)
-    except OSError as error:
-        if running_in_ci():
-            raise
-        pytest.skip(f"PostgreSQL unreachable ({error}); CI runs this test")
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'alignbot.db'}"
         return
-    async with _postgres_database() as url:
+    async with postgres_database_url("alignbot_inbound") as url:
         yield url
 
 
@@ -372,7 +352,7 @@ async def test_nothing_acknowledged_is_lost_when_a_replica_stops(
 async def test_one_payload_delivered_to_two_replicas_is_handled_once(
     slack: FakeSlack, tmp_path: Path
 ) -> None:
-    async with _postgres_database() as url:
+    async with postgres_database_url("alignbot_inbound") as url:
         poll_id = await _open_vote(url)
         with _replicas() as running:
             running += [Replica(url, slack, tmp_path / f"r{i}.log") for i in range(2)]

@@ -69,3 +69,23 @@ async def postgres_database() -> AsyncIterator[Database]:
         async with admin.begin() as connection:
             await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
+
+
+@asynccontextmanager
+async def postgres_database_url(prefix: str) -> AsyncIterator[str]:
+    """A whole PostgreSQL database of its own, for processes that connect by URL alone."""
+    import asyncpg
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    try:
+        admin = await asyncpg.connect(POSTGRES_URL.replace("postgresql+asyncpg", "postgresql"))
+    except OSError as error:
+        if running_in_ci():
+            raise
+        pytest.skip(f"PostgreSQL unreachable ({error}); CI runs this test")
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
