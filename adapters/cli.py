@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from adapters.slack.tokens import EncryptionKeyError
 from bot.app import AlignBot
 from bot.pipeline import EventLogFilter
 from bot.scheduler import Scheduler
@@ -37,10 +38,11 @@ def _settings() -> Settings:
 
 
 def _run(main: Coroutine[Any, Any, None]) -> None:
-    """Runs `main`; an unreachable database ends it with one line, not a traceback."""
+    """Runs `main`; an unreachable database or a missing encryption key ends it with one
+    line, not a traceback."""
     try:
         asyncio.run(main)
-    except DatabaseUnreachable as error:
+    except (DatabaseUnreachable, EncryptionKeyError) as error:
         typer.echo(f"alignbot: {error}", err=True)
         raise typer.Exit(1) from None
 

@@ -110,9 +110,13 @@ async def metrics(request: web.Request) -> web.Response:
 
 async def serve(settings: Settings) -> None:
     """Runs until SIGTERM or SIGINT: migrations, web endpoints, scheduled jobs, then a drain."""
+    if settings.slack_oauth:
+        from adapters.slack.tokens import TokenCipher
+
+        TokenCipher(settings.encryption_key)  # refused before anything starts
     bot = await AlignBot.start(settings)
     app = build_web_app(bot, settings)
-    scheduler = Scheduler(bot.ctx, bot.features)
+    scheduler = Scheduler(bot.ctx, bot.features, bot.platform_ticks)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)

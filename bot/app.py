@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.context import Context
 from bot.events import Event
-from bot.feature import Feature, discover_features
+from bot.feature import Feature, Tick, discover_features
 from bot.inbox import Inbox
 from bot.metrics import Metrics
 from bot.pipeline import Identity, Pipeline, clean_input, log_context, measure, sorry
@@ -29,6 +29,8 @@ class AlignBot:
         self.ctx.commands = tuple(self.router.commands.values())
         self.metrics = Metrics()
         self.inbox = Inbox(ctx.db, ctx.settings.inbox_lease_seconds)
+        # Periodic jobs a platform adapter adds (Slack: purging uninstalled workspaces).
+        self.platform_ticks: list[Tick] = []
         self.pipeline = Pipeline(
             [log_context, measure(self.metrics), clean_input, Identity(ctx)],
             self._route,

@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.context import Context
 from bot.events import Conversation, MessageRef
 from bot.feature import Tick
+from bot.ports import Unreachable
 from bot.replies import Reply
 from bot.scheduler import REPLICA_ID, lease_of, run_claimed
 from storage.models.deliveries import Delivery
@@ -194,7 +195,7 @@ async def _post_one(
             ref = await _send(ctx, row, reply)
     except Exception as error:
         log.error("delivery %s failed (attempt %d): %r", row.key, row.attempts + 1, error)
-        final = row.attempts + 1 >= MAX_ATTEMPTS
+        final = isinstance(error, Unreachable) or row.attempts + 1 >= MAX_ATTEMPTS
         async with ctx.db.transaction() as session:
             await repo.mark_failed(
                 session, [row.id], str(error) or type(error).__name__, ctx.clock.now(), final=final

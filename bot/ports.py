@@ -70,6 +70,11 @@ class NoRouteError(LookupError):
     """No messenger is connected for the platform a conversation lives on."""
 
 
+class Unreachable(LookupError):
+    """The workspace removed the app (uninstalled, tokens revoked): nothing can be posted
+    there any more, so retrying is pointless."""
+
+
 class MessengerHub:
     """Routes proactive output to the messenger of the conversation's platform."""
 

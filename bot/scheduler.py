@@ -16,7 +16,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -90,12 +90,15 @@ async def _keep_lease(ctx: Context, key: str, owner: str, lease: timedelta) -> N
 
 
 class Scheduler:
-    def __init__(self, ctx: Context, features: list[Feature]) -> None:
+    def __init__(
+        self, ctx: Context, features: list[Feature], platform_ticks: Sequence[Tick] = ()
+    ) -> None:
         self.ctx = ctx
         self.features = features
         from bot.deliveries import resume_tick  # it runs under this module's claims
 
         self.ticks = [(f"{f.name}.{tick.name}", tick) for f in features for tick in f.ticks]
+        self.ticks += [(tick.name, tick) for tick in platform_ticks]
         outbox = resume_tick(ctx)
         self.ticks.append((outbox.name, outbox))
         # Deliveries a stopped or crashed replica left behind resume at start, not a tick later.

@@ -42,6 +42,19 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
+    # OAuth distribution (many workspaces): the app's credentials instead of one bot token.
+    slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: str | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
+    # Comma-separated bot scopes asked at install; unset: the manifest's own list.
+    slack_scopes: str | None = Field(None, validation_alias="SLACK_SCOPES")
+    slack_redirect_uri: str | None = Field(None, validation_alias="SLACK_REDIRECT_URI")
+    slack_authorize_url: str = Field(
+        "https://slack.com/oauth/v2/authorize", validation_alias="SLACK_AUTHORIZE_URL"
+    )
+    # Fernet key(s) for tokens at rest; comma-separated, the first encrypts (key rotation).
+    encryption_key: str | None = Field(None, validation_alias="ALIGNBOT_ENCRYPTION_KEY")
+    # After `app_uninstalled` / `tokens_revoked`, how long a workspace's data is kept.
+    uninstall_grace_days: float = Field(7, validation_alias="ALIGNBOT_UNINSTALL_GRACE_DAYS", ge=0)
 
     microsoft_app_id: str | None = Field(None, validation_alias="MICROSOFT_APP_ID")
     microsoft_app_password: str | None = Field(None, validation_alias="MICROSOFT_APP_PASSWORD")
@@ -62,7 +75,14 @@ class Settings(BaseSettings):
         return frozenset(part.strip() for part in self.admins.split(",") if part.strip())
 
     @property
+    def slack_oauth(self) -> bool:
+        """Distributed to many workspaces: installations come through `/slack/install`."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
     def slack_configured(self) -> bool:
+        if self.slack_oauth:
+            return bool(self.slack_signing_secret)
         return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
 
     @property

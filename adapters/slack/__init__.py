@@ -28,6 +28,9 @@ def mount(app: web.Application, bot: AlignBot, settings: Settings) -> bool:
     if settings.slack_signing_secret:
         # Without a signing secret requests cannot be verified: Socket Mode only.
         app.router.add_post(EVENTS_PATH, adapter.handle_http)
+    if adapter.distribution is not None and adapter.app.oauth_flow is not None:
+        adapter.distribution.mount(app, adapter.app.oauth_flow)
+        bot.platform_ticks.append(adapter.distribution.purge_tick())
     bot.messenger.connect(PLATFORM, adapter.messenger)
     app.on_startup.append(adapter.start)
     app.on_cleanup.append(adapter.stop)

@@ -32,9 +32,11 @@ from adapters.slack.delivery import (
     answering,
     errors_reply,
 )
+from adapters.slack.distribution import Distribution
 from adapters.slack.messenger import Outbox, SlackMessenger, web_client
 from adapters.slack.people import Directory
 from adapters.slack.signature import SignatureGate
+from adapters.slack.workspace import ClientSource, FixedClient, current_workspace, workspace_of
 from bot.app import AlignBot
 from bot.events import Conversation, Submission
 from bot.inbox import payload_of
@@ -71,22 +73,35 @@ class SlackAdapter:
     """One bolt `AsyncApp` serving both the HTTP endpoint and Socket Mode."""
 
     def __init__(self, bot: AlignBot, settings: Settings) -> None:
-        assert settings.slack_bot_token is not None
         self.bot = bot
         self.settings = settings
-        self.client = web_client(settings.slack_bot_token, settings.slack_api_url)
-        self.app = AsyncApp(  # the client carries the bot token (single-workspace install)
+        # OAuth mode: `self.client` has no token (bolt's base client); every call made for a
+        # workspace goes through `self.clients` (one client per installation), as the
+        # outbox, the directory and the messenger do. Single-token mode: one client for all.
+        self.distribution: Distribution | None = None
+        if settings.slack_oauth:
+            self.distribution = Distribution(bot.ctx, settings)
+            self.client = self.distribution.api
+            self.clients: ClientSource = self.distribution.clients
+            oauth: dict[str, Any] = {"oauth_settings": self.distribution.oauth_settings}
+        else:
+            assert settings.slack_bot_token is not None
+            self.client = web_client(settings.slack_bot_token, settings.slack_api_url)
+            self.clients = FixedClient(self.client)
+            oauth = {}
+        self.app = AsyncApp(
             signing_secret=settings.slack_signing_secret or "",
             client=self.client,
             process_before_response=True,
             logger=logging.getLogger("slack_bolt"),
+            **oauth,
         )
         self.gate = SignatureGate(settings.slack_signing_secret)
-        self.outbox = Outbox(self.client)
+        self.outbox = Outbox(self.clients)
         self.messenger = SlackMessenger(self.outbox)
         self.key = server_key(settings)  # seals private_metadata
         self.delivery = Delivery(self.outbox, bot.ctx.db, bot.ctx.clock, key=self.key)
-        self.directory = Directory(self.client)
+        self.directory = Directory(self.clients)
         self._socket_mode: AsyncSocketModeHandler | None = None
         self._register()
         bot.inbox.register(translate.PLATFORM, self._process)
@@ -98,6 +113,9 @@ class SlackAdapter:
         app.view_submission(re.compile(r".*"))(self._on_submission)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_direct_message)
+        if self.distribution is not None:
+            app.event("app_uninstalled")(self.distribution.on_app_uninstalled)
+            app.event("tokens_revoked")(self.distribution.on_tokens_revoked)
         app.event(ANY)(self._on_ignored_event)
 
     # Lifecycle ---------------------------------------------------------------------------
@@ -114,6 +132,8 @@ class SlackAdapter:
 
     async def start(self, _app: web.Application) -> None:
         self.client.session = ClientSession()
+        if self.distribution is not None:
+            self.distribution.clients.session = self.client.session
         if self.settings.slack_app_token:
             self._socket_mode = AsyncSocketModeHandler(self.app, self.settings.slack_app_token)
             await self._socket_mode.connect_async()  # type: ignore[no-untyped-call]
@@ -152,6 +172,7 @@ class SlackAdapter:
         body = payload_of(item)
         resumed = item.attempts > 1
         answering.set(ReplyTag(item.key, item.received_at.timestamp() - 1, resumed))
+        current_workspace.set(workspace_of(body))  # answered with that installation's token
         match item.kind:
             case "command":
                 await self._answer_command(body)
@@ -224,6 +245,7 @@ class SlackAdapter:
         """The core answers first (errors must travel in the ack), within a time budget. The
         delivery key is stored first and marked done before the ack: a replay changes nothing."""
         acked = False
+        current_workspace.set(workspace_of(body))  # the core's work and replies inherit it
         try:
             key = delivery_key(SUBMISSION, body)
             item = await self.bot.inbox.admit(key, translate.PLATFORM, SUBMISSION)

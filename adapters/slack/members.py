@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.workspace import ClientSource, current_workspace
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +26,12 @@ WALK_TIMEOUT = 8.0  # seconds for all pages together
 class ChannelMembers:
     def __init__(
         self,
-        client: AsyncWebClient,
+        clients: ClientSource,
         *,
         ttl: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._client = client
+        self._clients = clients
         self._ttl = ttl
         self._clock = clock
         self._cache: dict[str, tuple[float, asyncio.Future[frozenset[str]]]] = {}
@@ -39,27 +40,30 @@ class ChannelMembers:
         return user_id in await self.of(channel_id)
 
     async def of(self, channel_id: str) -> frozenset[str]:
+        workspace = current_workspace.get()
+        key = f"{workspace.team_id if workspace else ''}:{channel_id}"
         now = self._clock()
-        cached = self._cache.get(channel_id)
+        cached = self._cache.get(key)
         if cached is None or cached[0] <= now:
             self._forget_expired(now)
             future = asyncio.ensure_future(self._walk(channel_id))
             cached = (now + self._ttl, future)
-            self._cache[channel_id] = cached
+            self._cache[key] = cached
         try:
             return await asyncio.shield(cached[1])
         except Exception:
-            if self._cache.get(channel_id) is cached:
-                del self._cache[channel_id]
+            if self._cache.get(key) is cached:
+                del self._cache[key]
             raise
 
     async def _walk(self, channel_id: str) -> frozenset[str]:
         members: set[str] = set()
         cursor: str | None = None
+        client = await self._clients.current()
         try:
             async with asyncio.timeout(WALK_TIMEOUT):
                 for _ in range(MAX_PAGES):
-                    page = await self._client.conversations_members(
+                    page = await client.conversations_members(
                         channel=channel_id, limit=PAGE_SIZE, cursor=cursor
                     )
                     members.update(str(m) for m in page.get("members") or [])

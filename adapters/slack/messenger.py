@@ -21,6 +21,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import message
 from adapters.slack.members import ChannelMembers
+from adapters.slack.workspace import ClientSource, FixedClient, Workspace, speaking_for
 from bot.events import Conversation, MessageRef
 from bot.replies import Reply
 
@@ -56,10 +57,14 @@ def web_client(token: str, base_url: str) -> AsyncWebClient:
 
 
 class Outbox:
-    """Slack Web API calls in the core's terms: replies in, message references out."""
+    """Slack Web API calls in the core's terms: replies in, message references out. Each call
+    goes out with the client of the workspace it is for (see adapters/slack/workspace.py)."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
-        self.client = client
+    def __init__(self, clients: AsyncWebClient | ClientSource) -> None:
+        self.clients = FixedClient(clients) if isinstance(clients, AsyncWebClient) else clients
+
+    async def client(self) -> AsyncWebClient:
+        return await self.clients.current()
 
     async def post(
         self,
@@ -70,7 +75,7 @@ class Outbox:
         metadata: dict[str, Any] | None = None,
     ) -> str:
         """Posts as the bot; returns the message ts (needed to update it later)."""
-        response = await self.client.chat_postMessage(
+        response = await (await self.client()).chat_postMessage(
             channel=channel,
             thread_ts=thread_ts,
             unfurl_links=False,
@@ -83,15 +88,15 @@ class Outbox:
     async def ephemeral(
         self, channel: str, user: str, reply: Reply, thread_ts: str | None = None
     ) -> None:
-        await self.client.chat_postEphemeral(
+        await (await self.client()).chat_postEphemeral(
             channel=channel, user=user, thread_ts=thread_ts, **message(reply)
         )
 
     async def update(self, channel: str, ts: str, reply: Reply) -> None:
-        await self.client.chat_update(channel=channel, ts=ts, **message(reply))
+        await (await self.client()).chat_update(channel=channel, ts=ts, **message(reply))
 
     async def open_direct(self, user: str) -> str:
-        response = await self.client.conversations_open(users=user)
+        response = await (await self.client()).conversations_open(users=user)
         return str(response["channel"]["id"])
 
     async def direct(
@@ -115,9 +120,9 @@ class Outbox:
                 **({"cursor": cursor} if cursor else {}),
             }
             if thread_ts:
-                response = await self.client.conversations_replies(ts=thread_ts, **common)
+                response = await (await self.client()).conversations_replies(ts=thread_ts, **common)
             else:
-                response = await self.client.conversations_history(**common)
+                response = await (await self.client()).conversations_history(**common)
             for found in response.get("messages") or []:
                 tagged = found.get("metadata") or {}
                 if (
@@ -147,7 +152,7 @@ class Outbox:
         hook = AsyncWebhookClient(
             url=response_url,
             timeout=HTTP_TIMEOUT_SECONDS,
-            session=self.client.session,
+            session=(await self.client()).session,
             retry_handlers=retry_handlers(),
         )
         response = await hook.send_dict(body)
@@ -155,7 +160,7 @@ class Outbox:
             raise DeliveryError(f"response_url answered {response.status_code}: {response.body}")
 
     async def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
-        await self.client.views_open(trigger_id=trigger_id, view=view)
+        await (await self.client()).views_open(trigger_id=trigger_id, view=view)
 
 
 class SlackMessenger:
@@ -163,39 +168,45 @@ class SlackMessenger:
 
     def __init__(self, outbox: Outbox) -> None:
         self._outbox = outbox
-        self._members = ChannelMembers(outbox.client)
+        self._members = ChannelMembers(outbox.clients)
 
     async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
-        ts = await self._outbox.post(conversation.channel_id, reply, conversation.thread_id)
+        with speaking_for(Workspace(conversation.workspace_id)):
+            ts = await self._outbox.post(conversation.channel_id, reply, conversation.thread_id)
         return MessageRef(PLATFORM, conversation.workspace_id, conversation.channel_id, ts)
 
     async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
-        channel, ts = await self._outbox.direct(user_id, reply)
+        with speaking_for(Workspace(workspace_id)):
+            channel, ts = await self._outbox.direct(user_id, reply)
         return MessageRef(PLATFORM, workspace_id, channel, ts)
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
-        await self._outbox.update(ref.channel_id, ref.message_id, reply)
+        with speaking_for(Workspace(ref.workspace_id)):
+            await self._outbox.update(ref.channel_id, ref.message_id, reply)
 
     # Recognising earlier posts (bot.ports.RecognisesPosts) through message metadata.
 
     async def post_tagged(self, conversation: Conversation, reply: Reply, tag: str) -> MessageRef:
-        ts = await self._outbox.post(
-            conversation.channel_id, reply, conversation.thread_id, metadata=_metadata(tag)
-        )
+        with speaking_for(Workspace(conversation.workspace_id)):
+            ts = await self._outbox.post(
+                conversation.channel_id, reply, conversation.thread_id, metadata=_metadata(tag)
+            )
         return MessageRef(PLATFORM, conversation.workspace_id, conversation.channel_id, ts)
 
     async def send_direct_tagged(
         self, workspace_id: str, user_id: str, reply: Reply, tag: str
     ) -> MessageRef:
-        channel, ts = await self._outbox.direct(user_id, reply, metadata=_metadata(tag))
+        with speaking_for(Workspace(workspace_id)):
+            channel, ts = await self._outbox.direct(user_id, reply, metadata=_metadata(tag))
         return MessageRef(PLATFORM, workspace_id, channel, ts)
 
     async def find_tagged(
         self, conversation: Conversation, tag: str, since: datetime
     ) -> MessageRef | None:
-        ts = await self._outbox.find_by_metadata(
-            conversation.channel_id, conversation.thread_id, {"key": tag}, since.timestamp()
-        )
+        with speaking_for(Workspace(conversation.workspace_id)):
+            ts = await self._outbox.find_by_metadata(
+                conversation.channel_id, conversation.thread_id, {"key": tag}, since.timestamp()
+            )
         if ts is None:
             return None
         return MessageRef(PLATFORM, conversation.workspace_id, conversation.channel_id, ts)
@@ -203,11 +214,13 @@ class SlackMessenger:
     async def find_direct_tagged(
         self, workspace_id: str, user_id: str, tag: str, since: datetime
     ) -> MessageRef | None:
-        channel = await self._outbox.open_direct(user_id)
+        with speaking_for(Workspace(workspace_id)):
+            channel = await self._outbox.open_direct(user_id)
         return await self.find_tagged(Conversation(PLATFORM, workspace_id, channel), tag, since)
 
     async def is_member(self, conversation: Conversation, user_id: str) -> bool:
-        return await self._members.contains(conversation.channel_id, user_id)
+        with speaking_for(Workspace(conversation.workspace_id)):
+            return await self._members.contains(conversation.channel_id, user_id)
 
 
 def _metadata(tag: str) -> dict[str, Any]:

@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.web.async_client import AsyncWebClient
-
+from adapters.slack.workspace import ClientSource, current_workspace
 from bot.events import Actor
 
 log = logging.getLogger(__name__)
@@ -27,6 +26,8 @@ class Profile:
     display_name: str
     timezone: str | None
     is_admin: bool
+    team_id: str = ""  # the person's own workspace (another one for Slack Connect guests)
+    enterprise_id: str = ""
 
 
 def profile_from(user: dict[str, Any]) -> Profile:
@@ -43,21 +44,34 @@ def profile_from(user: dict[str, Any]) -> Profile:
         display_name=str(name),
         timezone=user.get("tz") or None,
         is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+        team_id=str(user.get("team_id") or ""),
+        enterprise_id=str((user.get("enterprise_user") or {}).get("enterprise_id") or ""),
     )
 
 
+def is_foreign(profile: Profile, team_id: str) -> bool:
+    """Someone from another organisation in a shared channel (Slack Connect): their admin
+    flag is about their own workspace and grants nothing in this one."""
+    if not profile.team_id or profile.team_id == team_id:
+        return False
+    workspace = current_workspace.get()
+    enterprise = workspace.key.enterprise_id if workspace and workspace.key else ""
+    return not (enterprise and profile.enterprise_id == enterprise)
+
+
 class Directory:
-    """`users.info` with a per-person TTL cache."""
+    """`users.info` (with the token of the installation the request came through) and a
+    per-person TTL cache."""
 
     def __init__(
         self,
-        client: AsyncWebClient,
+        clients: ClientSource,
         *,
         ttl: float = 300.0,
         failure_ttl: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._client = client
+        self._clients = clients
         self._ttl = ttl
         self._failure_ttl = failure_ttl
         self._clock = clock
@@ -73,7 +87,7 @@ class Directory:
             user_id,
             profile.display_name or fallback_name,
             profile.timezone,
-            profile.is_admin,
+            profile.is_admin and not is_foreign(profile, team_id),
         )
 
     async def profile(self, team_id: str, user_id: str) -> Profile | None:
@@ -92,7 +106,8 @@ class Directory:
 
     async def _lookup(self, user_id: str) -> Profile | None:
         try:
-            response = await self._client.users_info(user=user_id)
+            client = await self._clients.current()
+            response = await client.users_info(user=user_id)
             return profile_from(response.get("user") or {})
         except Exception as error:
             log.warning("users.info failed for %s: %s", user_id, error)

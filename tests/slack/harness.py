@@ -77,13 +77,19 @@ class SlackHarness:
     # Slash commands ----------------------------------------------------------------------
 
     def command_body(
-        self, line: str, user: str = "U1", channel: str = "C1", response: str = "r1"
+        self,
+        line: str,
+        user: str = "U1",
+        channel: str = "C1",
+        response: str = "r1",
+        team: str = TEAM,
+        **extra: str,
     ) -> str:
         name, _, text = line.partition(" ")
         return urlencode(
             {
                 "token": "legacy-verification-token",
-                "team_id": TEAM,
+                "team_id": team,
                 "team_domain": "test",
                 "channel_id": channel,
                 "channel_name": "directmessage" if channel.startswith("D") else "general",
@@ -95,6 +101,7 @@ class SlackHarness:
                 "is_enterprise_install": "false",
                 "response_url": self.fake.response_url(response),
                 "trigger_id": f"trigger-{next(self._ids)}",
+                **extra,
             }
         )
 
@@ -180,27 +187,31 @@ class SlackHarness:
 
     # Events API --------------------------------------------------------------------------
 
-    def event_body(self, event: dict[str, Any], event_id: str) -> str:
+    def event_body(self, event: dict[str, Any], event_id: str, team: str = TEAM) -> str:
         return json.dumps(
             {
                 "token": "legacy",
-                "team_id": TEAM,
+                "team_id": team,
                 "api_app_id": "A1",
                 "event": event,
                 "type": "event_callback",
                 "event_id": event_id,
                 "event_time": int(time.time()),
-                "authorizations": [{"team_id": TEAM, "user_id": "UBOT", "is_bot": True}],
+                "authorizations": [{"team_id": team, "user_id": "UBOT", "is_bot": True}],
             }
         )
 
     async def event(
-        self, event: dict[str, Any], event_id: str = "Ev1", retry: int | None = None
+        self,
+        event: dict[str, Any],
+        event_id: str = "Ev1",
+        retry: int | None = None,
+        team: str = TEAM,
     ) -> Reply:
         headers = {}
         if retry is not None:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
-        body = self.event_body(event, event_id)
+        body = self.event_body(event, event_id, team)
         return await self.send(body, "application/json", headers=headers)
 
     async def dm(self, text: str, user: str = "U1", event_id: str = "Ev1", **extra: Any) -> Reply:

@@ -8,6 +8,11 @@ N calls; `delay` slows every call of a method; `hold` stops answering a method a
 (optionally keeping the post, as when Slack posted it but the answer was lost).
 Posted messages are kept per channel, with their `metadata`, and `conversations.history` /
 `conversations.replies` return them in Slack's documented shape.
+
+OAuth: `offer_install` prepares what `oauth.v2.access` answers for an authorization `code`
+(a workspace or an org-wide install, optionally with a rotating token); `grant_type=
+refresh_token` swaps a refresh token for a new token, as Slack's token rotation does; every
+call records the bearer token it came with, and `auth.test` answers for that token's team.
 """
 
 from __future__ import annotations
@@ -35,6 +40,17 @@ class Call:
     method: str
     body: dict[str, Any]
     status: int
+    token: str = ""
+
+
+@dataclass
+class Grant:
+    """Who a token (or refresh token) was issued to."""
+
+    team_id: str
+    enterprise_id: str | None = None
+    org_wide: bool = False
+    rotating: bool = False
 
 
 @dataclass
@@ -77,8 +93,15 @@ class FakeSlack:
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_ready = asyncio.Event()
         self._changed = asyncio.Event()
+        self._pending_tokens: dict[str, str] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.client_credentials = ("", "")  # (client id, secret) oauth.v2.access accepts
+        self._codes: dict[str, tuple[Grant, str]] = {}
+        self.tokens: dict[str, Grant] = {}
+        self._refresh_tokens: dict[str, Grant] = {}
+        self._serial = itertools.count(1)
+        self.expires_in = 43_200  # Slack's rotating tokens live 12 hours
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response_url)
@@ -146,6 +169,67 @@ class FakeSlack:
         """The messages in `channel` (threads included) that carry metadata."""
         return [m for m in self.messages[channel] if m.get("metadata")]
 
+    # OAuth -------------------------------------------------------------------------------
+
+    def offer_install(
+        self,
+        code: str,
+        team_id: str,
+        *,
+        enterprise_id: str | None = None,
+        org_wide: bool = False,
+        rotating: bool = False,
+        installer: str = "U1",
+    ) -> str:
+        """`oauth.v2.access` with `code` installs into `team_id`; returns the bot token."""
+        grant = Grant(team_id, enterprise_id, org_wide, rotating)
+        token = f"xoxb-{enterprise_id or ''}{team_id}-{next(self._serial)}"
+        if rotating:
+            token = f"xoxe.{token}"
+        self._codes[code] = (grant, installer)
+        self.tokens[token] = grant
+        self._pending_tokens[code] = token
+        return token
+
+    def tokens_used(self, method: str) -> list[str]:
+        return [c.token for c in self.calls if c.method == method and c.status == 200]
+
+    def _oauth_access(self, body: dict[str, Any], basic: tuple[str, str]) -> dict[str, Any] | str:
+        """Slack's documented answers; an error code (str) for what Slack would refuse."""
+        if basic != self.client_credentials:
+            return "invalid_client_id"
+        if body.get("grant_type") == "refresh_token":
+            grant = self._refresh_tokens.pop(str(body.get("refresh_token")), None)
+            if grant is None:
+                return "invalid_refresh_token"
+            token = f"xoxe.xoxb-{grant.team_id}-{next(self._serial)}"
+            self.tokens[token] = grant
+            return self._token_answer(grant, token)
+        offered = self._codes.pop(str(body.get("code")), None)
+        if offered is None:
+            return "invalid_code"
+        grant, installer = offered
+        token = self._pending_tokens.pop(str(body.get("code")))
+        return {**self._token_answer(grant, token), "authed_user": {"id": installer}}
+
+    def _token_answer(self, grant: Grant, token: str) -> dict[str, Any]:
+        enterprise = {"id": grant.enterprise_id, "name": "Org"} if grant.enterprise_id else None
+        answer: dict[str, Any] = {
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "bot_user_id": BOT_USER,
+            "app_id": "A1",
+            "team": None if grant.org_wide else {"id": grant.team_id, "name": grant.team_id},
+            "enterprise": enterprise,
+            "is_enterprise_install": grant.org_wide,
+        }
+        if grant.rotating:
+            refresh = f"xoxe-1-{next(self._serial)}"
+            self._refresh_tokens[refresh] = grant
+            answer |= {"refresh_token": refresh, "expires_in": self.expires_in}
+        return answer
+
     # Inspection --------------------------------------------------------------------------
 
     def called(self, method: str) -> list[dict[str, Any]]:
@@ -174,6 +258,14 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await _parse(request)
+        token = _bearer(request) or str(body.get("token") or "")
+        if method == "oauth.v2.access":
+            answer = self._oauth_access(body, _basic(request))
+            ok = isinstance(answer, dict)
+            self._record(Call(method, body, 200 if ok else 400, token))
+            if isinstance(answer, str):
+                return web.json_response({"ok": False, "error": answer})
+            return web.json_response({"ok": True, **answer})
         faults = self._faults.get(method)
         fault = faults.popleft() if faults else None
         if fault is not None and fault.status == 0:
@@ -199,11 +291,11 @@ class FakeSlack:
         answer = None
         if hold is not None and len(self.called(method)) >= hold[0]:
             self.held += 1
-            answer = self._answer(method, body) if hold[1] else None
+            answer = self._answer(method, body, token) if hold[1] else None
             self._changed.set()
             await self._released.wait()  # or until the client hangs up and aiohttp cancels us
-        answer = answer or self._answer(method, body)
-        self._record(Call(method, body, 200))
+        answer = answer or self._answer(method, body, token)
+        self._record(Call(method, body, 200, token))
         return web.json_response({"ok": True, **answer})
 
     def _next_ts(self) -> str:
@@ -230,16 +322,23 @@ class FakeSlack:
             "response_metadata": {"next_cursor": following if end < len(members) else ""},
         }
 
-    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, body: dict[str, Any], token: str = "") -> dict[str, Any]:
         match method:
             case "auth.test":
+                grant = self.tokens.get(token)
                 return {
                     "url": "https://test.slack.com/",
                     "team": "Test",
                     "user": "alignbot",
-                    "team_id": TEAM,
+                    "team_id": grant.team_id if grant else TEAM,
                     "user_id": BOT_USER,
                     "bot_id": "BBOT",
+                    **(
+                        {"enterprise_id": grant.enterprise_id}
+                        if grant and grant.enterprise_id
+                        else {}
+                    ),
+                    **({"is_enterprise_install": True} if grant and grant.org_wide else {}),
                 }
             case "chat.postMessage":
                 return self._post(body)
@@ -338,6 +437,20 @@ class FakeSlack:
         async with asyncio.timeout(5):
             await self._socket_ready.wait()
         await self._sockets[-1].send_json(envelope)
+
+
+def _bearer(request: web.Request) -> str:
+    header = request.headers.get("Authorization", "")
+    return header.removeprefix("Bearer ") if header.startswith("Bearer ") else ""
+
+
+def _basic(request: web.Request) -> tuple[str, str]:
+    """HTTP Basic credentials, as slack_sdk sends `client_id` / `client_secret`."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Basic "):
+        return ("", "")
+    user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+    return (user, password)
 
 
 async def _parse(request: web.Request) -> dict[str, Any]:
