@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import getpass
-import logging
 import sys
 from collections.abc import Coroutine
 from typing import Any
@@ -12,8 +11,8 @@ from typing import Any
 import typer
 
 from adapters.slack.tokens import EncryptionKeyError
+from bot import logs
 from bot.app import AlignBot
-from bot.pipeline import EventLogFilter
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from storage.db import DatabaseUnreachable
@@ -25,15 +24,7 @@ app.add_typer(db_app, name="db")
 
 def _settings() -> Settings:
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s [%(event)s]: %(message)s",
-        stream=sys.stderr,
-    )
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(EventLogFilter())  # names the event each line was written for
-    for chatty in ("alembic", "apscheduler"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    logs.configure(settings.log_level, settings.log_format)
     return settings
 
 

@@ -1,18 +1,26 @@
-"""One aiohttp application: Slack's and Teams' endpoints, /healthz, /metrics, and the scheduler."""
+"""One aiohttp application: Slack's and Teams' endpoints, /healthz, /metrics, /privacy and
+/terms, and the scheduler."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import signal
+import time
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4 as CONTENT_TYPE
 
+from adapters.pages import mount as mount_pages
 from bot.app import AlignBot
-from bot.scheduler import REPLICA_ID, Scheduler
+from bot.metrics import labelling_request
+from bot.replica import REPLICA_ID
+from bot.scheduler import Scheduler
 from bot.settings import Settings
-from storage.repositories import heartbeat
+from storage.repositories import deliveries, heartbeat
+from storage.repositories import inbox as inbox_rows
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +28,7 @@ BOT_KEY = web.AppKey("alignbot", AlignBot)
 # Slack's and Teams' payloads are a few kB; anything larger is refused with 413 unread.
 MAX_REQUEST_BYTES = 512 * 1024
 HEALTH_TIMEOUT_SECONDS = 3
+DEPTH_TIMEOUT_SECONDS = 2  # a scrape reports NaN depths rather than wait for a busy database
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -27,11 +36,14 @@ def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
     """The HTTP surface. Each platform adapter mounts itself only when it is configured."""
     from adapters import slack, teams
 
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[refuse_while_stopping])
+    app = web.Application(
+        client_max_size=MAX_REQUEST_BYTES, middlewares=[measure_requests, refuse_while_stopping]
+    )
     app[BOT_KEY] = bot
     app[HEALTH_CHECK_KEY] = HealthCheck()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    mount_pages(app, settings)
     enabled = [
         name
         for name, adapter in (("slack", slack), ("teams", teams))
@@ -51,6 +63,26 @@ async def _start_inbox(app: web.Application) -> None:
 async def _drain_inbox(app: web.Application) -> None:
     bot = app[BOT_KEY]
     await bot.inbox.drain(bot.ctx.settings.shutdown_grace_seconds)
+
+
+@web.middleware
+async def measure_requests(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Time to the response, by route, status and the event kind the adapter found in it."""
+    started = time.perf_counter()
+    status = 500
+    with labelling_request() as labels:
+        try:
+            response = await handler(request)
+            status = response.status
+            return response
+        except web.HTTPException as refused:
+            status = refused.status
+            raise
+        finally:
+            resource = request.match_info.route.resource
+            route = resource.canonical if resource is not None else "unmatched"
+            seconds = time.perf_counter() - started
+            request.app[BOT_KEY].metrics.request(route, labels.kind, status, seconds)
 
 
 @web.middleware
@@ -104,8 +136,23 @@ HEALTH_CHECK_KEY = web.AppKey("health_check", HealthCheck)
 
 
 async def metrics(request: web.Request) -> web.Response:
-    exposition = request.app[BOT_KEY].metrics.exposition()
-    return web.Response(text=exposition, content_type="text/plain", charset="utf-8")
+    """This replica's metrics (each replica is scraped on its own), with the inbox and outbox
+    depth read from the database now: one short read per scrape, none per event."""
+    bot = request.app[BOT_KEY]
+    inbox, outbox = await _depths(bot)
+    bot.metrics.depths(inbox, outbox)
+    return web.Response(body=bot.metrics.exposition(), headers={"Content-Type": CONTENT_TYPE})
+
+
+async def _depths(bot: AlignBot) -> tuple[float, float]:
+    """Open inbox rows and pending outbox rows; NaN (unknown) when the database is slow."""
+    try:
+        async with asyncio.timeout(DEPTH_TIMEOUT_SECONDS):
+            async with bot.ctx.db.transaction() as session:
+                return await inbox_rows.open_count(session), await deliveries.pending_count(session)
+    except Exception as error:
+        log.warning("metrics: could not read the queue depths: %s", error or type(error).__name__)
+        return math.nan, math.nan
 
 
 async def serve(settings: Settings) -> None:

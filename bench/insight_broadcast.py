@@ -18,6 +18,7 @@ from bot.app import AlignBot
 from bot.context import Context
 from bot.events import Action, Actor, Conversation, Submission
 from bot.features.insights.forms import FORM_NEW, FormState
+from bot.metrics import Metrics
 from bot.ports import MessengerHub, SystemClock
 from bot.replies import Reply
 from bot.settings import Settings
@@ -66,7 +67,10 @@ async def _run(channels: int) -> list[Result]:
         db = Database(f"sqlite+aiosqlite:///{scratch}/bench.db")
         await db.upgrade()
         hub = MessengerHub()
-        hub.connect("slack", SlackMessenger(Outbox(web_client("xoxb-bench", fake.api_url))))
+        hub.connect(
+            "slack",
+            SlackMessenger(Outbox(web_client("xoxb-bench", fake.api_url, Metrics()), Metrics())),
+        )
         settings = Settings(_env_file=None, ALIGNBOT_ADMINS="")
         bot = AlignBot(Context(db=db, messenger=hub, clock=SystemClock(), settings=settings))
         try:

@@ -25,6 +25,7 @@ from bench import Result
 from bot.context import Context
 from bot.features.standups import jobs
 from bot.features.standups.questions import DEFAULT_QUESTIONS, dump_questions
+from bot.metrics import Metrics
 from bot.ports import Messenger, MessengerHub
 from bot.settings import Settings
 from storage.db import Database
@@ -125,10 +126,10 @@ async def _through_slack(members: int, rate_limits: int) -> Run:
         fake.rate_limit("chat.postMessage", times=rate_limits, retry_after=RETRY_AFTER_SECONDS)
         with tempfile.TemporaryDirectory() as scratch:
             async with _team_of(members, Path(scratch)) as db:
-                client = web_client("xoxb-bench", fake.api_url)
+                client = web_client("xoxb-bench", fake.api_url, Metrics())
                 client.session = ClientSession()  # as the Slack adapter does when it starts
                 try:
-                    messenger = SlackMessenger(Outbox(client))
+                    messenger = SlackMessenger(Outbox(client, Metrics()))
                     run = await _ticks(
                         db, messenger, lambda: len(fake.called("chat.postMessage")), members
                     )

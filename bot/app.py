@@ -10,7 +10,7 @@ from bot.events import Event
 from bot.feature import Feature, Tick, discover_features
 from bot.inbox import Inbox
 from bot.metrics import Metrics
-from bot.pipeline import Identity, Pipeline, clean_input, log_context, measure, sorry
+from bot.pipeline import Identity, Pipeline, clean_input, measure, sorry
 from bot.ports import Clock, MessengerHub, SystemClock
 from bot.replies import Outcome
 from bot.router import Router
@@ -27,12 +27,11 @@ class AlignBot:
         self.router = Router(self.features)
         self.ctx = ctx
         self.ctx.commands = tuple(self.router.commands.values())
-        self.metrics = Metrics()
         self.inbox = Inbox(ctx.db, ctx.settings.inbox_lease_seconds)
         # Periodic jobs a platform adapter adds (Slack: purging uninstalled workspaces).
         self.platform_ticks: list[Tick] = []
         self.pipeline = Pipeline(
-            [log_context, measure(self.metrics), clean_input, Identity(ctx)],
+            [measure(ctx.metrics), clean_input, Identity(ctx)],
             self._route,
             on_error=sorry,
         )
@@ -56,6 +55,10 @@ class AlignBot:
             db=db, messenger=MessengerHub(), clock=clock or SystemClock(), settings=settings
         )
         return cls(ctx)
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.ctx.metrics
 
     @property
     def messenger(self) -> MessengerHub:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.metrics import Metrics
 from bot.ports import Clock, MessengerHub
 from bot.settings import Settings
 from storage.db import Database
@@ -21,5 +22,7 @@ class Context:
     clock: Clock
     settings: Settings
     commands: Sequence[CommandSpec] = field(default_factory=tuple)
+    # This process's Prometheus registry: scheduled runs, platform calls, handler latency.
+    metrics: Metrics = field(default_factory=Metrics)
     # Set by a running Scheduler: re-reads stored schedules now instead of at the next sync.
     reschedule: Callable[[], Awaitable[None]] | None = None

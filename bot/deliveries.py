@@ -23,9 +23,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.context import Context
 from bot.events import Conversation, MessageRef
 from bot.feature import Tick
+from bot.metrics import CLAIMED, SKIPPED
 from bot.ports import Unreachable
+from bot.replica import REPLICA_ID
 from bot.replies import Reply
-from bot.scheduler import REPLICA_ID, lease_of, run_claimed
+from bot.scheduler import job_name, lease_of, run_claimed
 from storage.models.deliveries import Delivery
 from storage.repositories import deliveries as repo
 from storage.repositories import jobs
@@ -115,6 +117,7 @@ async def queue(
     ]
     await repo.add(session, rows)
     await jobs.claim(session, CLAIM_PREFIX + batch, REPLICA_ID, now, lease_of(ctx))
+    ctx.metrics.scheduled_run(job_name(CLAIM_PREFIX), CLAIMED)
     return batch
 
 
@@ -145,6 +148,7 @@ async def resume(ctx: Context) -> None:
             claimed = await jobs.claim(
                 session, CLAIM_PREFIX + batch, REPLICA_ID, ctx.clock.now(), lease_of(ctx)
             )
+        ctx.metrics.scheduled_run(job_name(CLAIM_PREFIX), CLAIMED if claimed else SKIPPED)
         if claimed:
             outcome = await deliver(ctx, batch)
             log.info(

@@ -9,7 +9,6 @@ botbuilder's `on_turn_error`. De-duplication comes before this chain, in the dur
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import secrets
 import time
@@ -17,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot import logs
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Actor, Command, Event, FormValue, Message, Submission
@@ -30,7 +30,7 @@ Proceed = Callable[[Event], Awaitable[Outcome]]
 Middleware = Callable[[Event, Proceed], Awaitable[Outcome]]
 ErrorHook = Callable[[Event, Exception], Awaitable[Outcome]]
 REMEMBER_EVERY = timedelta(minutes=10)  # last_seen_at is this coarse, saving a write per event
-current_event: contextvars.ContextVar[str] = contextvars.ContextVar("current_event", default="-")
+UNROUTED = "none"  # the feature label of events no feature took (unknown commands, bad input)
 
 
 class Pipeline:
@@ -46,12 +46,15 @@ class Pipeline:
         self._chain = chain
 
     async def __call__(self, event: Event) -> Outcome:
-        try:
-            return await self._chain(event)
-        except UserError as error:
-            return say(error.message)
-        except Exception as error:
-            return await self.on_error(event, error)
+        """Log lines written meanwhile, the error hook's included, name the event and the
+        feature the router picks for it (see `bot.logs`)."""
+        with logs.bound(event=describe(event), feature=UNROUTED):
+            try:
+                return await self._chain(event)
+            except UserError as error:
+                return say(error.message)
+            except Exception as error:
+                return await self.on_error(event, error)
 
 
 def _link(layer: Middleware, proceed: Proceed) -> Proceed:
@@ -74,24 +77,10 @@ async def sorry(event: Event, error: Exception) -> Outcome:
 # Middleware --------------------------------------------------------------------------------
 
 
-async def log_context(event: Event, proceed: Proceed) -> Outcome:
-    """Log lines written while the event is handled name it (see `EventLogFilter`)."""
-    token = current_event.set(describe(event))
-    try:
-        return await proceed(event)
-    finally:
-        current_event.reset(token)
-
-
-class EventLogFilter(logging.Filter):
-    """Adds `%(event)s` to log records: the event being handled, or `-`."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.event = current_event.get()
-        return True
-
-
 def measure(metrics: Metrics) -> Middleware:
+    """Handler latency and failures by event kind and feature (the router names the feature
+    in the log fields `Pipeline` binds)."""
+
     async def measured(event: Event, proceed: Proceed) -> Outcome:
         started = time.perf_counter()
         failed = False
@@ -104,7 +93,8 @@ def measure(metrics: Metrics) -> Middleware:
             raise
         finally:
             kind = type(event).__name__.lower()
-            metrics.observe(kind, time.perf_counter() - started, failed=failed)
+            seconds = time.perf_counter() - started
+            metrics.handled(kind, logs.field("feature"), seconds, failed=failed)
 
     return measured
 

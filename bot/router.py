@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from rapidfuzz import process
 
+from bot import logs
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Command, Event, Message, Submission
@@ -33,16 +34,20 @@ class Router:
         self.commands: dict[str, CommandSpec] = {}
         self.actions: dict[str, ActionHandler] = {}
         self.forms: dict[str, SubmissionHandler] = {}
+        self._owners: dict[tuple[type[Event], str], str] = {}  # (event type, name) -> feature
         for feature in features:
             self._register(feature)
 
     def _register(self, feature: Feature) -> None:
         for spec in feature.commands:
             _claim(self.commands, spec.name, spec, feature.name)
+            self._owners[Command, spec.name] = feature.name
         for action_id, action in feature.actions.items():
             _claim(self.actions, action_id, action, feature.name)
+            self._owners[Action, action_id] = feature.name
         for form_id, form in feature.forms.items():
             _claim(self.forms, form_id, form, feature.name)
+            self._owners[Submission, form_id] = feature.name
 
     async def route(self, event: Event, ctx: Context) -> Outcome:
         """Runs the matching handler; `UserError` propagates for the caller to show."""
@@ -55,11 +60,13 @@ class Router:
                 action = self.actions.get(event.action_id)
                 if action is None:
                     raise UserError("That button is from an older version of alignbot; ask again.")
+                self._taken_by(Action, event.action_id)
                 return await action(event, ctx)
             case Submission():
                 form = self.forms.get(event.form_id)
                 if form is None:
                     raise UserError("That form has expired; please open it again.")
+                self._taken_by(Submission, event.form_id)
                 return await form(event, ctx)
 
     def parse(self, message: Message) -> Command:
@@ -88,7 +95,12 @@ class Router:
         spec = self.commands.get(name)
         if spec is None:
             raise UserError(self._unknown(name))
+        self._taken_by(Command, name)
         return await spec.handler(replace(command, name=name, text=text), ctx)
+
+    def _taken_by(self, kind: type[Event], name: str) -> None:
+        """Names the handling feature in log lines and metrics (see `bot.logs`)."""
+        logs.bind(feature=self._owners[kind, name])
 
     def _unknown(self, name: str) -> str:
         known = sorted(self.commands)

@@ -13,9 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import secrets
-import socket
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -24,11 +21,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.context import Context
 from bot.feature import CronJob, Feature, Tick
+from bot.metrics import CLAIMED, FAILED, RAN, SKIPPED
+from bot.replica import REPLICA_ID
 from storage.repositories import jobs
 
 log = logging.getLogger(__name__)
 
-REPLICA_ID = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 CRON_PREFIX = "cron:"
 STOP_WAIT_SECONDS = 10.0  # how long stopping waits for running jobs before cutting them off
 
@@ -45,10 +43,16 @@ async def run_once(
     lease = lease or lease_of(ctx)
     async with ctx.db.transaction() as session:
         claimed = await jobs.claim(session, key, owner, ctx.clock.now(), lease)
+    ctx.metrics.scheduled_run(job_name(key), CLAIMED if claimed else SKIPPED)
     if not claimed:
         return False
     await run_claimed(ctx, key, work, lease=lease, owner=owner)
     return True
+
+
+def job_name(key: str) -> str:
+    """The job a claim key belongs to (`vote.close:12` → `vote.close`): a metrics label."""
+    return key.partition(":")[0]
 
 
 def lease_of(ctx: Context) -> timedelta:
@@ -69,10 +73,14 @@ async def run_claimed(
     keeper = asyncio.create_task(_keep_lease(ctx, key, owner, lease))
     try:
         await work()
+    except Exception:
+        ctx.metrics.scheduled_run(job_name(key), FAILED)
+        raise
     finally:
         keeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await keeper
+    ctx.metrics.scheduled_run(job_name(key), RAN)
     async with ctx.db.transaction() as session:
         await jobs.complete(session, key, owner, ctx.clock.now())
 

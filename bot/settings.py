@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,6 +22,15 @@ class Settings(BaseSettings):
     host: str = Field("0.0.0.0", validation_alias="ALIGNBOT_HOST")
     port: int = Field(3978, validation_alias=AliasChoices("ALIGNBOT_PORT", "PORT"))
     log_level: str = Field("INFO", validation_alias="ALIGNBOT_LOG_LEVEL")
+    # json (one object per line), text, or auto: text on a terminal, JSON otherwise.
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto", validation_alias="ALIGNBOT_LOG_FORMAT"
+    )
+    # Who runs this deployment, as the /privacy and /terms pages name them.
+    operator_name: str = Field(
+        "the operator of this alignbot", validation_alias="ALIGNBOT_OPERATOR_NAME"
+    )
+    operator_contact: str = Field("", validation_alias="ALIGNBOT_OPERATOR_CONTACT")
     # How long a replica may hold a scheduled run before another may take over (crash recovery).
     job_lease_seconds: int = Field(300, validation_alias="ALIGNBOT_JOB_LEASE_SECONDS", ge=1)
     # How often each replica re-reads stored schedules (digests) and catches up missed runs.

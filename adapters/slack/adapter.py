@@ -37,9 +37,11 @@ from adapters.slack.messenger import Outbox, SlackMessenger, web_client
 from adapters.slack.people import Directory
 from adapters.slack.signature import SignatureGate
 from adapters.slack.workspace import ClientSource, FixedClient, current_workspace, workspace_of
+from bot import logs
 from bot.app import AlignBot
 from bot.events import Conversation, Submission
 from bot.inbox import payload_of
+from bot.metrics import request_kind
 from bot.replies import Form, FormErrors, Outcome, Reply, say
 from bot.server_key import server_key
 from bot.settings import Settings
@@ -86,7 +88,7 @@ class SlackAdapter:
             oauth: dict[str, Any] = {"oauth_settings": self.distribution.oauth_settings}
         else:
             assert settings.slack_bot_token is not None
-            self.client = web_client(settings.slack_bot_token, settings.slack_api_url)
+            self.client = web_client(settings.slack_bot_token, settings.slack_api_url, bot.metrics)
             self.clients = FixedClient(self.client)
             oauth = {}
         self.app = AsyncApp(
@@ -97,7 +99,7 @@ class SlackAdapter:
             **oauth,
         )
         self.gate = SignatureGate(settings.slack_signing_secret)
-        self.outbox = Outbox(self.clients)
+        self.outbox = Outbox(self.clients, bot.metrics)
         self.messenger = SlackMessenger(self.outbox)
         self.key = server_key(settings)  # seals private_metadata
         self.delivery = Delivery(self.outbox, bot.ctx.db, bot.ctx.clock, key=self.key)
@@ -158,18 +160,21 @@ class SlackAdapter:
     async def _admit_then_ack(self, ack: Ack | None, kind: str, body: Body) -> None:
         """Stored before the ack goes out (bolt sends it when the listener returns); a failed
         write raises, so Slack gets an error instead of an ack for work we would lose."""
-        key = delivery_key(kind, body)
-        item = await self.bot.inbox.admit(key, translate.PLATFORM, kind, body)
-        if ack is not None:
-            await ack()
-        if item is None:
-            log.info("slack delivery %s already handled or in hand (redelivered)", key)
-            return
-        self.bot.inbox.start(item)
+        request_kind(kind)
+        with logs.bound(**log_fields(body)):
+            key = delivery_key(kind, body)
+            item = await self.bot.inbox.admit(key, translate.PLATFORM, kind, body)
+            if ack is not None:
+                await ack()
+            if item is None:
+                log.info("slack delivery %s already handled or in hand (redelivered)", key)
+                return
+            self.bot.inbox.start(item)
 
     async def _process(self, item: InboxItem) -> None:
         """Answers one stored delivery: right after its ack, or resumed after a restart."""
         body = payload_of(item)
+        logs.bind(**log_fields(body))  # this task answers this one delivery
         resumed = item.attempts > 1
         answering.set(ReplyTag(item.key, item.received_at.timestamp() - 1, resumed))
         current_workspace.set(workspace_of(body))  # answered with that installation's token
@@ -207,6 +212,7 @@ class SlackAdapter:
 
     async def _on_action(self, ack: Ack, body: Body) -> None:
         if (body.get("container") or {}).get("type") == "view":
+            request_kind(ACTION)
             await ack()  # inputs inside our own modals report on submit, not on change
             return
         await self._admit_then_ack(ack, ACTION, body)
@@ -244,6 +250,8 @@ class SlackAdapter:
     async def _on_submission(self, ack: Ack, body: Body) -> None:
         """The core answers first (errors must travel in the ack), within a time budget. The
         delivery key is stored first and marked done before the ack: a replay changes nothing."""
+        request_kind(SUBMISSION)
+        logs.bind(**log_fields(body))  # for this request's task and the work it starts
         acked = False
         current_workspace.set(workspace_of(body))  # the core's work and replies inherit it
         try:
@@ -319,6 +327,7 @@ class SlackAdapter:
 
     async def _on_ignored_event(self) -> None:
         """Acknowledged (bolt acks events) so Slack does not retry what we never handle."""
+        request_kind(EVENT)
 
     async def _answer_message(self, body: Body, event: Body) -> None:
         team = translate.team_of(body) or str(event.get("team", ""))
@@ -327,6 +336,13 @@ class SlackAdapter:
         incoming = translate.message(event, actor)
         outcome = await self.bot.handle(incoming)
         await self.delivery.outcome(outcome, incoming.conversation, user_id)
+
+
+def log_fields(body: Body) -> dict[str, str]:
+    """The workspace and the id Slack gave this delivery (`event_id` for events, the
+    `trigger_id` of a command or interaction), for every log line written about it."""
+    unique = body.get("event_id") or body.get("trigger_id")
+    return {"workspace": translate.team_of(body) or "-", "event_id": str(unique or "-")}
 
 
 def _first_action(body: Body) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.installations import DatabaseInstallationStore, InstallationKey, StoredBot
 from adapters.slack.messenger import web_client
 from adapters.slack.workspace import WorkspaceGone, current_workspace
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,12 @@ class InstallationClients:
         store: DatabaseInstallationStore,
         base_url: str,
         rotator: AsyncTokenRotator,
+        metrics: Metrics,
     ) -> None:
         self.store = store
         self.base_url = base_url
         self.rotator = rotator
+        self.metrics = metrics
         self.session: ClientSession | None = None
         self._clients: dict[InstallationKey, AsyncWebClient] = {}
         self._rotating: dict[InstallationKey, asyncio.Lock] = {}
@@ -94,7 +97,7 @@ class InstallationClients:
     def _client(self, stored: StoredBot) -> AsyncWebClient:
         client = self._clients.get(stored.key)
         if client is None:
-            client = web_client(stored.bot.bot_token, self.base_url)
+            client = web_client(stored.bot.bot_token, self.base_url, self.metrics)
             self._clients[stored.key] = client
         client.token = stored.bot.bot_token
         client.session = self.session

@@ -19,11 +19,10 @@ from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAutho
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
-from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.clients import ROTATE_MINUTES_BEFORE_EXPIRY, InstallationClients
 from adapters.slack.installations import DatabaseInstallationStore, DatabaseStateStore
-from adapters.slack.messenger import HTTP_TIMEOUT_SECONDS, retry_handlers
+from adapters.slack.messenger import web_client
 from adapters.slack.scopes import manifest_bot_scopes
 from adapters.slack.tokens import TokenCipher
 from adapters.slack.uninstall import purge_tick
@@ -48,18 +47,13 @@ class Distribution:
         cipher = TokenCipher(settings.encryption_key)
         self.store = DatabaseInstallationStore(ctx.db, cipher, ctx.clock, settings.slack_client_id)
         # Calls made before any installation is chosen (oauth.v2.access, auth.test): no token.
-        self.api = AsyncWebClient(
-            token=None,
-            base_url=settings.slack_api_url,
-            timeout=HTTP_TIMEOUT_SECONDS,
-            retry_handlers=retry_handlers(),
-        )
+        self.api = web_client(None, settings.slack_api_url, ctx.metrics)
         rotator = AsyncTokenRotator(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret,
             client=self.api,
         )
-        self.clients = InstallationClients(self.store, settings.slack_api_url, rotator)
+        self.clients = InstallationClients(self.store, settings.slack_api_url, rotator, ctx.metrics)
         scopes = settings.slack_scopes.split(",") if settings.slack_scopes else None
         self.oauth_settings = AsyncOAuthSettings(
             client_id=settings.slack_client_id,

@@ -16,13 +16,18 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import message
 from adapters.slack.members import ChannelMembers
 from adapters.slack.workspace import ClientSource, FixedClient, Workspace, speaking_for
 from bot.events import Conversation, MessageRef
+from bot.metrics import ERROR, Metrics
 from bot.replies import Reply
 
 PLATFORM = "slack"
@@ -32,27 +37,68 @@ HISTORY_PAGES = 5
 HISTORY_PAGE_SIZE = 200
 # Every Web API call gives up after this long (slack_sdk's retries for 429s come on top).
 HTTP_TIMEOUT_SECONDS = 15
+RESPONSE_URL = "response_url"  # the method label of answers posted to a `response_url`
 
 
 class DeliveryError(SlackClientError):
     """Slack refused a `response_url` post."""
 
 
-def retry_handlers() -> list[AsyncRetryHandler]:
-    """Rate limits are retried many times (never drop a reply); outages a few times."""
+def retry_handlers(metrics: Metrics, method: str | None = None) -> list[AsyncRetryHandler]:
+    """Rate limits are retried many times (never drop a reply); outages a few times. Every
+    429 is counted first, whether or not it is retried."""
     return [
+        RateLimitCounter(metrics, method),
         AsyncRateLimitErrorRetryHandler(max_retry_count=10),
         AsyncServerErrorRetryHandler(max_retry_count=3),
         AsyncConnectionErrorRetryHandler(max_retry_count=3),
     ]
 
 
-def web_client(token: str, base_url: str) -> AsyncWebClient:
-    return AsyncWebClient(
+class RateLimitCounter(AsyncRetryHandler):
+    """Sees every answer before the retry handlers and counts the 429s; never retries itself.
+    The method is the Web API method the URL names, unless given (a `response_url`)."""
+
+    def __init__(self, metrics: Metrics, method: str | None) -> None:
+        super().__init__(max_retry_count=0)
+        self._metrics = metrics
+        self._method = method
+
+    async def can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            method = self._method or request.url.rstrip("/").rpartition("/")[2]
+            self._metrics.throttled(PLATFORM, method)
+        return False
+
+
+class MeteredWebClient(AsyncWebClient):
+    """slack_sdk's client, each Web API call timed and counted by method and outcome."""
+
+    def __init__(self, metrics: Metrics, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metrics = metrics
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
+        with self.metrics.platform_call(PLATFORM, api_method):
+            return await super().api_call(api_method, **kwargs)
+
+
+def web_client(token: str | None, base_url: str, metrics: Metrics) -> MeteredWebClient:
+    """A client for one installation's token (None: calls that need no token yet, such as
+    `oauth.v2.access`)."""
+    return MeteredWebClient(
+        metrics,
         token=token,
         base_url=base_url,
         timeout=HTTP_TIMEOUT_SECONDS,
-        retry_handlers=retry_handlers(),
+        retry_handlers=retry_handlers(metrics),
     )
 
 
@@ -60,8 +106,9 @@ class Outbox:
     """Slack Web API calls in the core's terms: replies in, message references out. Each call
     goes out with the client of the workspace it is for (see adapters/slack/workspace.py)."""
 
-    def __init__(self, clients: AsyncWebClient | ClientSource) -> None:
+    def __init__(self, clients: AsyncWebClient | ClientSource, metrics: Metrics) -> None:
         self.clients = FixedClient(clients) if isinstance(clients, AsyncWebClient) else clients
+        self.metrics = metrics
 
     async def client(self) -> AsyncWebClient:
         return await self.clients.current()
@@ -149,13 +196,17 @@ class Outbox:
             "response_type": "in_channel" if in_channel else "ephemeral",
             "replace_original": replace_original,
         }
+        metrics = self.metrics
         hook = AsyncWebhookClient(
             url=response_url,
             timeout=HTTP_TIMEOUT_SECONDS,
             session=(await self.client()).session,
-            retry_handlers=retry_handlers(),
+            retry_handlers=retry_handlers(metrics, RESPONSE_URL),
         )
-        response = await hook.send_dict(body)
+        with metrics.platform_call(PLATFORM, RESPONSE_URL) as call:
+            response = await hook.send_dict(body)
+            if response.status_code != 200:
+                call.outcome = ERROR
         if response.status_code != 200:
             raise DeliveryError(f"response_url answered {response.status_code}: {response.body}")
 

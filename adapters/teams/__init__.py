@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ActivityTypes
 
 from adapters.refusals import RefusalLog
 from adapters.teams import seal
@@ -28,12 +28,14 @@ from adapters.teams.keys import KeyServiceUnavailable
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.retry import RetryPolicy
 from bot.app import AlignBot
+from bot.metrics import request_kind
 from bot.server_key import server_key
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
+ACTIVITY_TYPES = frozenset(kind.value for kind in ActivityTypes)  # the metrics' event kinds
 
 
 @dataclass
@@ -68,6 +70,7 @@ class TeamsEndpoint:
                     text="signing keys unavailable", headers={"Retry-After": "5"}
                 ) from None
         activity = await self._activity(request)
+        request_kind(activity.type if activity.type in ACTIVITY_TYPES else "other")
         try:
             result = (
                 self.auth.result_for(token, activity)
@@ -135,7 +138,7 @@ def mount(app: web.Application, bot: AlignBot, settings: Settings) -> bool:
     policy = RetryPolicy()
     handler = AlignBotTeams(bot, policy)
     app_id = settings.microsoft_app_id if secure else None
-    messenger = TeamsMessenger(adapter, bot.ctx.db, bot.ctx.clock, app_id, policy)
+    messenger = TeamsMessenger(adapter, bot.ctx.db, bot.ctx.clock, app_id, policy, bot.metrics)
     bot.messenger.connect("teams", messenger)
     endpoint = TeamsEndpoint(adapter, auth, handler, messenger, secure, RefusalLog("teams"))
     app[TEAMS_KEY] = endpoint

@@ -46,6 +46,7 @@ from adapters.teams.inbound import (
 )
 from adapters.teams.outbox import Outbox, addressed, card_activity, reference_to_json
 from adapters.teams.retry import RetryPolicy, with_retries
+from bot import logs
 from bot.app import AlignBot
 from bot.events import Actor, Message
 from bot.replies import (
@@ -158,6 +159,8 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         self.dialogs = Dialogs(bot.ctx.db, bot.ctx.clock, self._names)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        logs.bind(workspace=tenant_of(activity) or "-", event_id=activity.id or "-")
         await self._remember(turn_context)
         key = _delivery_key(turn_context.activity)
         if key is None:
@@ -170,7 +173,7 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         await self.bot.inbox.finish(key)
 
     def _delivery(self, turn_context: TurnContext) -> _Delivery:
-        return _Delivery(turn_context, Outbox.of(turn_context, self.policy))
+        return _Delivery(turn_context, Outbox.of(turn_context, self.policy, self.bot.metrics))
 
     # Messages and Action.Submit -----------------------------------------------------------
 
@@ -309,7 +312,7 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         bot_id = activity.recipient.id if activity.recipient else None
         added = {member.id for member in activity.members_added or []}
         if bot_id in added and is_personal(activity):
-            delivery = _Delivery(turn_context, Outbox.of(turn_context, self.policy))
+            delivery = self._delivery(turn_context)
             await delivery.send_reply(WELCOME)
 
     async def _remember(self, turn_context: TurnContext) -> None:
@@ -345,6 +348,7 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
                 lambda: TeamsInfo.get_member(turn_context, teams_id),
                 self.policy,
                 what="member lookup",
+                metrics=self.bot.metrics,
             )
         except Exception as error:  # a guest, someone who left, no permission: keep the id
             log.info("no AAD id for mentioned Teams member %s: %s", teams_id, error)

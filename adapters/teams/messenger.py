@@ -31,6 +31,7 @@ from adapters.teams.outbox import (
 )
 from adapters.teams.retry import RetryPolicy, status_of, with_retries
 from bot.events import Conversation, MessageRef
+from bot.metrics import Metrics
 from bot.ports import Clock, NoRouteError
 from bot.replies import Reply
 from storage.db import Database
@@ -54,6 +55,7 @@ class TeamsMessenger:
     clock: Clock
     app_id: str | None
     policy: RetryPolicy
+    metrics: Metrics
     _reader: AsyncEngine | None = None
     _writes: set[asyncio.Task[None]] = field(default_factory=set)
     _memberships: dict[tuple[str, str, str], tuple[float, bool]] = field(default_factory=dict)
@@ -139,12 +141,13 @@ class TeamsMessenger:
         found: list[bool] = []
 
         async def lookup(turn: TurnContext) -> None:
-            conversations = Outbox.of(turn, self.policy).connector.conversations
+            conversations = Outbox.of(turn, self.policy, self.metrics).connector.conversations
             try:
                 await with_retries(
                     lambda: conversations.get_conversation_member(base, user_id),
                     self.policy,
                     what="member lookup",
+                    metrics=self.metrics,
                 )
                 found.append(True)
             except Exception as error:
@@ -245,7 +248,7 @@ class TeamsMessenger:
         result: dict[str, str] = {}
 
         async def callback(turn: TurnContext) -> None:
-            result["id"] = await work(Outbox.of(turn, self.policy))
+            result["id"] = await work(Outbox.of(turn, self.policy, self.metrics))
 
         await self.adapter.continue_conversation(reference, callback, self.app_id)
         return result["id"]

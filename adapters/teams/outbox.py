@@ -26,6 +26,7 @@ from botbuilder.schema import (
 from adapters.teams.cards import CONTENT_TYPE, notice_card
 from adapters.teams.limits import MAX_UTF8, refused_as_too_big, weight
 from adapters.teams.retry import RetryPolicy, with_retries
+from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 TOO_BIG = (
@@ -69,10 +70,11 @@ class Outbox:
 
     connector: Any
     policy: RetryPolicy
+    metrics: Metrics
 
     @classmethod
-    def of(cls, turn: TurnContext, policy: RetryPolicy) -> Outbox:
-        return cls(turn.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY], policy)
+    def of(cls, turn: TurnContext, policy: RetryPolicy, metrics: Metrics) -> Outbox:
+        return cls(turn.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY], policy, metrics)
 
     async def post(self, conversation_id: str, activity: Activity) -> str:
         conversations = self.connector.conversations
@@ -109,13 +111,17 @@ class Outbox:
         by a short notice in the same place, so the person learns what happened."""
         sendable = _sendable(activity)
         try:
-            return await with_retries(lambda: call(sendable), self.policy, what=what)
+            return await with_retries(
+                lambda: call(sendable), self.policy, what=what, metrics=self.metrics
+            )
         except Exception as error:
             if not refused_as_too_big(error) or sendable is not activity:
                 raise
             log.error("Teams refused a %s as too big (%d bytes)", what, _weight(activity))
             notice = _notice(activity, _weight(activity))
-            return await with_retries(lambda: call(notice), self.policy, what=what)
+            return await with_retries(
+                lambda: call(notice), self.policy, what=what, metrics=self.metrics
+            )
 
     async def open_direct(self, parameters: ConversationParameters) -> str:
         """Creates (or finds: the connector answers the same id again) a 1:1 conversation."""
@@ -124,6 +130,7 @@ class Outbox:
             lambda: conversations.create_conversation(parameters),
             self.policy,
             what="create conversation",
+            metrics=self.metrics,
         )
         return str(response.id)
 

@@ -16,6 +16,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
+from adapters.teams.inbound import PLATFORM
+from bot.metrics import Metrics
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -66,15 +69,32 @@ async def with_retries(
     policy: RetryPolicy,
     *,
     what: str,
+    metrics: Metrics,
     sleep: Sleep = asyncio.sleep,
 ) -> T:
-    """Runs `call`, retrying throttling/unavailable answers; other errors propagate at once."""
+    """Runs `call`, retrying throttling/unavailable answers; other errors propagate at once.
+    `metrics` times the whole call (retries included) under `what` and counts each 429."""
+    method = what.replace(" ", "_")
+    with metrics.platform_call(PLATFORM, method):
+        return await _retrying(call, policy, what, method, metrics, sleep)
+
+
+async def _retrying(
+    call: Callable[[], Awaitable[T]],
+    policy: RetryPolicy,
+    what: str,
+    method: str,
+    metrics: Metrics,
+    sleep: Sleep,
+) -> T:
     attempt = 1
     while True:
         try:
             return await call()
         except Exception as error:
             status = status_of(error)
+            if status == 429:
+                metrics.throttled(PLATFORM, method)
             if status not in RETRYABLE:
                 raise
             if attempt >= policy.attempts:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -93,3 +93,13 @@ async def queued(session: AsyncSession, topic: str, subject_prefix: str) -> bool
         .limit(1)
     )
     return (await session.exec(statement)).first() is not None
+
+
+async def pending_count(session: AsyncSession) -> int:
+    """Rows still to post, in every batch (the `ix_delivery_pending` index answers it)."""
+    statement = (
+        select(func.count())
+        .select_from(Delivery)
+        .where(col(Delivery.delivered_at).is_(None), col(Delivery.failed_at).is_(None))
+    )
+    return int((await session.exec(statement)).one())

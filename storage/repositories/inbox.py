@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -166,3 +166,9 @@ async def take_form(session: AsyncSession, token: str, now: datetime) -> str | N
     )
     content = taken.scalar_one_or_none()
     return None if content is None else str(content)
+
+
+async def open_count(session: AsyncSession) -> int:
+    """Deliveries not yet done, on every replica (the `ix_inbox_item_open` index answers it)."""
+    statement = select(func.count()).select_from(InboxItem).where(col(InboxItem.done_at).is_(None))
+    return int((await session.exec(statement)).one())

@@ -13,6 +13,7 @@ from adapters.server import build_web_app
 from bot.app import AlignBot
 from storage.db import Database
 from tests.conftest import ask
+from tests.support.metrics import scrape, value
 
 
 async def test_healthz_and_metrics(alignbot: AlignBot) -> None:
@@ -23,9 +24,14 @@ async def test_healthz_and_metrics(alignbot: AlignBot) -> None:
         health = await client.get("/healthz")
         assert health.status == 200
         assert await health.json() == {"status": "ok"}
-        metrics = await (await client.get("/metrics")).text()
-        assert 'alignbot_events_total{kind="command"} 2' in metrics
-        assert "alignbot_event_failures_total" in metrics
+        samples = await scrape(client.session, str(client.make_url("")).rstrip("/"))
+    handled = "alignbot_handle_seconds_count"
+    assert value(samples, handled, kind="command", feature="roles") == 1
+    assert value(samples, handled, kind="command", feature="none") == 1  # no feature took it
+    assert value(samples, "alignbot_handler_failures_total") == 0
+    assert (
+        value(samples, "alignbot_http_request_seconds_count", route="/healthz", status="200") == 1
+    )
 
 
 async def test_healthz_reports_an_unreachable_database(alignbot: AlignBot) -> None:

@@ -14,6 +14,7 @@ from botframework.connector.auth import MicrosoftAppCredentials
 from adapters.teams import cards, limits
 from adapters.teams.outbox import Outbox, card_activity
 from adapters.teams.retry import RetryPolicy
+from bot.metrics import Metrics
 from bot.replies import Actions, Option, Select, reply, text
 from tests.support.fake_connector import FakeConnector
 
@@ -23,7 +24,7 @@ FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
 @pytest.fixture
 async def outbox(connector: FakeConnector) -> AsyncIterator[Outbox]:
     async with ConnectorClient(MicrosoftAppCredentials("", ""), base_url=connector.url) as client:
-        yield Outbox(client, FAST)
+        yield Outbox(client, FAST, Metrics())
 
 
 def sizes(activity: dict[str, Any]) -> tuple[int, int]:

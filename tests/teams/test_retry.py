@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.teams.retry import RetryPolicy, retry_after, with_retries
+from bot.metrics import Metrics
 
 
 @dataclass
@@ -48,7 +49,7 @@ POLICY = RetryPolicy(attempts=5, base_delay=1.0, max_delay=8.0)
 
 async def test_retry_after_is_honoured() -> None:
     flaky, sleeps = _Flaky([_HttpError(429, "7")]), _Sleeps()
-    assert await with_retries(flaky, POLICY, what="post", sleep=sleeps) == "sent"
+    assert await with_retries(flaky, POLICY, what="post", metrics=Metrics(), sleep=sleeps) == "sent"
     assert flaky.calls == 2
     assert sleeps.delays == [7.0]
 
@@ -56,7 +57,7 @@ async def test_retry_after_is_honoured() -> None:
 async def test_backoff_is_exponential_with_bounded_jitter_and_capped() -> None:
     errors: list[Exception] = [_HttpError(503) for _ in range(4)]
     flaky, sleeps = _Flaky(errors), _Sleeps()
-    assert await with_retries(flaky, POLICY, what="post", sleep=sleeps) == "sent"
+    assert await with_retries(flaky, POLICY, what="post", metrics=Metrics(), sleep=sleeps) == "sent"
     for delay, base in zip(sleeps.delays, [1.0, 2.0, 4.0, 8.0], strict=True):
         assert base <= delay <= base * 1.25
 
@@ -64,14 +65,14 @@ async def test_backoff_is_exponential_with_bounded_jitter_and_capped() -> None:
 async def test_gives_up_after_the_last_attempt_with_the_error() -> None:
     flaky, sleeps = _Flaky([_HttpError(429, "0") for _ in range(9)]), _Sleeps()
     with pytest.raises(_HttpError):
-        await with_retries(flaky, POLICY, what="post", sleep=sleeps)
+        await with_retries(flaky, POLICY, what="post", metrics=Metrics(), sleep=sleeps)
     assert flaky.calls == POLICY.attempts
 
 
 async def test_other_errors_are_not_retried() -> None:
     flaky, sleeps = _Flaky([_HttpError(403)]), _Sleeps()
     with pytest.raises(_HttpError):
-        await with_retries(flaky, POLICY, what="post", sleep=sleeps)
+        await with_retries(flaky, POLICY, what="post", metrics=Metrics(), sleep=sleeps)
     assert flaky.calls == 1
     assert sleeps.delays == []
 

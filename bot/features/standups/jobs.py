@@ -28,7 +28,8 @@ from bot.features.standups.service import (
     post_summary,
     settings_of,
 )
-from bot.scheduler import REPLICA_ID, run_once
+from bot.replica import REPLICA_ID
+from bot.scheduler import run_once
 from storage.repositories import standups as repo
 
 log = logging.getLogger(__name__)
