@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from adapters.pages import PRIVACY_PATH, TERMS_PATH
 from adapters.slack import EVENTS_PATH
 from bot.feature import discover_features
 
@@ -68,3 +69,9 @@ def test_scopes_events_and_interactivity() -> None:
     assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
     assert settings["interactivity"] == {"is_enabled": True, "request_url": URL}
     assert settings["socket_mode_enabled"] is False
+
+
+def test_the_description_links_the_privacy_and_terms_pages() -> None:
+    described = load()["display_information"]["long_description"]
+    assert f"https://YOUR-HOST{PRIVACY_PATH}" in described
+    assert f"https://YOUR-HOST{TERMS_PATH}" in described
