@@ -67,10 +67,9 @@ async def _run(channels: int) -> list[Result]:
         db = Database(f"sqlite+aiosqlite:///{scratch}/bench.db")
         await db.upgrade()
         hub = MessengerHub()
-        hub.connect(
-            "slack",
-            SlackMessenger(Outbox(web_client("xoxb-bench", fake.api_url, Metrics()), Metrics())),
-        )
+        metrics = Metrics()
+        client = web_client("xoxb-bench", fake.api_url, metrics)
+        hub.connect("slack", SlackMessenger(Outbox(client, metrics)))
         settings = Settings(_env_file=None, ALIGNBOT_ADMINS="")
         bot = AlignBot(Context(db=db, messenger=hub, clock=SystemClock(), settings=settings))
         try:
