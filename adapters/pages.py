@@ -43,7 +43,8 @@ PRIVACY = """
 
 <h2>What alignbot sees</h2>
 <p>Only what is addressed to it: its slash commands, messages that mention it, direct messages
-to it, its buttons and its forms. It does not read other messages in channels. It asks Slack or
+to it, its buttons and its forms. It does not keep other messages in channels: it looks
+through a channel's recent history only to find its own posts after a restart. It asks Slack or
 Microsoft Teams for people's names, time zones and channel membership when it needs them.</p>
 
 <h2>What alignbot stores</h2>
@@ -62,6 +63,9 @@ hash keyed with a server key kept outside the database, plus a record that you v
 with, tag subscriptions and follows, and each Seen / Will act / Disagree answer (with its
 reason).</li>
 <li><strong>Digests:</strong> each channel's schedule and which digests were posted.</li>
+<li><strong>Slack installations</strong> (when added with "Add to Slack"): the workspace's and
+organisation's ids and names, who installed it, the bot's ids and permissions, and its tokens,
+encrypted.</li>
 <li><strong>To work reliably:</strong> each request from Slack (which includes what was typed
 or chosen) for one day, so it is handled exactly once even across a restart; forms waiting
 behind an "Open form" button for 15 minutes; Teams forms opened as dialogs for 7 days; Teams
@@ -71,8 +75,10 @@ broadcast, who it went to and the message id.</li>
 <p>Log lines name events by kind and id, never what anyone typed, submitted or chose.</p>
 
 <h2>How long</h2>
-<p>{retention} Everything else is kept until it is deleted as described below, or until the
-operator deletes the database.</p>
+<p>{retention} When a Slack workspace removes alignbot (uninstalls it or revokes its
+tokens) nothing more is posted there, and everything stored for that workspace is deleted
+{grace} days later, unless it adds alignbot again meanwhile. Everything else is kept until it
+is deleted as described below, or until the operator deletes the database.</p>
 
 <h2>Your data, and deleting it</h2>
 <ul>
@@ -125,7 +131,10 @@ its source). The licence covers the software; these terms cover this running ser
 
 def mount(app: web.Application, settings: Settings) -> None:
     """Serves both pages (GET and HEAD), rendered from `settings` now."""
-    privacy = _page("Privacy policy", PRIVACY.format(**_common(settings), retention=_kept()))
+    grace = f"{settings.uninstall_grace_days:g}"
+    privacy = _page(
+        "Privacy policy", PRIVACY.format(**_common(settings), retention=_kept(), grace=grace)
+    )
     terms = _page("Terms of use", TERMS.format(**_common(settings), privacy=PRIVACY_PATH))
     app.router.add_get(PRIVACY_PATH, _serve(privacy))
     app.router.add_get(TERMS_PATH, _serve(terms))

@@ -107,6 +107,11 @@ async def test_each_bot_has_its_own_registry(alignbot: AlignBot) -> None:
 # The privacy and terms pages ------------------------------------------------------------------
 
 
+def words(html: str) -> str:
+    """The page with its line breaks and indentation as single spaces."""
+    return " ".join(html.split())
+
+
 async def test_privacy_and_terms_pages_name_the_operator(alignbot: AlignBot) -> None:
     settings = alignbot.ctx.settings.model_copy(
         update={"operator_name": "Acme <Product> Ops", "operator_contact": "privacy@acme.example"}
@@ -116,7 +121,7 @@ async def test_privacy_and_terms_pages_name_the_operator(alignbot: AlignBot) -> 
         terms = await client.get("/terms")
         assert privacy.status == terms.status == 200
         assert privacy.content_type == "text/html"
-        page, rules = await privacy.text(), await terms.text()
+        page, rules = words(await privacy.text()), words(await terms.text())
     for html in (page, rules):
         assert "Acme &lt;Product&gt; Ops" in html  # escaped, never markup
         assert "privacy@acme.example" in html
@@ -124,6 +129,7 @@ async def test_privacy_and_terms_pages_name_the_operator(alignbot: AlignBot) -> 
     assert "/alignbot forget @person" in page
     assert "for one day" in page  # the inbox keeps each request that long
     assert "sets no retention limit" in page
+    assert "deleted 7 days later" in page  # ALIGNBOT_UNINSTALL_GRACE_DAYS
     assert "MIT License" in rules
     assert 'href="/privacy"' in rules
 
@@ -133,7 +139,7 @@ async def test_the_privacy_page_states_the_configured_retention(
 ) -> None:
     monkeypatch.setenv("ALIGNBOT_RETENTION_DAYS", "90")
     async with served(alignbot) as client:
-        page = await (await client.get("/privacy")).text()
+        page = words(await (await client.get("/privacy")).text())
     assert "more than 90 days ago" in page
     assert "They have not published a contact" in page
 
