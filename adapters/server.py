@@ -10,7 +10,9 @@ import signal
 import time
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from aiohttp.typedefs import Handler
+from aiohttp.web_request import BaseRequest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4 as CONTENT_TYPE
 
 from adapters.pages import mount as mount_pages
@@ -155,6 +157,14 @@ async def _depths(bot: AlignBot) -> tuple[float, float]:
         return math.nan, math.nan
 
 
+class AccessLog(AbstractAccessLogger):
+    """One line per request, without the query string: an OAuth redirect's `code` and `state`
+    stay out of the logs (aiohttp's default line carries the whole request line)."""
+
+    def log(self, request: BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %.3fs", request.method, request.path, response.status, time)
+
+
 async def serve(settings: Settings) -> None:
     """Runs until SIGTERM or SIGINT: migrations, web endpoints, scheduled jobs, then a drain."""
     if settings.slack_oauth:
@@ -164,7 +174,7 @@ async def serve(settings: Settings) -> None:
     bot = await AlignBot.start(settings)
     app = build_web_app(bot, settings)
     scheduler = Scheduler(bot.ctx, bot.features, bot.platform_ticks)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log_class=AccessLog)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()

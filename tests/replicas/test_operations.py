@@ -72,6 +72,8 @@ async def test_each_replica_serves_its_own_metrics_and_writes_json_logs(tmp_path
                 await slack.until(lambda: slack.responses and slack.called("chat.postMessage"))
                 assert await second.post(session, dm, "application/json") == 200  # a retry
                 one, two = await scrape(session, first.url), await scrape(session, second.url)
+                async with session.get(f"{first.url}/healthz?code=oauth-code-kept-out"):
+                    pass
     finally:
         await slack.close()
 
@@ -87,6 +89,9 @@ async def test_each_replica_serves_its_own_metrics_and_writes_json_logs(tmp_path
 
     first_lines, second_lines = json_lines(logs[0]), json_lines(logs[1])
     assert {line["replica"] for line in first_lines} == {names[0]}
+    access = [line for line in first_lines if line["logger"] == "aiohttp.access"]
+    assert any(line["message"].startswith("GET /healthz 200") for line in access), access[-3:]
+    assert "oauth-code-kept-out" not in logs[0].read_text()
     about_the_dm = [line for line in second_lines if line.get("event_id") == "EvOPS42"]
     assert about_the_dm, second_lines[-5:]
     assert all(line["workspace"] == TEAM for line in about_the_dm)
