@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.context import Context
 from bot.events import Event
 from bot.feature import Feature, Tick, discover_features
+from bot.homes import refresh_after_use
 from bot.inbox import Inbox
 from bot.metrics import Metrics
 from bot.pipeline import Identity, Pipeline, clean_input, measure, sorry
@@ -31,7 +32,7 @@ class AlignBot:
         # Periodic jobs a platform adapter adds (Slack: purging uninstalled workspaces).
         self.platform_ticks: list[Tick] = []
         self.pipeline = Pipeline(
-            [measure(ctx.metrics), clean_input, Identity(ctx)],
+            [measure(ctx.metrics), clean_input, Identity(ctx), refresh_after_use(ctx)],
             self._route,
             on_error=sorry,
         )

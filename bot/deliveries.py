@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "channel"
 PERSON = "person"
+HOME = "home"  # the person's home page (bot/homes.py), published whole
 CONCURRENCY = 16  # parallel platform calls per batch; well under Slack's per-app limits
 MAX_ATTEMPTS = 5
 CLAIM_PREFIX = "outbox:"
@@ -93,9 +94,12 @@ async def queue(
     subject: str,
     workspace_id: str,
     recipients: Sequence[Recipient],
+    *,
+    claim: bool = True,
 ) -> str:
     """In the caller's transaction: one row per recipient, and the batch's claim, so the
-    caller delivers it unless it dies first."""
+    caller delivers it unless it dies first. Without `claim` the batch waits for the next
+    resume tick on any replica (changes made meanwhile are published together)."""
     now = ctx.clock.now()
     batch = f"{topic.name}:{subject}:{secrets.token_hex(4)}"
     rows = [
@@ -116,8 +120,9 @@ async def queue(
         for r in {(r.platform, r.kind, r.target_id): r for r in recipients}.values()
     ]
     await repo.add(session, rows)
-    await jobs.claim(session, CLAIM_PREFIX + batch, REPLICA_ID, now, lease_of(ctx))
-    ctx.metrics.scheduled_run(job_name(CLAIM_PREFIX), CLAIMED)
+    if claim:
+        await jobs.claim(session, CLAIM_PREFIX + batch, REPLICA_ID, now, lease_of(ctx))
+        ctx.metrics.scheduled_run(job_name(CLAIM_PREFIX), CLAIMED)
     return batch
 
 
@@ -216,6 +221,11 @@ async def _post_one(
 
 
 async def _send(ctx: Context, row: Delivery, reply: Reply) -> MessageRef:
+    if row.target_kind == HOME:
+        await ctx.messenger.publish_home(
+            row.workspace_id, row.target_id, reply, platform=row.platform
+        )
+        return MessageRef(row.platform, row.workspace_id, row.target_id, HOME)
     if row.target_kind == PERSON:
         return await ctx.messenger.send_direct(
             row.workspace_id, row.target_id, reply, platform=row.platform, tag=row.key
@@ -227,6 +237,8 @@ async def _find(ctx: Context, row: Delivery) -> MessageRef | None:
     """The post an earlier attempt made but never recorded, if the platform can tell. A
     failed search means posting again: a possible duplicate beats a certain loss."""
     assert row.attempted_at is not None
+    if row.target_kind == HOME:
+        return None  # a page is replaced whole: publishing it again is harmless
     since = row.attempted_at - CLOCK_SKEW
     try:
         if row.target_kind == PERSON:

@@ -55,6 +55,14 @@ class RecognisesPosts(Protocol):
     ) -> MessageRef | None: ...
 
 
+@runtime_checkable
+class HomePages(Protocol):
+    """Optional for a messenger: a personal page the platform shows each person (Slack's
+    App Home), replaced as a whole each time it is published."""
+
+    async def publish_home(self, workspace_id: str, user_id: str, page: Reply) -> None: ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
@@ -132,6 +140,17 @@ class MessengerHub:
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         await self._for(ref.platform).update(ref, reply)
+
+    def has_home(self, platform: str) -> bool:
+        return isinstance(self._by_platform.get(platform), HomePages)
+
+    async def publish_home(
+        self, workspace_id: str, user_id: str, page: Reply, *, platform: str
+    ) -> None:
+        messenger = self._for(platform)
+        if not isinstance(messenger, HomePages):
+            raise NoRouteError(f"platform {platform!r} has no home page")
+        await messenger.publish_home(workspace_id, user_id, page)
 
     async def is_member(self, conversation: Conversation, user_id: str) -> bool:
         """True only when the platform says so; no messenger, no answer in time or an error

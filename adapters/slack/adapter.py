@@ -37,9 +37,9 @@ from adapters.slack.messenger import Outbox, SlackMessenger, web_client
 from adapters.slack.people import Directory
 from adapters.slack.signature import SignatureGate
 from adapters.slack.workspace import ClientSource, FixedClient, current_workspace, workspace_of
-from bot import logs
+from bot import homes, logs
 from bot.app import AlignBot
-from bot.events import Conversation, Submission
+from bot.events import Actor, Conversation, Submission
 from bot.inbox import payload_of
 from bot.metrics import request_kind
 from bot.replies import Form, FormErrors, Outcome, Reply, say
@@ -115,6 +115,7 @@ class SlackAdapter:
         app.view_submission(re.compile(r".*"))(self._on_submission)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_direct_message)
+        app.event("app_home_opened")(self._on_home_opened)
         if self.distribution is not None:
             app.event("app_uninstalled")(self.distribution.on_app_uninstalled)
             app.event("tokens_revoked")(self.distribution.on_tokens_revoked)
@@ -185,6 +186,8 @@ class SlackAdapter:
                 await self._open_pending_form(body)
             case "action":
                 await self._answer_action(body)
+            case "event" if (body.get("event") or {}).get("type") == "app_home_opened":
+                await self._publish_home(translate.team_of(body), str(body["event"]["user"]))
             case "event":
                 await self._answer_message(body, body.get("event") or {})
             case _:
@@ -211,7 +214,7 @@ class SlackAdapter:
     # Buttons and menus -------------------------------------------------------------------
 
     async def _on_action(self, ack: Ack, body: Body) -> None:
-        if (body.get("container") or {}).get("type") == "view":
+        if (body.get("container") or {}).get("type") == "view" and not translate.on_home(body):
             request_kind(ACTION)
             await ack()  # inputs inside our own modals report on submit, not on change
             return
@@ -221,11 +224,16 @@ class SlackAdapter:
         user_id, user_name = translate.interaction_user(body)
         actor = await self.directory.actor(translate.team_of(body), user_id, user_name)
         source = translate.action_source(body)
+        on_home = translate.on_home(body)
         for action in translate.actions(body, actor):
             outcome = await self.bot.handle(action)
+            if on_home and isinstance(outcome, Reply) and outcome.replace_original:
+                continue  # the message it would update is the page, published again below
             await self.delivery.action_outcome(
                 outcome, action.conversation, user_id, source, action.trigger_id
             )
+        if on_home:
+            await self._publish_home(actor.workspace_id, user_id)
 
     async def _open_pending_form(self, body: Body) -> None:
         user_id, _ = translate.interaction_user(body)
@@ -324,6 +332,16 @@ class SlackAdapter:
     async def _on_direct_message(self, body: Body, event: Body) -> None:
         if event.get("channel_type") == "im" and translate.is_from_person(event):
             await self._admit_then_ack(None, EVENT, body)
+
+    async def _on_home_opened(self, body: Body, event: Body) -> None:
+        """The person looked at their App Home: it is published as it reads now."""
+        if event.get("tab") == "home" and event.get("user"):
+            await self._admit_then_ack(None, EVENT, body)
+
+    async def _publish_home(self, team: str, user_id: str) -> None:
+        page = await homes.page_for(self.bot.ctx, Actor(translate.PLATFORM, team, user_id))
+        if page is not None:
+            await self.messenger.publish_home(team, user_id, page)
 
     async def _on_ignored_event(self) -> None:
         """Acknowledged (bolt acks events) so Slack does not retry what we never handle."""

@@ -317,12 +317,12 @@ def _mrkdwn_obj(value: str) -> JsonDict:
     return {"type": "mrkdwn", "text": value, "verbatim": True}
 
 
-def render_blocks(reply: Reply) -> list[JsonDict]:
+def render_blocks(reply: Reply, limit: int = MAX_BLOCKS) -> list[JsonDict]:
     ids = iter(unique_action_ids(reply))
     rendered: list[JsonDict] = []
     for block in reply.blocks:
         rendered.extend(_block(block, ids))
-    return _limit(rendered, MAX_BLOCKS)
+    return _limit(rendered, limit)
 
 
 def fallback_text(reply: Reply) -> str:
@@ -333,6 +333,11 @@ def fallback_text(reply: Reply) -> str:
 def message(reply: Reply) -> JsonDict:
     """`blocks` and `text` for chat.postMessage, chat.update, chat.postEphemeral, response_url."""
     return {"blocks": render_blocks(reply), "text": fallback_text(reply)}
+
+
+def home_view(page: Reply) -> JsonDict:
+    """The App Home tab for `views.publish` (up to 100 blocks, as a modal)."""
+    return {"type": "home", "blocks": render_blocks(page, MAX_MODAL_BLOCKS)}
 
 
 # Modals -----------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.blocks import message
+from adapters.slack.blocks import home_view, message
 from adapters.slack.members import ChannelMembers
 from adapters.slack.workspace import ClientSource, FixedClient, Workspace, speaking_for
 from bot.events import Conversation, MessageRef
@@ -213,6 +213,9 @@ class Outbox:
     async def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         await (await self.client()).views_open(trigger_id=trigger_id, view=view)
 
+    async def publish_home(self, user: str, page: Reply) -> None:
+        await (await self.client()).views_publish(user_id=user, view=home_view(page))
+
 
 class SlackMessenger:
     """The core's `Messenger` on Slack: proactive posts, DMs and message updates."""
@@ -268,6 +271,10 @@ class SlackMessenger:
         with speaking_for(Workspace(workspace_id)):
             channel = await self._outbox.open_direct(user_id)
         return await self.find_tagged(Conversation(PLATFORM, workspace_id, channel), tag, since)
+
+    async def publish_home(self, workspace_id: str, user_id: str, page: Reply) -> None:
+        with speaking_for(Workspace(workspace_id)):
+            await self._outbox.publish_home(user_id, page)
 
     async def is_member(self, conversation: Conversation, user_id: str) -> bool:
         with speaking_for(Workspace(conversation.workspace_id)):

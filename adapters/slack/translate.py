@@ -98,6 +98,11 @@ def action_source(body: Payload) -> ActionSource:
     )
 
 
+def on_home(body: Payload) -> bool:
+    """The button is on the person's App Home page (a `home` view, not a message or modal)."""
+    return (body.get("view") or {}).get("type") == "home"
+
+
 def actions(body: Payload, actor: Actor) -> list[Action]:
     source = action_source(body)
     posted = body.get("message") or {}

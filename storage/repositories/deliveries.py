@@ -103,3 +103,17 @@ async def pending_count(session: AsyncSession) -> int:
         .where(col(Delivery.delivered_at).is_(None), col(Delivery.failed_at).is_(None))
     )
     return int((await session.exec(statement)).one())
+
+
+async def waiting_for(
+    session: AsyncSession, topic: str, platform: str, workspace_id: str, target_id: str
+) -> bool:
+    """Whether a post of `topic` to this target is queued and not yet made (or given up)."""
+    statement = (
+        select(Delivery.id)
+        .where(Delivery.topic == topic, Delivery.platform == platform)
+        .where(Delivery.workspace_id == workspace_id, Delivery.target_id == target_id)
+        .where(col(Delivery.delivered_at).is_(None), col(Delivery.failed_at).is_(None))
+        .limit(1)
+    )
+    return (await session.exec(statement)).first() is not None

@@ -429,3 +429,26 @@ async def acks(session: AsyncSession, insight_id: int) -> list[InsightAck]:
         select(InsightAck).where(InsightAck.insight_id == insight_id).order_by(col(InsightAck.id))
     )
     return list((await session.exec(statement)).all())
+
+
+async def unanswered_for(
+    session: AsyncSession, workspace_id: str, platform: str, user_id: str, limit: int = 20
+) -> list[Insight]:
+    """Live insights sent to this person directly that they have not answered, newest first."""
+    answered = select(InsightAck.insight_id).where(
+        InsightAck.workspace_id == workspace_id, InsightAck.user_id == user_id
+    )
+    statement = (
+        select(Insight)
+        .join(InsightDelivery, col(InsightDelivery.insight_id) == col(Insight.id))
+        .where(
+            InsightDelivery.workspace_id == workspace_id,
+            InsightDelivery.platform == platform,
+            InsightDelivery.kind == "person",
+            InsightDelivery.target_id == user_id,
+        )
+        .where(col(Insight.retracted_at).is_(None), col(Insight.id).not_in(answered))
+        .order_by(col(Insight.created_at).desc())
+        .limit(limit)
+    )
+    return list((await session.exec(statement)).unique().all())

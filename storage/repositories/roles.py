@@ -185,3 +185,35 @@ async def changes_since(
     if until is not None:
         statement = statement.where(col(RaciChange.created_at) < until)
     return list((await session.exec(statement)).all())
+
+
+@dataclass(frozen=True)
+class HeldRole:
+    """A role someone holds in a team, and the decisions that role is Accountable for."""
+
+    team: str
+    role: str
+    accountable_for: tuple[str, ...]
+
+
+async def held_by(session: AsyncSession, workspace_id: str, user_id: str) -> list[HeldRole]:
+    statement = (
+        select(ProductTeam.name, Role.name, Role.id)
+        .join(Role, col(Role.team_id) == col(ProductTeam.id))
+        .join(RoleAssignment, col(RoleAssignment.role_id) == col(Role.id))
+        .where(RoleAssignment.workspace_id == workspace_id, RoleAssignment.user_id == user_id)
+        .order_by(col(ProductTeam.name), col(Role.name))
+    )
+    held = list((await session.exec(statement)).all())
+    role_ids = [role_id for _, _, role_id in held]
+    decisions: dict[int | None, list[str]] = defaultdict(list)
+    if role_ids:
+        accountable = (
+            select(RaciEntry.role_id, Decision.name)
+            .join(Decision, col(Decision.id) == col(RaciEntry.decision_id))
+            .where(col(RaciEntry.role_id).in_(role_ids), RaciEntry.letter == "A")
+            .order_by(col(Decision.name))
+        )
+        for role_id, name in (await session.exec(accountable)).all():
+            decisions[role_id].append(name)
+    return [HeldRole(team, role, tuple(decisions[role_id])) for team, role, role_id in held]

@@ -135,3 +135,19 @@ async def due(session: AsyncSession, now: datetime, limit: int = 100) -> list[Po
         .limit(limit)
     )
     return list((await session.exec(statement)).all())
+
+
+async def open_not_voted(
+    session: AsyncSession, workspace_id: str, platform: str, user_id: str, limit: int = 20
+) -> list[Poll]:
+    """Open polls of the workspace this person has not voted in yet, newest first (a person's
+    home page; whether they may see each one is the caller's question)."""
+    voted = select(PollVoter.poll_id).where(PollVoter.user_id == user_id)
+    statement = (
+        select(Poll)
+        .where(Poll.workspace_id == workspace_id, Poll.platform == platform)
+        .where(col(Poll.closed_at).is_(None), col(Poll.id).not_in(voted))
+        .order_by(col(Poll.created_at).desc())
+        .limit(limit)
+    )
+    return list((await session.exec(statement)).all())

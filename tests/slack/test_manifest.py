@@ -66,7 +66,11 @@ def test_scopes_events_and_interactivity() -> None:
     }
     settings = manifest["settings"]
     assert settings["event_subscriptions"]["request_url"] == URL
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_mention",
+        "message.im",
+        "app_home_opened",
+    }
     assert settings["interactivity"] == {"is_enabled": True, "request_url": URL}
     assert settings["socket_mode_enabled"] is False
 

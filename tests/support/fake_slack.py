@@ -355,7 +355,7 @@ class FakeSlack:
                 return self._history(body, thread=str(body.get("ts")))
             case "chat.postEphemeral":
                 return {"message_ts": self._next_ts()}
-            case "views.open" | "views.update":
+            case "views.open" | "views.update" | "views.publish":
                 return {"view": {"id": "V1", **(body.get("view") or {})}}
             case "conversations.members":
                 return self._members_page(body)

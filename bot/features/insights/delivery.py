@@ -15,7 +15,7 @@ from functools import partial
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import deliveries
+from bot import deliveries, homes
 from bot.context import Context
 from bot.events import MessageRef
 from bot.features.insights.matching import Target, TargetKind
@@ -97,9 +97,16 @@ async def queue_copies(
 ) -> str:
     """In the transaction that stores the insight (or its edit): one delivery row per target."""
     recipients = [deliveries.Recipient(t.platform, t.kind.value, t.target_id) for t in targets]
-    return await deliveries.queue(
+    batch = await deliveries.queue(
         session, ctx, COPY, str(insight.id), insight.workspace_id, recipients
     )
+    # Their home pages list it as waiting for an answer once their copy is posted (the
+    # page is published after this batch, at the outbox's next resume tick).
+    for person in (t for t in targets if t.kind is TargetKind.PERSON):
+        await homes.mark_stale(
+            session, ctx, person.platform, insight.workspace_id, [person.target_id]
+        )
+    return batch
 
 
 async def post_copies(

@@ -16,6 +16,7 @@ from bot.features.insights.matching import (
     label_of,
 )
 from bot.replies import (
+    Actions,
     Block,
     Bold,
     Button,
@@ -85,20 +86,23 @@ def insight_card(view: InsightView, counts: Mapping[str, int]) -> Reply:
         )
     blocks.append(context(*_provenance(view)))
     blocks.append(context(tally_line(counts)))
-    blocks.append(
-        buttons(
-            Button("Seen", f"{ACTION_PREFIX}seen", str(view.id)),
-            Button("Will act", f"{ACTION_PREFIX}act", str(view.id), ButtonStyle.PRIMARY),
-            Button(
-                "Disagree",
-                f"{ACTION_PREFIX}disagree",
-                str(view.id),
-                ButtonStyle.DANGER,
-                opens_form=True,
-            ),
-        )
-    )
+    blocks.append(answer_buttons(view.id))
     return reply(*blocks, public=True)
+
+
+def answer_buttons(insight_id: int) -> Actions:
+    """Seen / Will act / Disagree: on every copy, and on the person's home page."""
+    return buttons(
+        Button("Seen", f"{ACTION_PREFIX}seen", str(insight_id)),
+        Button("Will act", f"{ACTION_PREFIX}act", str(insight_id), ButtonStyle.PRIMARY),
+        Button(
+            "Disagree",
+            f"{ACTION_PREFIX}disagree",
+            str(insight_id),
+            ButtonStyle.DANGER,
+            opens_form=True,
+        ),
+    )
 
 
 def _facts(view: InsightView) -> list[tuple[str, str]]:

@@ -1,0 +1,35 @@
+"""The page: sections in a fixed order, each from the feature that owns it; empty sections say
+so in one line, so the page never looks broken."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.context import Context
+from bot.events import Actor
+from bot.features.insights.waiting import waiting_for as insights_waiting
+from bot.features.roles.waiting import held_by as roles_held
+from bot.features.standups.waiting import waiting_for as standups_waiting
+from bot.features.votes.waiting import waiting_for as votes_waiting
+from bot.replies import Block, Code, Divider, Heading, Reply, context, reply, text
+
+Section = Callable[[Context, Actor], Awaitable[tuple[Block, ...]]]
+
+SECTIONS: tuple[tuple[str, Section, str], ...] = (
+    ("Today's stand-up", standups_waiting, "Nothing to answer today."),
+    ("Votes waiting for you", votes_waiting, "No open vote is waiting for your ballot."),
+    ("Insights to answer", insights_waiting, "No insight sent to you is waiting for an answer."),
+    ("Your roles", roles_held, "You hold no role yet (/role list shows your team's)."),
+)
+
+
+async def page(ctx: Context, person: Actor) -> Reply:
+    """What waits for `person`, read now."""
+    blocks: list[Block] = [
+        Heading("Waiting for you"),
+        context("Updated as things change. Type ", Code("/alignbot help"), " for every command."),
+    ]
+    for title, section, empty in SECTIONS:
+        found = await section(ctx, person)
+        blocks += [Divider(), Heading(title), *(found or (text(empty),))]
+    return reply(*blocks)
