@@ -14,13 +14,17 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from bot.feature import CommandSpec, discover_features
+from bot.feature import CommandSpec, Example, discover_features
+from bot.router import UMBRELLA
 
 MANIFEST_DIR = Path(__file__).parent / "manifest"
 DEFAULT_OUTPUT = Path("dist") / "alignbot-teams.zip"
 DEFAULT_WEBSITE = "https://localhost"
 ICONS = ("color.png", "outline.png")
-MAX_MENU_COMMANDS = 10  # Teams shows at most ten commands per scope
+MAX_MENU_COMMANDS = 10  # the manifest schema: at most ten commands per command list
+MAX_TITLE = 32  # a command's title (what is typed), per the manifest schema
+MAX_DESCRIPTION = 128
+_PLACEHOLDER = re.compile(r"[\[\]<>|@#]")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
@@ -29,12 +33,39 @@ class PackageError(ValueError):
 
 
 def command_menu(specs: list[CommandSpec]) -> list[dict[str, str]]:
-    """The commands Teams suggests when someone types to the bot (`help` first)."""
-    ordered = sorted(specs, key=lambda spec: (spec.name != "help", spec.name))
-    return [
-        {"title": spec.name[:32], "description": spec.summary[:128]}
-        for spec in ordered[:MAX_MENU_COMMANDS]
-    ]
+    """The commands Teams offers in the compose box, from the features' own examples: `help`
+    first, then each command's first example, then their next ones while there is room.
+    Only examples that can be sent as they stand (no `[optional]`, `<pasted>`, `a|b`,
+    `@person` or `#channel` placeholders) and fit Teams' limits are offered; none is cut."""
+    menu = [{"title": "help", "description": "Every command, with an example of each"}]
+    rounds = [[c for c in map(_menu_command, spec.examples) if c] for spec in _ordered(specs)]
+    depth = max((len(found) for found in rounds), default=0)
+    for index in range(depth):
+        for found in rounds:
+            if index < len(found) and found[index]["title"] not in _titles(menu):
+                menu.append(found[index])
+    return menu[:MAX_MENU_COMMANDS]
+
+
+def _ordered(specs: list[CommandSpec]) -> list[CommandSpec]:
+    return sorted(specs, key=lambda spec: (spec.name != "help", spec.name))
+
+
+def _titles(menu: list[dict[str, str]]) -> set[str]:
+    return {command["title"] for command in menu}
+
+
+def _menu_command(example: Example) -> dict[str, str] | None:
+    """The example as typed to the bot in Teams: no slash, no `alignbot` umbrella."""
+    typed = example.command.strip().lstrip("/")
+    if typed.startswith(UMBRELLA + " "):
+        typed = typed[len(UMBRELLA) + 1 :]
+    if _PLACEHOLDER.search(typed) or len(typed) > MAX_TITLE:
+        return None
+    meaning = example.meaning[:1].upper() + example.meaning[1:]
+    if not meaning or len(meaning) > MAX_DESCRIPTION:
+        return None
+    return {"title": typed, "description": meaning}
 
 
 def manifest(app_id: str, website: str, specs: list[CommandSpec]) -> dict[str, Any]:

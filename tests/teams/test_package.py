@@ -60,15 +60,19 @@ def test_outline_icon_is_white_on_transparent() -> None:
 
 
 def test_command_menu_puts_help_first_and_keeps_ten() -> None:
+    from bot.feature import Example
+
     async def handler(*_: object) -> None:
         return None
 
-    specs = [CommandSpec(f"c{i:02}", "x" * 200, handler) for i in range(12)]
-    specs.append(CommandSpec("help", "lists commands", handler))
+    specs = [
+        CommandSpec(f"c{i:02}", "x", handler, examples=(Example(f"/c{i:02} go", "x" * 128),))
+        for i in range(12)
+    ]
     menu = package.command_menu(specs)
     assert len(menu) == package.MAX_MENU_COMMANDS
-    assert menu[0] == {"title": "help", "description": "lists commands"}
-    assert all(len(item["description"]) <= 128 for item in menu)
+    assert menu[0]["title"] == "help"
+    assert [item["title"] for item in menu[1:]] == [f"c{i:02} go" for i in range(9)]
 
 
 @pytest.mark.parametrize(
@@ -91,3 +95,44 @@ def test_main_needs_the_app_id_and_prints_the_path(
     printed = capsys.readouterr().out.strip()
     assert printed == str(Path("dist") / "alignbot-teams.zip")
     assert (tmp_path / printed).is_file()
+
+
+def test_command_list_comes_from_the_features_examples_within_teams_limits() -> None:
+    document = package.manifest(APP_ID, "https://alignbot.test", _every_command())
+    (command_list,) = document["bots"][0]["commandLists"]
+    commands = command_list["commands"]
+    assert 1 <= len(commands) <= 10
+    assert all(len(c["title"]) <= 32 and len(c["description"]) <= 128 for c in commands)
+    assert len({c["title"] for c in commands}) == len(commands)
+    examples = {
+        e.command.lstrip("/").removeprefix("alignbot ")
+        for spec in _every_command()
+        for e in spec.examples
+    }
+    assert commands[0]["title"] == "help"
+    assert {c["title"] for c in commands[1:]} <= examples
+    assert {"vote new", "standup", "insight new"} <= {c["title"] for c in commands}
+    # What Teams would insert literally is never a placeholder to fill in.
+    assert not any(set(c["title"]) & set("[]<>|@#") for c in commands)
+
+
+def test_an_example_too_long_for_a_title_is_left_out_not_cut() -> None:
+    from bot.feature import Example
+
+    async def nothing(*_: object) -> None:
+        return None
+
+    spec = CommandSpec(
+        "plan",
+        "plans",
+        nothing,  # type: ignore[arg-type]
+        examples=(Example("/plan " + "x" * 40, "too long"), Example("/plan now", "plans now")),
+    )
+    titles = [c["title"] for c in package.command_menu([spec])]
+    assert titles == ["help", "plan now"]
+
+
+def _every_command() -> list[CommandSpec]:
+    from bot.feature import discover_features
+
+    return [spec for feature in discover_features() for spec in feature.commands]
