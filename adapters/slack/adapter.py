@@ -54,6 +54,7 @@ Body = dict[str, Any]
 SUBMISSION_BUDGET = 2.5  # seconds the core may take before a modal must be acked anyway
 ANY = re.compile(r".+")
 COMMAND, ACTION, EVENT, SUBMISSION = "command", "action", "event", "submission"
+SHORTCUT = "shortcut"
 
 
 def delivery_key(kind: str, body: Body) -> str:
@@ -113,6 +114,7 @@ class SlackAdapter:
         app.command(ANY)(self._on_command)
         app.action(re.compile(r".*"))(self._on_action)
         app.view_submission(re.compile(r".*"))(self._on_submission)
+        app.shortcut(re.compile(r".*"))(self._on_shortcut)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_direct_message)
         app.event("app_home_opened")(self._on_home_opened)
@@ -186,6 +188,8 @@ class SlackAdapter:
                 await self._open_pending_form(body)
             case "action":
                 await self._answer_action(body)
+            case "shortcut":
+                await self._answer_shortcut(body)
             case "event" if (body.get("event") or {}).get("type") == "app_home_opened":
                 await self._publish_home(translate.team_of(body), str(body["event"]["user"]))
             case "event":
@@ -252,6 +256,28 @@ class SlackAdapter:
             await self.delivery.private(conversation, user_id, expired, source.response_url)
             return
         await self.delivery.open_view(trigger_id, view, conversation, user_id, source.response_url)
+
+    # Shortcuts ---------------------------------------------------------------------------
+
+    async def _on_shortcut(self, ack: Ack, body: Body) -> None:
+        await self._admit_then_ack(ack, SHORTCUT, body)
+
+    async def _answer_shortcut(self, body: Body) -> None:
+        """Message shortcuts open a form pre-filled from the message; the global one asks."""
+        user_id, user_name = translate.interaction_user(body)
+        actor = await self.directory.actor(translate.team_of(body), user_id, user_name)
+        action = translate.shortcut(body, actor)
+        if action is None:
+            log.warning("slack shortcut %r is not one of ours", body.get("callback_id"))
+            return
+        outcome = await self.bot.handle(action)
+        await self.delivery.outcome(
+            outcome,
+            action.conversation,
+            user_id,
+            trigger_id=action.trigger_id,
+            response_url=body.get("response_url"),
+        )
 
     # Modal submissions -------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from adapters.slack.blocks import core_action_id, dumps, form_values
 from bot.events import Action, Actor, Command, Conversation, Message, MessageRef, Submission
+from bot.quoted import QuotedMessage
 from bot.replies import Form
 from bot.server_key import ServerKey
 
@@ -124,6 +125,54 @@ def actions(body: Payload, actor: Actor) -> list[Action]:
         )
         for item in body.get("actions") or []
     ]
+
+
+# Shortcuts --------------------------------------------------------------------------------
+
+# The manifest's shortcut callback ids and the core actions they start.
+SHORTCUTS = {
+    "insight_from_message": "insight.from_message",
+    "vote_from_message": "vote.from_message",
+    "who_owns": "who.ask",
+}
+
+
+def permalink(body: Payload, channel_id: str, ts: str, thread_ts: str | None) -> str:
+    """The message's link in Slack's documented permalink form, built from the (signed)
+    payload rather than asked of `chat.getPermalink`, so the modal opens within the
+    trigger's three seconds."""
+    domain = str((body.get("team") or {}).get("domain") or "")
+    if not (domain.replace("-", "").isalnum() and channel_id.isalnum() and ts):
+        return ""
+    link = f"https://{domain}.slack.com/archives/{channel_id}/p{ts.replace('.', '')}"
+    return f"{link}?thread_ts={thread_ts}&cid={channel_id}" if thread_ts else link
+
+
+def shortcut(body: Payload, actor: Actor) -> Action | None:
+    """A message or global shortcut as the core action it starts; None for one we never
+    declared. The message's text is untrusted input like any other."""
+    action_id = SHORTCUTS.get(str(body.get("callback_id", "")))
+    if action_id is None:
+        return None
+    posted = body.get("message")
+    posted = posted if isinstance(posted, dict) else {}
+    channel = body.get("channel")
+    channel_id = str((channel if isinstance(channel, dict) else {}).get("id") or "")
+    ts = str(posted.get("ts") or "")
+    thread = posted.get("thread_ts") or ts or None
+    value = ""
+    if body.get("type") == "message_action":
+        link = permalink(body, channel_id, ts, _thread(ts, posted.get("thread_ts")))
+        value = QuotedMessage(str(posted.get("text") or ""), link).encode()
+    return Action(
+        action_id=action_id,
+        value=value,
+        actor=actor,
+        conversation=Conversation(
+            PLATFORM, actor.workspace_id, channel_id, thread, _is_direct(channel_id)
+        ),
+        trigger_id=body.get("trigger_id"),
+    )
 
 
 # Modals -----------------------------------------------------------------------------------

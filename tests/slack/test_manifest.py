@@ -79,3 +79,24 @@ def test_the_description_links_the_privacy_and_terms_pages() -> None:
     described = load()["display_information"]["long_description"]
     assert f"https://YOUR-HOST{PRIVACY_PATH}" in described
     assert f"https://YOUR-HOST{TERMS_PATH}" in described
+
+
+def test_shortcuts_are_declared_and_each_starts_a_core_action() -> None:
+    from adapters.slack.translate import SHORTCUTS
+    from bot.router import Router
+
+    shortcuts = load()["features"]["shortcuts"]
+    assert {(s["callback_id"], s["type"]) for s in shortcuts} == {
+        ("insight_from_message", "message"),
+        ("vote_from_message", "message"),
+        ("who_owns", "global"),
+    }
+    # Slack's limits: a name of up to 24 characters, a description of up to 150.
+    assert all(len(s["name"]) <= 24 and len(s["description"]) <= 150 for s in shortcuts)
+    assert {s["callback_id"] for s in shortcuts} == set(SHORTCUTS)
+    actions = Router(discover_features()).actions
+    assert set(SHORTCUTS.values()) <= set(actions)
+
+
+def test_the_home_tab_is_enabled() -> None:
+    assert load()["features"]["app_home"]["home_tab_enabled"] is True

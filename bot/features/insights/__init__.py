@@ -4,7 +4,7 @@ collect Seen / Will act / Disagree answers, and keep every posted copy up to dat
 from __future__ import annotations
 
 from bot.feature import CommandSpec, Example, Feature
-from bot.features.insights import acks, commands, publish
+from bot.features.insights import acks, commands, publish, shortcut
 from bot.features.insights.forms import FORM_DISAGREE, FORM_EDIT, FORM_NEW
 from bot.features.insights.personal import erase_answers_before, forget_person, personal_data
 
@@ -23,6 +23,7 @@ FEATURE = Feature(
         "insight.act": acks.will_act,
         "insight.disagree": acks.disagree,
         publish.RETRACT_ACTION: publish.retract_confirmed,
+        shortcut.FROM_MESSAGE_ACTION: shortcut.from_message,
     },
     forms={
         FORM_NEW: publish.share,

@@ -71,9 +71,13 @@ def _options(choices: tuple[tuple[str, str], ...]) -> tuple[Option, ...]:
     return tuple(Option(label, value) for value, label in choices)
 
 
-def insight_form(state: FormState, view: InsightView | None = None) -> Form:
-    """A blank form for `/insight new`, or one pre-filled from `view` for `/insight edit`."""
-    initial = _initial(view) if view else {"visibility": "public", "confidence": "medium"}
+def insight_form(
+    state: FormState, view: InsightView | None = None, prefill: Mapping[str, str] | None = None
+) -> Form:
+    """A blank form for `/insight new` (or pre-filled from a message, `prefill`), or one
+    pre-filled from `view` for `/insight edit`."""
+    blank: dict[str, str | tuple[str, ...]] = {"visibility": "public", "confidence": "medium"}
+    initial = _initial(view) if view else {**blank, **(prefill or {})}
 
     def start(name: str) -> str | tuple[str, ...] | None:
         return initial.get(name)

@@ -1,7 +1,7 @@
 """Role-responsibility lookups: a RACI matrix per team, mapped to real people."""
 
 from bot.feature import CommandSpec, Example, Feature
-from bot.features.roles import commands
+from bot.features.roles import ask, commands
 from bot.features.roles.personal import forget_person, personal_data
 from bot.features.roles.views import PICK_ACTION
 
@@ -48,8 +48,9 @@ FEATURE = Feature(
         PICK_ACTION: commands.pick,
         commands.REMOVE_DECISION_ACTION: commands.remove_decision_pressed,
         commands.REMOVE_ROLE_ACTION: commands.remove_role_pressed,
+        ask.ASK_ACTION: ask.ask,
     },
-    forms={commands.IMPORT_FORM: commands.import_submitted},
+    forms={commands.IMPORT_FORM: commands.import_submitted, ask.ASK_FORM: ask.asked},
 )
 
 # What other features may use (the privacy feature: a person's data, erasure, retention).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.feature import CommandSpec, Feature, Tick
-from bot.features.votes import commands, polls
+from bot.features.votes import commands, polls, shortcut
 from bot.features.votes.ballots import BALLOT_FORM
 from bot.features.votes.forms import NEW_FORM
 from bot.features.votes.personal import forget_person, personal_data
@@ -23,6 +23,7 @@ FEATURE = Feature(
         PICK_ACTION: commands.pick,
         OPEN_BALLOT_ACTION: commands.open_ballot,
         commands.DELETE_ACTION: commands.delete_confirmed,
+        shortcut.FROM_MESSAGE_ACTION: shortcut.from_message,
     },
     forms={NEW_FORM: commands.submit_new, BALLOT_FORM: commands.submit_ballot},
     ticks=(Tick("close_due", 60, polls.close_due),),
