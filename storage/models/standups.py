@@ -37,6 +37,9 @@ class StandupTeam(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     reminder_minutes: int
     style: str = Field(max_length=16)
+    # A blocker naming a RACI decision, stuck this many stand-up days, goes to its Accountable
+    # person (0: never).
+    escalate_after_days: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
     created_by: str = Field(max_length=128)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,7 +1,15 @@
 """Stand-ups: prompts at each member's own local time, answers, a summary with blockers first."""
 
 from bot.feature import CommandSpec, Example, Feature
-from bot.features.standups import answers, commands, forms, jobs, views
+from bot.features.standups import (
+    answers,
+    commands,
+    escalation,
+    escalation_answers,
+    forms,
+    jobs,
+    views,
+)
 from bot.features.standups.personal import erase_answers_before, forget_person, personal_data
 
 FEATURE = Feature(
@@ -17,8 +25,15 @@ FEATURE = Feature(
     actions={
         views.OPEN_ACTION: answers.open_from_button,
         views.SKIP_ACTION: answers.skip_from_button,
+        escalation.UNBLOCK_ACTION: escalation_answers.unblock,
+        escalation.NOT_MINE_ACTION: escalation_answers.not_mine,
+        escalation.RESOLVED_ACTION: escalation_answers.resolved,
     },
-    forms={forms.SETUP_FORM: commands.submit_setup, forms.ANSWER_FORM: answers.submit},
+    forms={
+        forms.SETUP_FORM: commands.submit_setup,
+        forms.ANSWER_FORM: answers.submit,
+        escalation_answers.NOT_MINE_FORM: escalation_answers.not_mine_submitted,
+    },
     ticks=(jobs.TICK,),
 )
 

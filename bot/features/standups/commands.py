@@ -219,6 +219,7 @@ def _apply(team: StandupTeam, values: forms.SetupValues, now: datetime) -> None:
     team.timezone = canonical_zone(values.timezone) or "UTC"
     team.reminder_minutes = values.reminder_minutes
     team.style = values.style
+    team.escalate_after_days = values.escalate_after_days
     team.updated_at = now
 
 
@@ -236,6 +237,47 @@ async def remove(command: Command, ctx: Context, args: str, team: StandupTeam | 
             raise PermissionDenied("Only an admin or whoever created a stand-up can remove it.")
         await repo.delete_team(session, team)
     return reply(text(f"The {team.name} stand-up and its history are removed."))
+
+
+async def escalate(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+    """`/standup [team] escalate [N|off]`: after how many stuck stand-up days a blocker naming a
+    RACI decision goes to its Accountable person."""
+    async with ctx.db.transaction() as session:
+        team = await _which_team(session, command, team)
+        if not args:
+            return reply(text(_escalation_setting(team)), context(*_ESCALATE_HINT))
+        days = forms.parse_escalate_days(args)
+        if days is None:
+            raise UserError(
+                f"`{args[:20]}` is not a number of stand-up days. Use 0 to "
+                f"{forms.MAX_ESCALATE_DAYS}, or off, e.g. `/standup escalate 3`."
+            )
+        if not await _can_manage(session, command.actor, team):
+            raise PermissionDenied(
+                f"Only {team.name}'s members and admins can change its stand-up."
+            )
+        team.escalate_after_days, team.updated_at = days, ctx.clock.now()
+        session.add(team)
+    return reply(text("Done. " + _escalation_setting(team)))
+
+
+_ESCALATE_HINT = (
+    "Change it with ",
+    Code("/standup escalate 3"),
+    " or ",
+    Code("/standup escalate off"),
+    ".",
+)
+
+
+def _escalation_setting(team: StandupTeam) -> str:
+    days = team.escalate_after_days
+    if not days:
+        return f"{team.name} does not escalate stuck blockers."
+    return (
+        f"{team.name} sends a blocker that names a RACI decision to the decision's Accountable "
+        f"person once it is stuck for {days} stand-up day{'s' if days != 1 else ''}."
+    )
 
 
 async def list_teams(
@@ -513,6 +555,7 @@ USAGE = (
     ("/standup holiday 2026-12-25", "a team holiday (holiday list, holiday remove DATE)"),
     ("/standup history [@person] [7d|30d|from..to]", "past answers"),
     ("/standup stats [30d]", "participation and answers on time"),
+    ("/standup escalate 3|off", "send stuck blockers naming a decision to its Accountable"),
     ("/standup list", "every stand-up in this workspace"),
     ("/standup design history 30d", "name a team first to pick it"),
 )
@@ -536,6 +579,7 @@ VERBS: dict[str, Verb] = {
     "stats": stats,
     "list": list_teams,
     "remove": remove,
+    "escalate": escalate,
     "help": usage,
 }
 TEAM_VERBS: dict[str, Verb] = {
@@ -546,4 +590,5 @@ TEAM_VERBS: dict[str, Verb] = {
     "history": history,
     "stats": stats,
     "remove": remove,
+    "escalate": escalate,
 }

@@ -30,6 +30,8 @@ MAX_ANSWER_CHARS = 3000
 MAX_NAME_CHARS = 80
 MAX_MEMBERS = 5000
 MAX_REMINDER_MINUTES = 8 * 60
+MAX_ESCALATE_DAYS = 30
+DEFAULT_ESCALATE_DAYS = 3
 STYLES = (
     (THREADED, "Threaded: one message, answers in its thread"),
     (COMPACT, "Compact: one message"),
@@ -47,6 +49,7 @@ RESERVED_SLUGS = frozenset(
         "list",
         "help",
         "remove",
+        "escalate",
         "skips",
     }
 )
@@ -72,6 +75,7 @@ class SetupDefaults:
     summary_time: str
     timezone: str
     style: str
+    escalate_after_days: int = DEFAULT_ESCALATE_DAYS
 
 
 def new_team_defaults(name: str, channel_id: str, actor_id: str, timezone: str) -> SetupDefaults:
@@ -103,6 +107,7 @@ def team_defaults(
         team.summary_time,
         team.timezone,
         team.style,
+        team.escalate_after_days,
     )
 
 
@@ -176,6 +181,16 @@ def setup_form(defaults: SetupDefaults, team_id: int | None) -> Form:
                 initial=defaults.style,
                 options=tuple(Option(label, value) for value, label in STYLES),
             ),
+            Input(
+                "escalate",
+                "Escalate stuck blockers after (stand-up days, 0 for never)",
+                InputKind.NUMBER,
+                initial=str(defaults.escalate_after_days),
+                hint="A blocker naming a RACI decision goes to its Accountable person once.",
+                required=False,
+                min_value=0,
+                max_value=MAX_ESCALATE_DAYS,
+            ),
         ),
     )
 
@@ -193,6 +208,7 @@ class SetupValues:
     summary_time: time
     timezone: str
     style: str
+    escalate_after_days: int = DEFAULT_ESCALATE_DAYS
 
     @property
     def weekdays_column(self) -> str:
@@ -245,6 +261,7 @@ def read_setup(submission: Submission) -> SetupValues | dict[str, str]:
     prompt_time = _time(submission, "prompt_time", errors)
     summary_time = _time(submission, "summary_time", errors)
     reminder = _minutes(submission.text("reminder"), errors)
+    escalate = _escalate_days(submission.text("escalate"), errors)
     timezone = submission.text("timezone") or "UTC"
     if zone(timezone) is None:
         errors["timezone"] = unknown_zone_message(timezone)
@@ -265,6 +282,7 @@ def read_setup(submission: Submission) -> SetupValues | dict[str, str]:
         summary_time,
         timezone,
         style,
+        escalate,
     )
 
 
@@ -289,6 +307,29 @@ def _minutes(raw: str, errors: dict[str, str]) -> int:
     if not 0 <= minutes <= MAX_REMINDER_MINUTES:
         errors["reminder"] = f"Between 0 and {MAX_REMINDER_MINUTES} minutes, please."
     return minutes
+
+
+def _escalate_days(raw: str, errors: dict[str, str]) -> int:
+    """Absent (a form from before the setting existed) means the default."""
+    if not raw:
+        return DEFAULT_ESCALATE_DAYS
+    days = parse_escalate_days(raw)
+    if days is None:
+        errors["escalate"] = (
+            f"Give a number of stand-up days from 0 (never) to {MAX_ESCALATE_DAYS}, e.g. 3."
+        )
+        return DEFAULT_ESCALATE_DAYS
+    return days
+
+
+def parse_escalate_days(raw: str) -> int | None:
+    """`3`, `0`, `off`/`never` (0); None for anything else or out of range."""
+    word = raw.strip().lower()
+    if word in {"off", "never", "no"}:
+        return 0
+    if not word.isdigit() or not 0 <= int(word) <= MAX_ESCALATE_DAYS:
+        return None
+    return int(word)
 
 
 def _one_id(raw: str, pattern: re.Pattern[str]) -> str:

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from bot.context import Context
 from bot.feature import Tick
 from bot.features.standups import views
+from bot.features.standups.escalation import escalate
 from bot.features.standups.schedule import due_days
 from bot.features.standups.service import (
     PersonZone,
@@ -218,6 +219,10 @@ async def _due_summaries(ctx: Context, s: Settings, now: datetime) -> list[date]
 
 def _summary_work(ctx: Context, s: Settings, day: date) -> Callable[[], Awaitable[None]]:
     async def work() -> None:
+        try:
+            await escalate(ctx, s, day)
+        except Exception:
+            log.exception("escalating %s's stuck blockers failed; the summary goes out", s.team_id)
         await post_summary(ctx, s, day)
 
     return work

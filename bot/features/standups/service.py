@@ -15,11 +15,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.context import Context
 from bot.events import Conversation, MessageRef
 from bot.features.roles.owners import owner_lookup
+from bot.features.standups.escalation_state import escalation_lookup
 from bot.features.standups.questions import Kind, Question, load_questions
 from bot.features.standups.schedule import at_local, is_workday, previous_standup_days
 from bot.features.standups.summary import (
     DaySummary,
     Entry,
+    EscalationOf,
     OwnerOf,
     PersonAnswers,
     Someone,
@@ -211,6 +213,17 @@ async def _owner_of(session: AsyncSession, team: StandupTeam, now: datetime) -> 
         return None
 
 
+async def _escalation_of(
+    session: AsyncSession, s: Settings, day: date, now: datetime
+) -> EscalationOf | None:
+    """Where each named blocker's escalation stands; the summary goes out without it on error."""
+    try:
+        return await escalation_lookup(session, s.team_id, s.conversation(), s.tz, day, now)
+    except Exception:
+        log.exception("the escalation lookup failed; the summary goes out without it")
+        return None
+
+
 async def render_summary(
     ctx: Context, s: Settings, day: date
 ) -> tuple[Summary, StandupSummary | None, dict[str, str]]:
@@ -218,9 +231,11 @@ async def render_summary(
     async with ctx.db.transaction() as session:
         data = await day_summary(session, s, day)
         owner_of = await _owner_of(session, s.team, ctx.clock.now())
+        escalation_of = await _escalation_of(session, s, day, ctx.clock.now())
         posted = await repo.summary_for(session, s.team_id, day)
         posts = await repo.summary_posts(session, posted.id) if posted and posted.id else {}
-    return build_summary(data, threaded=s.threaded, owner_of=owner_of), posted, posts
+    built = build_summary(data, threaded=s.threaded, owner_of=owner_of, escalation_of=escalation_of)
+    return built, posted, posts
 
 
 async def post_summary(ctx: Context, s: Settings, day: date) -> None:

@@ -34,6 +34,8 @@ from bot.replies import (
 OwnerOf = Callable[[str], str | None]
 """Given a blocker's text, who is accountable for what it names (e.g. "Roadmap: Accountable
 Grace"), or None. The roles feature plugs its RACI lookup in here."""
+EscalationOf = Callable[[str, str], str | None]
+"""Given (raiser, blocker text): where its escalation to the Accountable person stands."""
 
 STUCK_AFTER_DAYS = 3
 SIMILAR_BLOCKER_SCORE = 75
@@ -133,9 +135,16 @@ def _similar(a: str, b: str) -> bool:
     return fuzz.token_set_ratio(a.lower(), b.lower()) >= SIMILAR_BLOCKER_SCORE
 
 
-def build_summary(data: DaySummary, *, threaded: bool, owner_of: OwnerOf | None = None) -> Summary:
+def build_summary(
+    data: DaySummary,
+    *,
+    threaded: bool,
+    owner_of: OwnerOf | None = None,
+    escalation_of: EscalationOf | None = None,
+) -> Summary:
     """The whole summary: one message (compact), or a parent with a reply per person."""
-    top = [*_header(data), *blockers_section(data.answers, owner_of), *_absent(data)]
+    blockers = blockers_section(data.answers, owner_of, escalation_of)
+    top = [*_header(data), *blockers, *_absent(data)]
     if threaded:
         thread = tuple((person.user_id, person_reply(person)) for person in data.answers)
         if data.answers:
@@ -166,10 +175,12 @@ def _header(data: DaySummary) -> list[Block]:
 
 
 def blockers_section(
-    answers: Sequence[PersonAnswers], owner_of: OwnerOf | None = None
+    answers: Sequence[PersonAnswers],
+    owner_of: OwnerOf | None = None,
+    escalation_of: EscalationOf | None = None,
 ) -> list[Block]:
     """Blockers first, stuck ones flagged, each with who raised it and, via `owner_of`, who is
-    accountable for what it names."""
+    accountable for what it names (and, via `escalation_of`, where its escalation stands)."""
     raised = [person for person in answers if person.blocker is not None]
     if not raised:
         return [text("No blockers today.")]
@@ -181,8 +192,9 @@ def blockers_section(
             spans += ["  ", Bold(f"stuck: {person.stuck_days} stand-ups in a row")]
         blocks.append(Text(tuple(spans)))
         owner = owner_of(blocker) if owner_of else None
+        escalation = escalation_of(person.user_id, blocker) if escalation_of else None
         if owner:
-            blocks.append(context("↳ ", owner))
+            blocks.append(context("↳ ", owner, f" · {escalation}" if escalation else ""))
     return blocks
 
 

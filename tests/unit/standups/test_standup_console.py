@@ -35,6 +35,7 @@ async def test_set_up_answer_and_summary_from_the_console(
         "16:00",
         "Europe/Berlin",
         "",  # style: threaded
+        "",  # escalate stuck blockers: keep 3 days
     )
     await chat.handle_line("/standup setup Design")
     assert "Stand-up Design created." in out.getvalue()
