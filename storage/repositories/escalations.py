@@ -77,12 +77,12 @@ async def latest_escalated_on(
 async def of_team(
     session: AsyncSession, team_id: int, since: datetime, until: datetime
 ) -> list[BlockerEscalation]:
-    """A product team's escalations that were raised, answered or resolved in [since, until),
+    """A product team's escalations that were raised, answered or resolved in [since, until],
     or are still unresolved: what a digest or a drift check looks at."""
     statement = (
         select(BlockerEscalation)
         .where(BlockerEscalation.team_id == team_id)
-        .where(BlockerEscalation.escalated_at < until)
+        .where(BlockerEscalation.escalated_at <= until)
         .where(
             or_(
                 col(BlockerEscalation.escalated_at) >= since,

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.features.standups import DecisionEscalations, escalations_by_decision
 from bot.features.standups.participation import PersonDay, participation
 from bot.features.standups.questions import Kind
 from bot.features.standups.service import answer_of_kind, is_skipping
@@ -84,6 +85,7 @@ class WeekFacts:
     waiting: tuple[PollLine, ...] = ()
     insights: tuple[InsightLine, ...] = ()
     raci_changes: tuple[str, ...] = field(default_factory=tuple)
+    escalations: tuple[DecisionEscalations, ...] = ()
 
     @property
     def is_quiet(self) -> bool:
@@ -94,6 +96,7 @@ class WeekFacts:
             or self.waiting
             or self.insights
             or self.raci_changes
+            or self.escalations
         )
 
 
@@ -117,6 +120,7 @@ async def gather(session: AsyncSession, schedule: DigestSchedule, end: datetime)
         waiting=tuple(_poll_line(p, end) for p in waiting),
         insights=tuple(InsightLine(i.id or 0, i.title, acks.get(i.id or 0, 0)) for i in insights),
         raci_changes=tuple(change.summary for change in changes),
+        escalations=tuple(await escalations_by_decision(session, schedule.team_id, start, end)),
     )
 
 

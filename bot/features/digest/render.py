@@ -41,6 +41,7 @@ def digest(facts: WeekFacts, team_name: str, *, public: bool) -> Reply:
         _votes(facts),
         _insights(facts),
         _raci(facts),
+        _decisions(facts),
         _waiting(facts),
     ):
         if section:
@@ -149,6 +150,23 @@ def _raci(facts: WeekFacts) -> list[Block]:
         return []
     blocks: list[Block] = [text(Bold("RACI changes"), f": {len(facts.raci_changes)}")]
     blocks += [text(f"• {_short(change, 90)}") for change in facts.raci_changes[-MAX_LINES:]]
+    return blocks
+
+
+def _decisions(facts: WeekFacts) -> list[Block]:
+    """Per decision: blockers escalated to its Accountable person, and how fast they cleared."""
+    if not facts.escalations:
+        return []
+    blocks: list[Block] = [text(Bold("Decisions"))]
+    for line in facts.escalations[:MAX_LINES]:
+        parts = [f"{line.escalated} blocker{'s' if line.escalated != 1 else ''} escalated"]
+        if line.resolved:
+            parts.append(f"{line.resolved} resolved")
+        if line.median_days_to_resolve is not None:
+            parts.append(f"median {line.median_days_to_resolve:.1f} days to resolve")
+        if line.still_open and line.oldest_open_days is not None:
+            parts.append(f"{line.still_open} still open (oldest {line.oldest_open_days:.0f} days)")
+        blocks.append(text(f"• {_short(line.decision, 60)}: " + ", ".join(parts)))
     return blocks
 
 

@@ -1,7 +1,7 @@
 """Role-responsibility lookups: a RACI matrix per team, mapped to real people."""
 
 from bot.feature import CommandSpec, Example, Feature
-from bot.features.roles import ask, commands
+from bot.features.roles import ask, commands, views
 from bot.features.roles.personal import forget_person, personal_data
 from bot.features.roles.views import PICK_ACTION
 
@@ -37,7 +37,10 @@ FEATURE = Feature(
                 Example('/raci set "Release go/no-go" "Tech Lead"=A PO=C', "change a decision"),
                 Example('/raci add "Pricing" Stakeholder=A PO=R', "add a decision"),
                 Example('/raci alias "Product roadmap" plan, quarterly plan', "more ways to ask"),
-                Example("/raci check", "decisions without one Accountable or unstaffed roles"),
+                Example(
+                    "/raci check",
+                    "no Accountable, unstaffed roles, and where practice differs (90 days)",
+                ),
                 Example("/raci export csv", "CSV (or yaml) to edit in a spreadsheet"),
                 Example("/raci import", "paste CSV or YAML back (or type it after the command)"),
                 Example("/raci template", "load the PO/UX default decisions"),
@@ -49,6 +52,8 @@ FEATURE = Feature(
         commands.REMOVE_DECISION_ACTION: commands.remove_decision_pressed,
         commands.REMOVE_ROLE_ACTION: commands.remove_role_pressed,
         ask.ASK_ACTION: ask.ask,
+        views.DRIFT_FIX_ACTION: commands.drift_fix_pressed,
+        views.DRIFT_CONFIRM_ACTION: commands.drift_confirmed,
     },
     forms={commands.IMPORT_FORM: commands.import_submitted, ask.ASK_FORM: ask.asked},
 )

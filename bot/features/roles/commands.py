@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Command, Submission
-from bot.features.roles import exchange, service, views
+from bot.features.roles import drift, exchange, service, views
 from bot.features.roles.lookup import Ambiguous, Found, find_decision
 from bot.features.roles.matrix import (
     DecisionView,
@@ -26,6 +26,7 @@ from bot.features.roles.matrix import (
 from bot.mentions import as_names, mentions, readable, split_quoted, without_mentions
 from bot.replies import (
     MAX_TEXT_INPUT,
+    Block,
     Code,
     Form,
     Input,
@@ -512,18 +513,68 @@ async def _remove_decision(
 async def _raci_check(command: Command, ctx: Context, _: str) -> Outcome:
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
+        practice = await drift.drifts(session, tm, ctx.clock.now())
     problems = check(tm.matrix)
-    if not problems:
+    may_fix = service.may_edit(command.actor, tm.matrix)
+    if not problems and not practice:
         return say(
             "The RACI matrix is healthy: every decision has one Accountable and a "
-            "Responsible, and every one of those roles is staffed."
+            "Responsible, and every one of those roles is staffed; in the last "
+            f"{drift.DRIFT_DAYS} days, practice matched it."
         )
-    shown = problems[:15]
-    more = f"\n…and {len(problems) - len(shown)} more." if len(problems) > len(shown) else ""
-    return reply(
-        text(f"{len(problems)} thing{'s' if len(problems) != 1 else ''} to look at:"),
-        text("• " + "\n• ".join(shown) + more),
-    )
+    blocks: list[Block] = []
+    if problems:
+        shown = problems[:15]
+        more = f"\n…and {len(problems) - len(shown)} more." if len(problems) > len(shown) else ""
+        blocks += [
+            text(f"{len(problems)} thing{'s' if len(problems) != 1 else ''} to look at:"),
+            text("• " + "\n• ".join(shown) + more),
+        ]
+    if practice:
+        blocks += views.drift_blocks(practice[:10], drift.DRIFT_DAYS, may_fix=may_fix)
+    return reply(*blocks)
+
+
+async def drift_fix_pressed(action: Action, ctx: Context) -> Outcome:
+    """A drift's fix button: asks first, saying exactly what will change."""
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, action)
+        service.ensure_can_edit(action.actor, tm.matrix)
+        decision, role = _drift_target(action.value, tm.matrix)
+    updated = drift.handed_over(decision, role)
+    return views.drift_confirmation(decision, updated, role, action.value)
+
+
+async def drift_confirmed(action: Action, ctx: Context) -> Outcome:
+    """Applies the fix, re-checking permission and the matrix as they are now."""
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        tm = await _team_matrix(session, ctx, action)
+        service.ensure_can_edit(action.actor, tm.matrix)
+        decision, role = _drift_target(action.value, tm.matrix)
+        updated = drift.handed_over(decision, role)
+        tm = await service.fork_default(session, tm, now)
+        await service.write_decision(session, tm, updated, now)
+        await repo.log_change(
+            session,
+            tm.team,
+            action.actor.user_id,
+            f"made {role} Accountable for “{updated.name}” (RACI drift fix)",
+            now,
+        )
+    return done_in_place(say(f"Done: {role} is now Accountable for “{updated.name}”."))
+
+
+def _drift_target(value: str, matrix: Matrix) -> tuple[DecisionView, str]:
+    """The decision and role a fix button names (client data: both must exist now)."""
+    name, _, role_name = value.partition("\n")
+    decision = matrix.decision(name)
+    role = matrix.role(role_name) if role_name else None
+    if decision is None or role is None:
+        raise UserError("That fix no longer applies; run `/raci check` again.")
+    if role.name in decision.roles_with("A"):
+        raise UserError(f"{role.name} already is Accountable for “{decision.name}”.")
+    return decision, role.name
 
 
 async def _raci_template(command: Command, ctx: Context, _: str) -> Outcome:

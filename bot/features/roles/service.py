@@ -132,13 +132,18 @@ def resolve_or_new_role(name: str, matrix: Matrix) -> str:
         return validate_role_name(name)
 
 
-def ensure_can_edit(actor: Actor, matrix: Matrix) -> None:
+def may_edit(actor: Actor, matrix: Matrix) -> bool:
     """Workspace admins and the team's Product Owners change roles and the matrix."""
     if actor.is_admin:
+        return True
+    po = matrix.role(template.PRODUCT_OWNER)
+    return po is not None and actor.user_id in {holder.user_id for holder in po.holders}
+
+
+def ensure_can_edit(actor: Actor, matrix: Matrix) -> None:
+    if may_edit(actor, matrix):
         return
     po = matrix.role(template.PRODUCT_OWNER)
-    if po and actor.user_id in {holder.user_id for holder in po.holders}:
-        return
     hint = (
         " Nobody is Product Owner yet: a workspace admin can name one with "
         "`/role assign @person Product Owner` (in Teams, admins are listed in ALIGNBOT_ADMINS)."

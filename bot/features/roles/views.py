@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.features.roles import template
+from bot.features.roles.drift import Drift
 from bot.features.roles.matrix import (
     DISPLAY_ORDER,
     LETTER_NAMES,
@@ -31,6 +32,8 @@ from bot.replies import (
 )
 
 PICK_ACTION = "roles.pick"
+DRIFT_FIX_ACTION = "raci.drift.fix"
+DRIFT_CONFIRM_ACTION = "raci.drift.confirm"
 NOBODY = "nobody assigned yet"
 
 
@@ -151,4 +154,46 @@ def role_list(matrix: Matrix) -> Reply:
             Code("/role unassign @person Product Owner"),
             ".",
         ),
+    )
+
+
+def drift_blocks(found: Sequence[Drift], days: int, *, may_fix: bool) -> list[Block]:
+    """Where practice differs from the matrix, each with its one-step fix (for those who may)."""
+    blocks: list[Block] = [text(f"In practice (last {days} days):")]
+    for item in found:
+        accountable = item.accountable_role or "nobody"
+        blocks.append(
+            text(
+                f"• “{item.decision}”: {accountable} is Accountable, but {item.who_name} "
+                f"{', '.join(item.did)}."
+            )
+        )
+        if item.fix_role is None:
+            blocks.append(
+                context(
+                    f"{item.who_name} holds no role to make Accountable: assign one with ",
+                    Code(f"/role assign @{item.who_name} …"),
+                    ".",
+                )
+            )
+        elif may_fix:
+            label = f"Make {item.fix_role} Accountable"
+            blocks.append(buttons(Button(label[:75], DRIFT_FIX_ACTION, item.fix_value)))
+    return blocks
+
+
+def drift_confirmation(
+    decision: DecisionView, updated: DecisionView, role: str, value: str
+) -> Reply:
+    """Asks before the fix, naming every role whose letters change (or the command to type)."""
+    changed = [
+        f"{name}={format_letters(updated.letters.get(name, frozenset())) or '-'}"
+        for name in sorted(set(decision.letters) | set(updated.letters))
+        if decision.letters.get(name, frozenset()) != updated.letters.get(name, frozenset())
+    ]
+    typed = " ".join(f'"{part.split("=")[0]}"={part.split("=")[1]}' for part in changed)
+    return reply(
+        text(f"Make {role} Accountable for “{decision.name}”? New letters: {', '.join(changed)}."),
+        buttons(Button("Yes, change the matrix", DRIFT_CONFIRM_ACTION, value)),
+        context("Or type ", Code(f'/raci set "{decision.name}" {typed}'), "."),
     )

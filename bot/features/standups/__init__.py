@@ -10,6 +10,12 @@ from bot.features.standups import (
     jobs,
     views,
 )
+from bot.features.standups.escalation import (
+    DecisionEscalations,
+    Resolution,
+    escalations_by_decision,
+    resolutions,
+)
 from bot.features.standups.personal import erase_answers_before, forget_person, personal_data
 
 FEATURE = Feature(
@@ -37,5 +43,15 @@ FEATURE = Feature(
     ticks=(jobs.TICK,),
 )
 
-# What other features may use (the privacy feature: a person's data, erasure, retention).
-__all__ = ["FEATURE", "erase_answers_before", "forget_person", "personal_data"]
+# What other features may use (the privacy feature: a person's data, erasure, retention; the
+# digest and `/raci check`: escalated blockers per decision, and who resolved them).
+__all__ = [
+    "FEATURE",
+    "DecisionEscalations",
+    "Resolution",
+    "erase_answers_before",
+    "escalations_by_decision",
+    "forget_person",
+    "personal_data",
+    "resolutions",
+]

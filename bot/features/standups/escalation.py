@@ -229,7 +229,7 @@ class Resolution:
 async def escalations_by_decision(
     session: AsyncSession, team_id: int, since: datetime, until: datetime
 ) -> list[DecisionEscalations]:
-    """Per decision, the product team's escalations active in [since, until): escalated,
+    """Per decision, the product team's escalations active in [since, until]: escalated,
     resolved, still open at `until`, and the median days from escalation to resolution."""
     rows = await repo.of_team(session, team_id, since, until)
     by_decision: dict[str, list[BlockerEscalation]] = {}
@@ -237,7 +237,7 @@ async def escalations_by_decision(
         by_decision.setdefault(row.decision_key, []).append(row)
     report = []
     for found in by_decision.values():
-        done = [r for r in found if r.resolved_at is not None and r.resolved_at < until]
+        done = [r for r in found if r.resolved_at is not None and r.resolved_at <= until]
         open_rows = [r for r in found if r not in done]
         report.append(
             DecisionEscalations(
@@ -259,7 +259,7 @@ async def escalations_by_decision(
 async def resolutions(
     session: AsyncSession, team_id: int, since: datetime, until: datetime
 ) -> list[Resolution]:
-    """Escalated blockers resolved with the Resolved button in [since, until), with who did it."""
+    """Escalated blockers resolved with the Resolved button in [since, until], with who did it."""
     rows = await repo.of_team(session, team_id, since, until)
     return [
         Resolution(r.decision, r.decision_key, r.resolved_by, r.resolved_at)

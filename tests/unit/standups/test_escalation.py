@@ -217,3 +217,17 @@ async def test_escalation_can_be_switched_off_in_the_set_up_form(
     assert "does not escalate" in shown(await run(alignbot, ADA, "escalate"))
     bad = await submit_setup(alignbot, metadata="1", members=["U1", "U2"], escalate="99")
     assert "escalate" in getattr(bad, "errors", {})
+
+
+async def test_the_digest_shows_escalations_per_decision_and_median_days_to_resolve(
+    alignbot: AlignBot, clock: FakeClock, timeline: Timeline
+) -> None:
+    unblock = await _escalated(alignbot, clock, timeline)
+    preview = shown(await ask(alignbot, "/digest preview", ADA))
+    assert "Pricing & packaging: 1 blocker escalated, 1 still open (oldest 0 days)" in preview
+    clock.advance(hours=12)
+    await press(alignbot, FAY, escalation.RESOLVED_ACTION, unblock.value)
+    preview = shown(await ask(alignbot, "/digest preview", ADA))
+    assert "Pricing & packaging: 1 blocker escalated, 1 resolved, median 0.5 days" in preview
+    clock.advance(days=8)  # a week later the escalation is history
+    assert "Pricing & packaging" not in shown(await ask(alignbot, "/digest preview", ADA))

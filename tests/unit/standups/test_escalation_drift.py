@@ -1,0 +1,68 @@
+"""`/raci check` compares practice with the matrix and offers a one-step, confirmed fix."""
+
+from __future__ import annotations
+
+from bot.app import AlignBot
+from bot.features.roles.views import DRIFT_CONFIRM_ACTION, DRIFT_FIX_ACTION
+from bot.features.standups import escalation
+from bot.replies import Actions, Button, Reply
+from tests.conftest import ask
+from tests.support.recording import FakeClock
+from tests.unit.standups.conftest import BO, Timeline, press, shown
+from tests.unit.standups.test_escalation import ADMIN, _escalated
+
+PRICING_TO_PO = "Pricing & packaging\nProduct Owner"
+
+
+def _buttons(outcome: object) -> list[Button]:
+    assert isinstance(outcome, Reply), outcome
+    return [
+        element
+        for block in outcome.blocks
+        if isinstance(block, Actions)
+        for element in block.elements
+        if isinstance(element, Button)
+    ]
+
+
+async def test_who_resolves_blockers_in_practice_is_compared_with_the_accountable(
+    alignbot: AlignBot, clock: FakeClock, timeline: Timeline
+) -> None:
+    button = await _escalated(alignbot, clock, timeline)
+    await ask(alignbot, "/role assign <@U0|Admin> Product Owner", ADMIN)
+    before = shown(await ask(alignbot, "/raci check", ADMIN))
+    assert "In practice" not in before
+    await press(alignbot, ADMIN, escalation.RESOLVED_ACTION, button.value)
+
+    seen_by_bo = await ask(alignbot, "/raci check", BO)
+    assert "“Pricing & packaging”: Stakeholder is Accountable, but Admin resolved 1 escalated" in (
+        shown(seen_by_bo)
+    )
+    assert _buttons(seen_by_bo) == []  # Bo may not change the matrix
+    (fix,) = _buttons(await ask(alignbot, "/raci check", ADMIN))
+    assert fix.label == "Make Product Owner Accountable"
+    assert fix.value == PRICING_TO_PO
+
+    assert "Only a workspace admin or the team's Product Owner" in shown(
+        await press(alignbot, BO, DRIFT_FIX_ACTION, fix.value)
+    )
+    assert "Only a workspace admin or the team's Product Owner" in shown(
+        await press(alignbot, BO, DRIFT_CONFIRM_ACTION, fix.value)
+    )
+    assert "no longer applies" in shown(
+        await press(alignbot, ADMIN, DRIFT_CONFIRM_ACTION, "Pricing & packaging\nEmperor")
+    )
+    assert "Accountable: Stakeholder" in shown(await ask(alignbot, "/who owns pricing", BO))
+
+    asked = await press(alignbot, ADMIN, DRIFT_FIX_ACTION, fix.value)
+    assert "New letters: Product Owner=A/R, Stakeholder=C" in shown(asked)
+    (confirm,) = _buttons(asked)
+    done = await press(alignbot, ADMIN, confirm.action_id, confirm.value)
+    assert "Product Owner is now Accountable" in shown(done)
+    owners = shown(await ask(alignbot, "/who owns pricing", BO))
+    assert "Accountable: Product Owner: @Admin" in owners
+    assert "Stakeholder: @Fay" in owners.split("Consulted:")[1]
+    assert "In practice" not in shown(await ask(alignbot, "/raci check", ADMIN))
+    assert "already is Accountable" in shown(
+        await press(alignbot, ADMIN, DRIFT_CONFIRM_ACTION, fix.value)
+    )
