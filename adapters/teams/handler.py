@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import InvokeResponse, TurnContext
@@ -22,15 +21,11 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
-    ChannelAccount,
-    ConversationAccount,
-    ConversationParameters,
 )
 from botbuilder.schema.teams import TaskModuleRequest, TaskModuleResponse
-from msrest.serialization import Model
 
-from adapters.teams import cards, formrefs
-from adapters.teams.dialogs import Dialogs, continue_with, message
+from adapters.teams import formrefs
+from adapters.teams.dialogs import Dialogs, message
 from adapters.teams.inbound import (
     PLATFORM,
     actor_of,
@@ -44,21 +39,16 @@ from adapters.teams.inbound import (
     tenant_of,
     user_id_of,
 )
-from adapters.teams.outbox import Outbox, addressed, card_activity, reference_to_json
+from adapters.teams.outbox import reference_to_json
+from adapters.teams.render import InvokeBody, Surface, TeamsRenderer, Where
 from adapters.teams.retry import RetryPolicy, with_retries
 from bot import logs
 from bot.app import AlignBot
-from bot.events import Actor, Message
+from bot.events import Message
 from bot.replies import (
     Code,
-    Form,
-    FormErrors,
     Heading,
-    Outcome,
-    Reply,
-    Visibility,
     reply,
-    say,
     text,
 )
 from storage.repositories import people, teams_refs
@@ -66,11 +56,8 @@ from storage.repositories import people, teams_refs
 log = logging.getLogger(__name__)
 
 MAX_MEMBER_LOOKUPS = 10
-INVOKE_CARD = "application/vnd.microsoft.card.adaptive"
-INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
 TASK_FETCH = "task/fetch"
 TASK_SUBMIT = "task/submit"
-POSTED = "Done: my answer is in the conversation."
 WELCOME = reply(
     Heading("Hi, I'm alignbot"),
     text(
@@ -83,80 +70,22 @@ WELCOME = reply(
 )
 
 
-@dataclass
-class _Delivery:
-    """Where a turn's answer goes: the conversation, the person alone, or the card used."""
-
-    turn: TurnContext
-    outbox: Outbox
-    card_id: str | None = None
-
-    async def send(self, card: dict[str, Any], summary: str) -> str:
-        activity = self.turn.activity
-        reference = TurnContext.get_conversation_reference(activity)
-        message = addressed(card_activity(card, summary), reference)
-        if activity.type == ActivityTypes.message and activity.id:
-            return await self.outbox.reply(activity.conversation.id, activity.id, message)
-        return await self.outbox.post(activity.conversation.id, message)
-
-    async def send_reply(self, answer: Reply) -> str:
-        """A PRIVATE reply to the person alone; a CHANNEL reply in the conversation, as one
-        card or several when it is too big for one."""
-        if answer.visibility is Visibility.PRIVATE and not is_personal(self.turn.activity):
-            return await self.send_private(answer)
-        ids = [await self.send(card, answer.fallback) for card in cards.reply_cards(answer)]
-        return ids[0]
-
-    async def send_private(self, answer: Reply) -> str:
-        """Into the person's 1:1 chat with the bot: created (or found: the connector answers
-        the same id again) with the connector's create-conversation, in their tenant."""
-        activity = self.turn.activity
-        tenant = tenant_of(activity)
-        parameters = ConversationParameters(
-            is_group=False,
-            bot=activity.recipient,
-            members=[ChannelAccount(id=activity.from_property.id)],
-            tenant_id=tenant,
-            channel_data={"tenant": {"id": tenant}},
-        )
-        conversation_id = await self.outbox.open_direct(parameters)
-        direct = TurnContext.get_conversation_reference(activity)
-        direct.conversation = ConversationAccount(
-            id=conversation_id, conversation_type="personal", is_group=False, tenant_id=tenant
-        )
-        ids = [
-            await self.outbox.post(
-                conversation_id, addressed(card_activity(card, answer.fallback), direct)
-            )
-            for card in cards.reply_cards(answer)
-        ]
-        return ids[0]
-
-    async def replace_with(self, answer: Reply) -> None:
-        first, *rest = cards.reply_cards(answer)
-        await self.replace(first, answer.fallback)
-        for card in rest:
-            await self.send(card, answer.fallback)
-
-    async def replace(self, card: dict[str, Any], summary: str) -> None:
-        """Updates the card the person used; without one, sends the card instead."""
-        if not self.card_id:
-            await self.send(card, summary)
-            return
-        activity = self.turn.activity
-        reference = TurnContext.get_conversation_reference(activity)
-        message = addressed(card_activity(card, summary), reference)
-        await self.outbox.update(activity.conversation.id, self.card_id, message)
-
-
 class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
     """Translates each activity and delivers the core's outcome as cards and dialogs."""
 
     def __init__(self, bot: AlignBot, policy: RetryPolicy | None = None) -> None:
         super().__init__()
         self.bot = bot
-        self.policy = policy or RetryPolicy()
         self.dialogs = Dialogs(bot.ctx.db, bot.ctx.clock, self._names)
+        self.renderer = TeamsRenderer(self.dialogs, policy or RetryPolicy(), bot.metrics)
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return self.renderer.policy
+
+    @policy.setter
+    def policy(self, policy: RetryPolicy) -> None:
+        self.renderer.policy = policy
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -172,41 +101,19 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         await super().on_turn(turn_context)
         await self.bot.inbox.finish(key)
 
-    def _delivery(self, turn_context: TurnContext) -> _Delivery:
-        return _Delivery(turn_context, Outbox.of(turn_context, self.policy, self.bot.metrics))
-
     # Messages and Action.Submit -----------------------------------------------------------
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        delivery = self._delivery(turn_context)
         if is_card_payload(activity.value):
-            delivery.card_id = activity.reply_to_id
             used = card_event(activity, activity.value)
-            await self._deliver(used.actor, await self.bot.handle(used), delivery)
+            where = Where(turn_context, card_id=activity.reply_to_id)
+            await self.renderer.render(await self.bot.handle(used), where, Surface.CONVERSATION)
             return
         known = await self._known_ids(turn_context)
         said = Message(message_text(activity, known), actor_of(activity), conversation_of(activity))
-        await self._deliver(said.actor, await self.bot.handle(said), delivery)
-
-    async def _deliver(self, actor: Actor, outcome: Outcome, delivery: _Delivery) -> None:
-        match outcome:
-            case None:
-                return
-            case Reply() if outcome.replace_original:
-                await delivery.replace_with(outcome)
-            case Reply():
-                await delivery.send_reply(outcome)
-            case Form():
-                await delivery.send(await self._launcher(outcome, actor), outcome.title)
-            case FormErrors():
-                lines = "; ".join(outcome.errors.values()) or "Please check your answers."
-                await delivery.send_reply(say(lines))
-
-    async def _launcher(self, form: Form, actor: Actor) -> dict[str, Any]:
-        """A card whose button opens `form` in a dialog (kept on the server for `actor`)."""
-        token = await self.dialogs.offer(form, actor)
-        return cards.launcher_card(form, formrefs.encode(token))
+        outcome = await self.bot.handle(said)
+        await self.renderer.render(outcome, Where(turn_context), Surface.CONVERSATION)
 
     async def _names(self, workspace_id: str, user_ids: Iterable[str]) -> Mapping[str, str]:
         async with self.bot.ctx.db.transaction() as session:
@@ -240,45 +147,24 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             return await self.dialogs.fetch(data, actor_of(activity))
         if not is_card_payload(data):
             return message("That button is not one of mine.")
-        event = card_event(activity, data)
-        return await self._in_dialog(turn_context, await self.bot.handle(event), "alignbot")
+        outcome = await self.bot.handle(card_event(activity, data))
+        where = Where(turn_context, card_id=activity.reply_to_id)
+        return await self.renderer.render(outcome, where, Surface.DIALOG)
 
     async def on_teams_task_module_submit(
         self, turn_context: TurnContext, task_module_request: TaskModuleRequest
     ) -> TaskModuleResponse:
         """A dialog page was submitted: the next page, errors in the dialog, or the answer."""
         activity = turn_context.activity
-        actor = actor_of(activity)
         data = _data(task_module_request)
-        step = await self.dialogs.submit(data, actor, conversation_of(activity))
+        step = await self.dialogs.submit(data, actor_of(activity), conversation_of(activity))
         if isinstance(step, TaskModuleResponse):
             return step
         outcome = await self.bot.handle(step.submission)
-        if isinstance(outcome, FormErrors):
-            return await self.dialogs.refused(step, outcome.errors, actor)
-        return await self._in_dialog(turn_context, outcome, step.form.title)
-
-    async def _in_dialog(
-        self, turn_context: TurnContext, outcome: Outcome, title: str
-    ) -> TaskModuleResponse:
-        """The core's answer from inside a dialog: a form stays in the dialog; a private reply
-        is the dialog's result; anything for the conversation is posted there."""
-        actor = actor_of(turn_context.activity)
-        delivery = self._delivery(turn_context)
-        delivery.card_id = turn_context.activity.reply_to_id
-        match outcome:
-            case Form():
-                return await self.dialogs.open(outcome, actor)
-            case Reply() if (
-                outcome.visibility is Visibility.PRIVATE and not outcome.replace_original
-            ):
-                return continue_with(title, cards.single_card(outcome))
-            case Reply():
-                await self._deliver(actor, outcome, delivery)
-                return message(POSTED)
-            case FormErrors():
-                return message("; ".join(outcome.errors.values()) or "Please check your answers.")
-        return message("Done.")
+        where = Where(
+            turn_context, card_id=activity.reply_to_id, title=step.form.title, filled=step
+        )
+        return await self.renderer.render(outcome, where, Surface.DIALOG)
 
     async def _execute(self, turn_context: TurnContext) -> InvokeBody:
         activity = turn_context.activity
@@ -287,18 +173,8 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         payload = action.get("data") if isinstance(action, dict) else None
         if not isinstance(payload, dict) or not is_card_payload(payload):
             return InvokeBody.message("That card is not one of mine.", status=400)
-        event = card_event(activity, payload)
-        outcome = await self.bot.handle(event)
-        if isinstance(outcome, Form):
-            return InvokeBody.card(await self._launcher(outcome, event.actor))
-        if isinstance(outcome, Reply) and outcome.replace_original:
-            return InvokeBody.card(cards.single_card(outcome))
-        if isinstance(outcome, Reply):
-            await self._delivery(turn_context).send_reply(outcome)
-            return InvokeBody.message(outcome.fallback)
-        if isinstance(outcome, FormErrors):
-            return InvokeBody.message("; ".join(outcome.errors.values()))
-        return InvokeBody.message("Done.")
+        outcome = await self.bot.handle(card_event(activity, payload))
+        return await self.renderer.render(outcome, Where(turn_context), Surface.EXECUTE)
 
     # Installation and references ------------------------------------------------------------
 
@@ -312,8 +188,7 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         bot_id = activity.recipient.id if activity.recipient else None
         added = {member.id for member in activity.members_added or []}
         if bot_id in added and is_personal(activity):
-            delivery = self._delivery(turn_context)
-            await delivery.send_reply(WELCOME)
+            await self.renderer.render(WELCOME, Where(turn_context), Surface.CONVERSATION)
 
     async def _remember(self, turn_context: TurnContext) -> None:
         """Stores how to reach this conversation and the people in it, on every activity."""
@@ -364,10 +239,6 @@ def _delivery_key(activity: Activity) -> str | None:
     if activity.type != ActivityTypes.message or not activity.id:
         return None
     return f"teams:{activity.conversation.id}|{activity.id}"
-
-
-def _private(answer: Reply) -> bool:
-    return answer.visibility is Visibility.PRIVATE and not answer.replace_original
 
 
 def _data(request: TaskModuleRequest) -> dict[str, Any]:
@@ -432,27 +303,3 @@ def _seen(activity: Activity) -> list[teams_refs.Seen]:
             )
         )
     return seen
-
-
-class InvokeBody(Model):
-    """The Universal Actions response body (`statusCode`, `type`, `value`)."""
-
-    _attribute_map = {  # noqa: RUF012 (msrest reads this class attribute)
-        "status_code": {"key": "statusCode", "type": "int"},
-        "type": {"key": "type", "type": "str"},
-        "value": {"key": "value", "type": "object"},
-    }
-
-    def __init__(self, status_code: int, type: str, value: Any) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.status_code = status_code
-        self.type = type
-        self.value = value
-
-    @classmethod
-    def card(cls, card: dict[str, Any]) -> InvokeBody:
-        return cls(200, INVOKE_CARD, card)
-
-    @classmethod
-    def message(cls, message: str, status: int = 200) -> InvokeBody:
-        return cls(status, INVOKE_MESSAGE, message)
