@@ -70,7 +70,11 @@ def test_scopes_events_and_interactivity() -> None:
         "app_mention",
         "message.im",
         "app_home_opened",
+        "app_uninstalled",  # OAuth mode: posting stops, data purged after the grace period
+        "tokens_revoked",
     }
+    redirect = "https://YOUR-HOST/slack/oauth_redirect"
+    assert manifest["oauth_config"]["redirect_urls"] == [redirect]
     assert settings["interactivity"] == {"is_enabled": True, "request_url": URL}
     assert settings["socket_mode_enabled"] is False
 

@@ -15,16 +15,19 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text as sql
 
 from adapters.slack.uninstall import purge_uninstalled
+from bot import deliveries
 from bot.events import Conversation
 from bot.ports import Unreachable
-from bot.replies import say
+from bot.replies import Reply, say
 from bot.settings import Settings
 from storage.models.core import ProductTeam
 from tests.slack.harness import SECRET, SlackHarness
-from tests.support.fake_slack import FakeSlack
+from tests.slack.probe import Seen
+from tests.support.fake_slack import FakeSlack, default_user
 from tests.support.recording import FakeClock
 
 KEY = Fernet.generate_key().decode()
+TOPIC = deliveries.register(deliveries.Topic("oauth-test", lambda ctx, row: _nothing()))
 CLIENT = ("1111.2222", "client-secret")
 STATE_COOKIE = "slack-app-oauth-state"
 
@@ -208,6 +211,46 @@ async def test_uninstall_stops_posting_at_once(slack: SlackHarness, kind: str) -
     assert slack.fake.tokens_used("chat.postMessage") == [second]
 
 
+async def test_queued_broadcasts_to_an_uninstalled_workspace_give_up_at_once(
+    slack: SlackHarness,
+) -> None:
+    """The outbox does not retry a workspace that removed the app (no five attempts)."""
+    await install(slack, "code-1", "T1")
+    second = await install(slack, "code-2", "T2")
+    assert await uninstall_event(slack, "T1", "app_uninstalled", "EvGone") == 200
+    ctx = slack.bot.ctx
+    batches = []
+    async with ctx.db.transaction() as session:
+        for team, channel in (("T1", "C1"), ("T2", "C2")):
+            recipient = deliveries.Recipient("slack", deliveries.CHANNEL, channel)
+            batches.append(await deliveries.queue(session, ctx, TOPIC, "s", team, [recipient]))
+    before = len(slack.fake.calls)
+
+    gone, kept = [await deliveries.deliver(ctx, batch, say("news")) for batch in batches]
+
+    assert (len(gone.failed), gone.retry) == (1, False)
+    assert len(kept.delivered) == 1
+    assert [(c.method, c.token) for c in slack.fake.calls[before:]] == [
+        ("chat.postMessage", second)
+    ]
+
+
+async def test_a_guest_admin_from_another_workspace_is_no_admin_here(
+    slack: SlackHarness, seen: Seen
+) -> None:
+    """Slack Connect: users.info says admin of *their* workspace; that grants nothing in T1."""
+    await install(slack, "code-1", "T1")
+    slack.fake.users["UX"] = {**default_user("UX"), "team_id": "T8", "is_admin": True}
+    slack.fake.users["UA"] = {**default_user("UA"), "team_id": "T1", "is_admin": True}
+
+    await slack.command("/probe echo hi", user="UX", team="T1")
+    await slack.command("/probe echo hi", user="UA", team="T1")
+    await slack.settle()
+
+    admins = {e.actor.user_id: e.actor.is_admin for e in seen.events}
+    assert admins == {"UX": False, "UA": True}
+
+
 async def test_uninstalled_data_is_purged_after_the_grace_period(
     slack: SlackHarness, clock: FakeClock
 ) -> None:
@@ -262,3 +305,7 @@ async def counts(slack: SlackHarness, team: str) -> tuple[int, int, int]:
         ):
             found.append((await connection.execute(sql(query), {"team": team})).scalar_one())
     return (found[0], found[1], found[2])
+
+
+async def _nothing() -> Reply | None:
+    return None
