@@ -22,6 +22,7 @@ from aiohttp import ClientSession
 
 from adapters.slack.messenger import PLATFORM, Outbox, SlackMessenger, web_client
 from bench import Result
+from bot import deliveries
 from bot.context import Context
 from bot.features.standups import jobs
 from bot.features.standups.questions import DEFAULT_QUESTIONS, dump_questions
@@ -172,5 +173,5 @@ async def measure(quick: bool) -> list[Result]:
         members,
         await _through_slack(members, bursts),
     )
-    results.append(Result(NAME, "DMs in flight at once", str(jobs.FANOUT_CONCURRENCY)))
+    results.append(Result(NAME, "DMs in flight at once", str(deliveries.CONCURRENCY)))
     return results

@@ -1,8 +1,9 @@
 """Durable fan-out: one `delivery` row per recipient, written before anything is posted.
 
-A broadcast (insight copies, a vote's result, a digest) is queued in the transaction that
-decides it, together with the claim of its batch (the scheduler's job claims and leases), and
-then posted row by row; each post is recorded with its message id as soon as it is answered.
+A broadcast (insight copies, a vote's result, a digest, stand-up prompts and summaries) is
+queued in the transaction that decides it, together with the claim of its batch (the
+scheduler's job claims and leases), and then posted row by row; each post is recorded with
+its message id as soon as it is answered.
 If the replica dies half-way, its lease runs out and the resume tick on any replica takes the
 batch over at the first undelivered row. Rows that were attempted but not recorded are first
 looked for on the platform (the delivery key travels as Slack message metadata), so a post
@@ -12,9 +13,10 @@ whose answer was lost is recorded, not posted again.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -102,6 +104,44 @@ async def queue(
     resume tick on any replica (changes made meanwhile are published together)."""
     now = ctx.clock.now()
     batch = f"{topic.name}:{subject}:{secrets.token_hex(4)}"
+    await _add(session, now, topic, subject, workspace_id, recipients, batch)
+    if claim:
+        await jobs.claim(session, CLAIM_PREFIX + batch, REPLICA_ID, now, lease_of(ctx))
+        ctx.metrics.scheduled_run(job_name(CLAIM_PREFIX), CLAIMED)
+    return batch
+
+
+def named_batch(topic: Topic, subject: str) -> str:
+    """The batch `queue_once` files a subject under (hashed: a subject may be long)."""
+    return f"{topic.name}:{hashlib.sha256(subject.encode()).hexdigest()[:32]}"
+
+
+async def queue_once(
+    session: AsyncSession,
+    now: datetime,
+    topic: Topic,
+    subject: str,
+    workspace_id: str,
+    recipients: Sequence[Recipient],
+) -> str:
+    """Like `queue`, for a subject posted at most once (a day's stand-up summary): its batch
+    is named after it, so queueing it again adds nothing. It takes no claim, so it can run in
+    any transaction (another delivery's `record`); post it with `take`, or the resume tick
+    will."""
+    batch = named_batch(topic, subject)
+    await _add(session, now, topic, subject, workspace_id, recipients, batch)
+    return batch
+
+
+async def _add(
+    session: AsyncSession,
+    now: datetime,
+    topic: Topic,
+    subject: str,
+    workspace_id: str,
+    recipients: Sequence[Recipient],
+    batch: str,
+) -> None:
     rows = [
         {
             "key": key_of(batch, r),
@@ -120,14 +160,10 @@ async def queue(
         for r in {(r.platform, r.kind, r.target_id): r for r in recipients}.values()
     ]
     await repo.add(session, rows)
-    if claim:
-        await jobs.claim(session, CLAIM_PREFIX + batch, REPLICA_ID, now, lease_of(ctx))
-        ctx.metrics.scheduled_run(job_name(CLAIM_PREFIX), CLAIMED)
-    return batch
 
 
 async def deliver(ctx: Context, batch: str, reply: Reply | None = None) -> Outcome:
-    """Posts the batch's pending rows under the claim `queue` (or `resume`) took; `reply` is
+    """Posts the batch's pending rows under the claim `queue` (or `take`) took; `reply` is
     what to post, or None to render it from storage. Never raises for a failed post: those
     rows are retried by the resume tick, up to MAX_ATTEMPTS."""
     outcome = Outcome()
@@ -143,19 +179,29 @@ async def deliver(ctx: Context, batch: str, reply: Reply | None = None) -> Outco
     return outcome
 
 
-async def resume(ctx: Context) -> None:
-    """The tick: takes over batches left undelivered by a replica that died (its lease ran
-    out) or released for a retry; batches still held elsewhere are skipped."""
+async def take(ctx: Context, batch: str, reply: Reply | None = None) -> Outcome | None:
+    """Claims and delivers the batch's pending rows; None when none are pending or another
+    run holds the batch. (A batch with no rows yet is never claimed: a claim once completed
+    stays completed, and would keep rows queued later from ever being posted.)"""
     async with ctx.db.transaction() as session:
-        batches = await repo.pending_batches(session)
+        if not await repo.pending(session, batch, limit=1):
+            return None
+        claimed = await jobs.claim(
+            session, CLAIM_PREFIX + batch, REPLICA_ID, ctx.clock.now(), lease_of(ctx)
+        )
+    ctx.metrics.scheduled_run(job_name(CLAIM_PREFIX), CLAIMED if claimed else SKIPPED)
+    return await deliver(ctx, batch, reply) if claimed else None
+
+
+async def resume(ctx: Context, topics: Collection[str] | None = None) -> None:
+    """The tick: takes over batches left undelivered by a replica that died (its lease ran
+    out) or released for a retry; batches still held elsewhere are skipped. `topics` limits
+    it to some kinds of broadcast (a feature retrying its own at its own tick)."""
+    async with ctx.db.transaction() as session:
+        batches = await repo.pending_batches(session, topics=topics)
     for batch in batches:
-        async with ctx.db.transaction() as session:
-            claimed = await jobs.claim(
-                session, CLAIM_PREFIX + batch, REPLICA_ID, ctx.clock.now(), lease_of(ctx)
-            )
-        ctx.metrics.scheduled_run(job_name(CLAIM_PREFIX), CLAIMED if claimed else SKIPPED)
-        if claimed:
-            outcome = await deliver(ctx, batch)
+        outcome = await take(ctx, batch)
+        if outcome is not None:
             log.info(
                 "resumed delivery %s: %d posted, %d failed",
                 batch,
@@ -165,9 +211,10 @@ async def resume(ctx: Context) -> None:
 
 
 def resume_tick(ctx: Context) -> Tick:
-    """Often enough that a dead replica's batch resumes soon after its lease runs out."""
+    """Often enough that a dead replica's batch resumes soon after its lease runs out; at
+    start too, so what a stopped or crashed replica left behind does not wait a tick."""
     every = max(1, min(RESUME_SECONDS, ctx.settings.job_lease_seconds // 2))
-    return Tick("outbox.resume", every, resume)
+    return Tick("outbox.resume", every, resume, at_start=True)
 
 
 async def _post_pending(ctx: Context, batch: str, reply: Reply | None, outcome: Outcome) -> None:

@@ -41,11 +41,13 @@ class CommandSpec:
 
 @dataclass(frozen=True)
 class Tick:
-    """A periodic job: it finds what is due and claims each run (`bot.scheduler.run_once`)."""
+    """A periodic job: it finds what is due and claims each run (`bot.scheduler.run_once`);
+    `at_start` runs it when the scheduler starts as well, not only one interval later."""
 
     name: str
     every_seconds: int
     run: TickHandler
+    at_start: bool = False
 
 
 @dataclass(frozen=True)

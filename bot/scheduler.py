@@ -109,8 +109,7 @@ class Scheduler:
         self.ticks += [(tick.name, tick) for tick in platform_ticks]
         outbox = resume_tick(ctx)
         self.ticks.append((outbox.name, outbox))
-        # Deliveries a stopped or crashed replica left behind resume at start, not a tick later.
-        self._at_start = {outbox.name}
+        self._at_start = {job_id for job_id, tick in self.ticks if tick.at_start}
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._running: set[asyncio.Task[None]] = set()
 

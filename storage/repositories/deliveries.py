@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,24 +22,30 @@ async def add(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     await session.exec(statement.on_conflict_do_nothing(index_elements=["key"]))
 
 
-async def pending(session: AsyncSession, batch: str) -> list[Delivery]:
+async def pending(session: AsyncSession, batch: str, limit: int | None = None) -> list[Delivery]:
     """The batch's rows still to post, in the order they were queued."""
     statement = (
         select(Delivery)
         .where(Delivery.batch == batch)
         .where(col(Delivery.delivered_at).is_(None), col(Delivery.failed_at).is_(None))
         .order_by(col(Delivery.id))
+        .limit(limit)
     )
     return list((await session.exec(statement)).all())
 
 
-async def pending_batches(session: AsyncSession, limit: int = 100) -> list[str]:
+async def pending_batches(
+    session: AsyncSession, limit: int = 100, topics: Collection[str] | None = None
+) -> list[str]:
+    """Batches with rows still to post, of any topic or only of `topics`."""
     statement = (
         select(Delivery.batch)
         .where(col(Delivery.delivered_at).is_(None), col(Delivery.failed_at).is_(None))
         .distinct()
         .limit(limit)
     )
+    if topics is not None:
+        statement = statement.where(col(Delivery.topic).in_(list(topics)))
     return [str(batch) for batch in (await session.exec(statement)).all()]
 
 

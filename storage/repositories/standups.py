@@ -409,7 +409,8 @@ async def answered(
 
 async def record_prompts(
     session: AsyncSession,
-    team: StandupTeam,
+    workspace_id: str,
+    team_id: int,
     sent: Collection[tuple[str, date, str]],
     now: datetime,
 ) -> None:
@@ -418,8 +419,8 @@ async def record_prompts(
         return
     rows = [
         {
-            "workspace_id": team.workspace_id,
-            "standup_id": team.id,
+            "workspace_id": workspace_id,
+            "standup_id": team_id,
             "user_id": user_id,
             "day": day,
             "kind": kind,
@@ -481,24 +482,6 @@ async def complete_many(
         .values(done_at=now)
     )
     await session.exec(done)
-
-
-async def release_many(
-    session: AsyncSession, keys: Collection[str], owner: str, now: datetime
-) -> None:
-    """Ends the lease of claims whose work failed, so the next tick may retry them at once."""
-    if not keys:
-        return
-    release = (
-        update(JobClaim)
-        .where(
-            col(JobClaim.key).in_(list(keys)),
-            col(JobClaim.owner) == owner,
-            col(JobClaim.done_at).is_(None),
-        )
-        .values(lease_until=now)
-    )
-    await session.exec(release)
 
 
 # Summaries ----------------------------------------------------------------------------------

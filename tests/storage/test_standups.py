@@ -89,7 +89,9 @@ async def test_prompts_are_recorded_once(database: Database) -> None:
     assert team.id is not None
     for _ in range(2):
         async with database.transaction() as session:
-            await repo.record_prompts(session, team, [("U1", MONDAY, "prompt")], NOW)
+            await repo.record_prompts(
+                session, team.workspace_id, team.id, [("U1", MONDAY, "prompt")], NOW
+            )
     async with database.transaction() as session:
         sent = await repo.sent_prompts(session, team.id, [MONDAY])
     assert sent == {("U1", MONDAY, "prompt"): NOW}

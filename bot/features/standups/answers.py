@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Actor, Command, Submission
 from bot.features.standups import forms, views
+from bot.features.standups.delivery import refresh_summary
 from bot.features.standups.questions import Kind
 from bot.features.standups.schedule import local_day, next_standup_day, parse_date
 from bot.features.standups.service import (
@@ -21,7 +22,6 @@ from bot.features.standups.service import (
     is_standup_day,
     load_entries,
     person_zones,
-    refresh_summary,
     settings_of,
 )
 from bot.replies import Form, FormErrors, Outcome, Span, reply, text

@@ -1,22 +1,31 @@
 """The stand-up tick: every minute, send what became due (prompts, reminders, summaries).
 
 Each tick looks back `CATCH_UP`, so items whose time passed during missed ticks (a restart, a
-slow replica) still go out, once: storage remembers what was sent, and every item is wrapped in
-`run_once`, whose claim makes concurrent ticks or replicas send it exactly once.
+slow replica) still go out, once: storage remembers what was sent, and every item is claimed
+(`run_once`, or `claim_many` in bulk), so concurrent ticks or replicas queue it exactly once.
+What is claimed goes through the outbox (`delivery`), which posts it, records it and resumes
+it after a crash; the tick also retries the stand-up deliveries that failed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot import deliveries
 from bot.context import Context
 from bot.feature import Tick
-from bot.features.standups import views
+from bot.features.standups.delivery import (
+    PROMPT,
+    REMINDER,
+    TOPICS,
+    post_summary,
+    prompt_reply,
+    queue_prompts,
+)
 from bot.features.standups.escalation import escalate
 from bot.features.standups.schedule import due_days
 from bot.features.standups.service import (
@@ -26,26 +35,24 @@ from bot.features.standups.service import (
     is_skipping,
     is_standup_day,
     person_zones,
-    post_summary,
     settings_of,
 )
 from bot.replica import REPLICA_ID
-from bot.scheduler import run_once
+from bot.replies import Reply
+from bot.scheduler import lease_of, run_once
 from storage.repositories import standups as repo
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60
 CATCH_UP = timedelta(hours=2)
-FANOUT_CONCURRENCY = 16
 CLAIM_BATCH = 200
-BATCH_LEASE = timedelta(minutes=15)  # long enough for a batch waiting out rate limits
-PROMPT = "prompt"
-REMINDER = "reminder"
 
 
 async def tick(ctx: Context) -> None:
-    """Sends everything due for every stand-up; one failing team does not stop the others."""
+    """Sends everything due for every stand-up, after retrying stand-up posts that failed
+    (or whose replica died); one failing team does not stop the others."""
+    await deliveries.resume(ctx, topics=TOPICS)
     now = ctx.clock.now()
     for roster in await _rosters(ctx):
         try:
@@ -148,63 +155,38 @@ async def _due_messages(ctx: Context, roster: Roster, now: datetime) -> list[_Me
 
 
 async def _send_batch(ctx: Context, s: Settings, batch: list[_Message]) -> None:
-    """`run_once` in bulk: claims the batch in one transaction, sends what it won concurrently
-    (bounded), then completes those claims with the prompt records in one transaction; a DM
-    that failed (e.g. rate limits outlasting slack_sdk's retries) is released for the next tick.
+    """`run_once` in bulk: one transaction claims the batch's prompts and reminders (each
+    exactly once per member, day and kind) and queues what it won in the outbox, one delivery
+    row per member; then they are posted, each recorded as soon as Slack or Teams answers.
 
-    The claims are the scheduler's (same table, leases and take-over of a crashed run); taking
-    them per item costs a few write transactions per DM, which on SQLite caps a fan-out at
-    about 50 DMs a second.
+    The claims are completed in that transaction: from then on the delivery rows are the
+    promise, and a crash resumes them at the first member not yet prompted. Taking claims per
+    item would cost a few write transactions per DM, which on SQLite caps a fan-out at about
+    50 DMs a second.
     """
     keys = {_key(s, m): m for m in batch}
+    queued: list[tuple[str, Reply]] = []
     async with ctx.db.transaction() as session:
-        # The lease runs from this batch's own start, not the tick's: a long fan-out (429s)
-        # must not hand later batches leases that have already run out.
-        claimed_at = ctx.clock.now()
-        won = await repo.claim_many(session, list(keys), REPLICA_ID, claimed_at, BATCH_LEASE)
-    if not won:
-        return
-    gate = asyncio.Semaphore(FANOUT_CONCURRENCY)
-
-    async def send(key: str) -> str | None:
-        async with gate:
-            try:
-                await _dm_work(ctx, s, keys[key])()
-            except Exception:
-                log.exception("stand-up %s failed; the next tick retries it", key)
-                return None
-            return key
-
-    outcomes = await asyncio.gather(*(send(k) for k in sorted(won)))
-    sent = [key for key in outcomes if key]
-    failed = won - set(sent)
-    async with ctx.db.transaction() as session:
-        done_at = ctx.clock.now()
-        await repo.complete_many(session, sent, REPLICA_ID, done_at)
-        await repo.release_many(session, failed, REPLICA_ID, done_at)
-        items = [(keys[k].user_id, keys[k].day, keys[k].kind) for k in sent]
-        await repo.record_prompts(session, s.team, items, done_at)
+        now = ctx.clock.now()
+        won = await repo.claim_many(session, list(keys), REPLICA_ID, now, lease_of(ctx))
+        groups: dict[tuple[date, str, bool], list[str]] = defaultdict(list)
+        for key in sorted(won):
+            message = keys[key]
+            zone_hint = message.zone.source == "fallback"
+            groups[(message.day, message.kind, zone_hint)].append(message.user_id)
+        for (day, kind, zone_hint), user_ids in groups.items():
+            queue = await queue_prompts(session, ctx, s, day, kind, zone_hint, user_ids)
+            queued.append((queue, prompt_reply(s, day, kind, zone_hint)))
+        await repo.complete_many(session, won, REPLICA_ID, now)
+    for queue, dm in queued:
+        outcome = await deliveries.deliver(ctx, queue, dm)
+        for row in outcome.failed:
+            if row.attempts + 1 < deliveries.MAX_ATTEMPTS:
+                log.warning("stand-up DM %s not delivered; the next tick retries it", row.key)
 
 
 def _key(s: Settings, message: _Message) -> str:
     return f"standup:{s.team_id}:{message.kind}:{message.user_id}:{message.day}"
-
-
-def _dm_work(ctx: Context, s: Settings, message: _Message) -> Callable[[], Awaitable[None]]:
-    dm = views.prompt(
-        s.team,
-        s.questions,
-        message.day,
-        reminder=message.kind == REMINDER,
-        zone_hint=message.zone.source == "fallback",
-    )
-
-    async def work() -> None:
-        await ctx.messenger.send_direct(
-            s.team.workspace_id, message.user_id, dm, platform=s.team.platform
-        )
-
-    return work
 
 
 async def _due_summaries(ctx: Context, s: Settings, now: datetime) -> list[date]:
@@ -228,4 +210,5 @@ def _summary_work(ctx: Context, s: Settings, day: date) -> Callable[[], Awaitabl
     return work
 
 
-TICK = Tick("standup.tick", TICK_SECONDS, tick)
+# At start too: what fell due while no replica ran goes out at once, not a minute later.
+TICK = Tick("standup.tick", TICK_SECONDS, tick, at_start=True)

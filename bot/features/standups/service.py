@@ -1,5 +1,5 @@
 """What commands and scheduled jobs share: a team's settings, people's zones and days, and
-building, posting and updating a day's summary."""
+building a day's summary (posting it: `delivery`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Context
-from bot.events import Conversation, MessageRef
+from bot.events import Conversation
 from bot.features.roles.owners import owner_lookup
 from bot.features.standups.escalation_state import escalation_lookup
 from bot.features.standups.questions import Kind, Question, load_questions
@@ -236,57 +236,3 @@ async def render_summary(
         posts = await repo.summary_posts(session, posted.id) if posted and posted.id else {}
     built = build_summary(data, threaded=s.threaded, owner_of=owner_of, escalation_of=escalation_of)
     return built, posted, posts
-
-
-async def post_summary(ctx: Context, s: Settings, day: date) -> None:
-    """Posts the day's summary (and, when threaded, everyone's answers as replies).
-
-    Safe to run again after a crash: a parent already posted is kept, and only missing
-    thread replies are added.
-    """
-    summary, posted, posts = await render_summary(ctx, s, day)
-    if posted is None:
-        ref = await ctx.messenger.post(s.conversation(), summary.parent)
-        async with ctx.db.transaction() as session:
-            posted = await repo.record_summary(
-                session, s.team, day, ref.platform, ref.channel_id, ref.message_id, ctx.clock.now()
-            )
-    await _post_thread(ctx, s, posted, summary, posts)
-
-
-async def _post_thread(
-    ctx: Context,
-    s: Settings,
-    posted: StandupSummary,
-    summary: Summary,
-    posts: dict[str, str],
-    *,
-    update_for: str | None = None,
-) -> None:
-    thread = s.conversation(thread_id=posted.message_id)
-    for user_id, person_reply in summary.thread:
-        if user_id in posts:
-            if user_id == update_for:
-                await ctx.messenger.update(_ref(posted, posts[user_id]), person_reply)
-            continue
-        ref = await ctx.messenger.post(thread, person_reply)
-        async with ctx.db.transaction() as session:
-            await repo.record_summary_post(session, posted, user_id, ref.message_id)
-
-
-def _ref(posted: StandupSummary, message_id: str) -> MessageRef:
-    return MessageRef(posted.platform, posted.workspace_id, posted.channel_id, message_id)
-
-
-async def refresh_summary(ctx: Context, s: Settings, day: date, user_id: str) -> bool:
-    """After `user_id` answered or edited: updates the posted summary in place, if there is one.
-
-    Returns whether a posted summary was updated.
-    """
-    summary, posted, posts = await render_summary(ctx, s, day)
-    if posted is None:
-        return False
-    await ctx.messenger.update(_ref(posted, posted.message_id), summary.parent)
-    if s.threaded:
-        await _post_thread(ctx, s, posted, summary, posts, update_for=user_id)
-    return True
