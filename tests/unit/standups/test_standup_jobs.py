@@ -10,7 +10,7 @@ import pytest
 from adapters.local.render import render
 from bot.app import AlignBot
 from bot.context import Context
-from bot.events import Command, MessageRef
+from bot.events import Command, Conversation, MessageRef
 from bot.features.standups import jobs
 from bot.ports import MessengerHub
 from bot.replies import Reply
@@ -254,3 +254,43 @@ async def test_a_blocker_naming_a_decision_shows_who_is_accountable(
     summary = render(messenger.posts[0].reply)
     assert "(↳ Pricing & packaging: Accountable Stakeholder (Grace))" in summary
     assert summary.count("↳") == 1
+
+
+class _ThreadDown(RecordingMessenger):
+    """Posts to channels, but replies in a thread fail while `down` (Slack failing mid-summary)."""
+
+    down = True
+
+    async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
+        if conversation.thread_id is not None and self.down:
+            raise ConnectionError("slack is down")
+        return await super().post(conversation, reply)
+
+
+async def test_a_summary_whose_thread_replies_failed_gets_them_once_at_the_next_ticks(
+    alignbot: AlignBot, clock: FakeClock
+) -> None:
+    await _team(alignbot, clock, reminder="0")
+    await answer(alignbot, ADA, ["a", "b", "none"])
+    await answer(alignbot, BO, ["c", "d", "none"])
+    flaky = _ThreadDown()
+    alignbot.ctx.messenger.connect("local", flaky)
+    clock.current = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    await jobs.tick(alignbot.ctx)
+    [parent] = flaky.posts
+    flaky.down = False
+    for _ in range(3):
+        clock.advance(minutes=1)
+        await jobs.tick(alignbot.ctx)
+    replies = [p for p in flaky.posts if p.conversation and p.conversation.thread_id]
+    assert [p.conversation.thread_id for p in replies if p.conversation] == [
+        parent.ref.message_id
+    ] * 2
+    assert len(flaky.posts) == 3
+    # A late edit reaches the reply through its recorded message id, posting nothing new.
+    await answer(alignbot, ADA, ["a", "b", "CI is red"])
+    assert len(flaky.posts) == 3
+    edited = {ref.message_id for ref, _ in flaky.updates}
+    assert parent.ref.message_id in edited
+    assert any("CI is red" in render(reply) for _, reply in flaky.updates)
+    assert edited <= {p.ref.message_id for p in flaky.posts}
