@@ -15,10 +15,11 @@ from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Action, Actor, Submission
 from bot.features.roles.owners import role_names
+from bot.features.standups.delivery import refresh_summary
 from bot.features.standups.escalation import answer_buttons
 from bot.features.standups.escalation_state import days_to_resolve
 from bot.features.standups.schedule import local_day
-from bot.features.standups.service import refresh_summary, settings_of
+from bot.features.standups.service import settings_of
 from bot.replies import Form, FormErrors, Input, InputKind, Option, Outcome, buttons, reply, text
 from storage.models.escalations import (
     BY_BUTTON,
