@@ -24,7 +24,7 @@ from botbuilder.schema import (
 )
 from botbuilder.schema.teams import TaskModuleRequest, TaskModuleResponse
 
-from adapters.teams import formrefs
+from adapters.teams import extension, formrefs
 from adapters.teams.dialogs import Dialogs, message
 from adapters.teams.inbound import (
     PLATFORM,
@@ -135,6 +135,11 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             return InvokeResponse(status=200, body=await answer(turn_context, request))
         if name == "adaptiveCard/action":
             return InvokeResponse(status=200, body=await self._execute(turn_context))
+        if name == extension.FETCH_TASK:
+            return InvokeResponse(status=200, body=await self._message_action(turn_context))
+        if name == extension.SUBMIT_ACTION:
+            data = extension.submitted_data(turn_context.activity)
+            return InvokeResponse(status=200, body=await self._submit(turn_context, data))
         return await super().on_invoke_activity(turn_context)
 
     async def on_teams_task_module_fetch(
@@ -155,8 +160,10 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
         self, turn_context: TurnContext, task_module_request: TaskModuleRequest
     ) -> TaskModuleResponse:
         """A dialog page was submitted: the next page, errors in the dialog, or the answer."""
+        return await self._submit(turn_context, _data(task_module_request))
+
+    async def _submit(self, turn_context: TurnContext, data: dict[str, Any]) -> TaskModuleResponse:
         activity = turn_context.activity
-        data = _data(task_module_request)
         step = await self.dialogs.submit(data, actor_of(activity), conversation_of(activity))
         if isinstance(step, TaskModuleResponse):
             return step
@@ -165,6 +172,15 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             turn_context, card_id=activity.reply_to_id, title=step.form.title, filled=step
         )
         return await self.renderer.render(outcome, where, Surface.DIALOG)
+
+    async def _message_action(self, turn_context: TurnContext) -> TaskModuleResponse:
+        """A message extension command from a message's menu: the feature's form, as a
+        dialog (its submission comes back as `composeExtension/submitAction`)."""
+        action = extension.message_action(turn_context.activity)
+        if action is None:
+            return message("That action is not one of mine.")
+        outcome = await self.bot.handle(action)
+        return await self.renderer.render(outcome, Where(turn_context), Surface.DIALOG)
 
     async def _execute(self, turn_context: TurnContext) -> InvokeBody:
         activity = turn_context.activity
