@@ -21,6 +21,8 @@ class Poll(SQLModel, table=True):
     __table_args__ = (
         Index("ix_vote_poll_channel", "workspace_id", "channel_id", "created_at"),
         Index("ix_vote_poll_due", "closed_at", "deadline"),
+        Index("ix_vote_poll_decision", "team_id", "decision_key"),
+        UniqueConstraint("series_id", "round"),
         CheckConstraint(
             "method IN ('single', 'multi', 'dot', 'ranked', 'moscow', 'rice')",
             name="vote_poll_method",
@@ -48,6 +50,55 @@ class Poll(SQLModel, table=True):
     message_id: str | None = Field(default=None, max_length=128)
     created_at: datetime = Field(sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by: str | None = Field(default=None, max_length=128)  # None: closed at the deadline
+    # The RACI decision the vote informs (its normalised key and name), or empty.
+    decision_key: str = Field(default="", max_length=200)
+    decision_name: str = Field(default="", max_length=200)
+    allow_additions: bool = False  # voters may add options (single, multi, dot only)
+    series_id: int | None = Field(
+        default=None, foreign_key="vote_series.id", ondelete="SET NULL", index=True
+    )
+    round: int | None = None  # the round of a recurring vote
+
+
+class VoteSeries(SQLModel, table=True):
+    """A recurring vote: the poll settings every round copies, and when rounds open.
+
+    `source` is the import a round's items come from ("github acme/app bug"); empty means
+    the same items every round. `open_seconds` is how long a round stays open (None: until
+    the next round opens).
+    """
+
+    __tablename__ = "vote_series"
+    __table_args__ = (
+        CheckConstraint("cadence IN ('weekly', 'monthly')", name="vote_series_cadence"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(max_length=64)
+    team_id: int = Field(foreign_key="product_team.id", ondelete="CASCADE")
+    platform: str = Field(max_length=16)
+    channel_id: str = Field(max_length=128)
+    thread_id: str | None = Field(default=None, max_length=128)
+    creator_id: str = Field(max_length=128)
+    question: str = Field(max_length=300)
+    method: str = Field(max_length=16)
+    items: str = Field(sa_type=sa.Text)
+    source: str = Field(default="", sa_type=sa.Text)
+    anonymous: bool = False
+    hide_results: bool = False
+    allowed_voters: str = Field(default="", sa_type=sa.Text)
+    max_choices: int = 1
+    dots: int = 0
+    allow_additions: bool = False
+    decision_key: str = Field(default="", max_length=200)
+    decision_name: str = Field(default="", max_length=200)
+    cadence: str = Field(max_length=8)
+    open_seconds: int | None = None
+    timezone: str = Field(default="UTC", max_length=64)
+    starts_at: datetime = Field(sa_type=UTCDateTime)  # when round 1 opened
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Ballot(SQLModel, table=True):

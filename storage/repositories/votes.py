@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models.votes import Ballot, Poll, PollVoter, RetiredPollId
+from storage.models.votes import Ballot, Poll, PollVoter, RetiredPollId, VoteSeries
 from storage.upsert import insert_for
 
 
@@ -151,3 +151,70 @@ async def open_not_voted(
         .limit(limit)
     )
     return list((await session.exec(statement)).all())
+
+
+async def close_by(session: AsyncSession, poll_id: int, user_id: str) -> None:
+    """Remembers who closed a poll by hand (RACI drift: who closes votes on a decision)."""
+    await session.exec(update(Poll).where(col(Poll.id) == poll_id).values(closed_by=user_id))
+
+
+async def reopen(session: AsyncSession, poll_id: int, deadline: datetime | None, salt: str) -> bool:
+    """Opens a closed poll again; an anonymous one gets a fresh salt. False if it was open."""
+    statement = (
+        update(Poll)
+        .where(col(Poll.id) == poll_id, col(Poll.closed_at).is_not(None))
+        .values(closed_at=None, closed_by=None, deadline=deadline, ballot_salt=salt)
+    )
+    return bool((await session.exec(statement)).rowcount)
+
+
+async def set_items(session: AsyncSession, poll_id: int, items: str) -> None:
+    await session.exec(update(Poll).where(col(Poll.id) == poll_id).values(items=items))
+
+
+async def of_team(
+    session: AsyncSession, team_id: int, since: datetime, decision_key: str | None = None
+) -> list[Poll]:
+    """The team's polls created since `since` (those informing one decision, when given)."""
+    statement = select(Poll).where(Poll.team_id == team_id, col(Poll.created_at) >= since)
+    if decision_key is not None:
+        statement = statement.where(Poll.decision_key == decision_key)
+    return list((await session.exec(statement.order_by(col(Poll.id)))).all())
+
+
+# Recurring votes ---------------------------------------------------------------------------
+
+
+async def add_series(session: AsyncSession, series: VoteSeries) -> VoteSeries:
+    session.add(series)
+    await session.flush()
+    return series
+
+
+async def series_by_id(session: AsyncSession, series_id: int) -> VoteSeries | None:
+    return (await session.exec(select(VoteSeries).where(VoteSeries.id == series_id))).first()
+
+
+async def running_series(session: AsyncSession) -> list[VoteSeries]:
+    statement = select(VoteSeries).where(col(VoteSeries.stopped_at).is_(None))
+    return list((await session.exec(statement.order_by(col(VoteSeries.id)))).all())
+
+
+async def stop_series(session: AsyncSession, series_id: int, now: datetime) -> bool:
+    statement = (
+        update(VoteSeries)
+        .where(col(VoteSeries.id) == series_id, col(VoteSeries.stopped_at).is_(None))
+        .values(stopped_at=now)
+    )
+    return bool((await session.exec(statement)).rowcount)
+
+
+async def round_of(session: AsyncSession, series_id: int, number: int) -> Poll | None:
+    statement = select(Poll).where(Poll.series_id == series_id, Poll.round == number)
+    return (await session.exec(statement)).first()
+
+
+async def voter_ids(session: AsyncSession, poll_id: int) -> set[str]:
+    """Who voted (never what): to name the Consulted people a decision did not hear."""
+    statement = select(PollVoter.user_id).where(PollVoter.poll_id == poll_id)
+    return set((await session.exec(statement)).all())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.feature import CommandSpec, Feature, Tick
-from bot.features.votes import commands, polls, shortcut
+from bot.features.votes import commands, polls, series, shortcut
 from bot.features.votes.ballots import BALLOT_FORM
 from bot.features.votes.forms import NEW_FORM
 from bot.features.votes.personal import forget_person, personal_data
@@ -26,7 +26,7 @@ FEATURE = Feature(
         shortcut.FROM_MESSAGE_ACTION: shortcut.from_message,
     },
     forms={NEW_FORM: commands.submit_new, BALLOT_FORM: commands.submit_ballot},
-    ticks=(Tick("close_due", 60, polls.close_due),),
+    ticks=(Tick("close_due", 60, polls.close_due), Tick("open_rounds", 60, series.open_due)),
 )
 
 # What other features may use (the privacy feature: a person's data, erasure, retention).

@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Action, Actor, Command, Submission
 from bot.feature import Example
-from bot.features.votes import access, ballots, forms, importers, polls, views
+from bot.features.votes import access, ballots, forms, importers, informs, polls, series, views
 from bot.features.votes.settings import VoteSettings
 from bot.mentions import readable
 from bot.replies import (
@@ -31,6 +31,10 @@ DELETE_ACTION = "vote.delete"
 EXAMPLES = (
     Example("/vote new", "open the form: question, items, method, deadline, who votes"),
     Example("/vote new Which epic next?", "the same form with the question filled in"),
+    Example(
+        '/vote new Which tier first? for "Pricing & packaging"',
+        "a vote informing a RACI decision: its Accountable person ratifies the result",
+    ),
     Example("/vote new from csv <pasted CSV>", "the form with items from CSV (title column)"),
     Example("/vote new from github acme/app bug,ux", "items from open GitHub issues (labels)"),
     Example("/vote new from jira project = APP AND status = Open", "items from a Jira search"),
@@ -38,6 +42,7 @@ EXAMPLES = (
     Example("/vote results 7", "results of vote 7, split by role"),
     Example("/vote close 7", "close vote 7 now and post the final result (creator or admin)"),
     Example("/vote delete 7", "delete vote 7 and its ballots (creator or admin)"),
+    Example("/vote stop 7", "a repeating vote 7 opens no more rounds (creator or admin)"),
     Example("/vote export 7", "the result as CSV"),
 )
 
@@ -47,7 +52,7 @@ async def vote(command: Command, ctx: Context) -> Outcome:
     sub = parts[0].lower() if parts else "help"
     rest = parts[1] if len(parts) > 1 else ""
     if sub == "new":
-        return await _new(command, rest)
+        return await _new(command, ctx, rest)
     handler = BY_ID.get(sub)
     if handler is not None:
         if not rest.strip():
@@ -75,41 +80,45 @@ def usage(sub: str = "help") -> Reply:
 # /vote new ---------------------------------------------------------------------------------
 
 
-async def _new(command: Command, rest: str) -> Outcome:
+async def _new(command: Command, ctx: Context, rest: str) -> Outcome:
+    rest, asked_for = informs.split_for(rest)
+    choices = await informs.choices(ctx, command.conversation)
     head = rest.split(None, 2)
     if len(head) >= 2 and head[0].lower() == "from":
         source = head[1].lower()
         argument = head[2] if len(head) > 2 else ""
         items = await _import(source, argument)
-        return _prefilled(command, items, source)
+        chosen = informs.resolve(asked_for, choices) if asked_for else ""
+        spec = f"{source} {argument}".strip() if source != "csv" else ""
+        return _prefilled(command, items, source, choices, chosen, spec)
     question = " ".join(readable(rest).split())
     if len(question) > forms.MAX_QUESTION_CHARS:
         raise UserError(
             f"That question is {len(question):,} characters long; a vote question takes up to "
             f"{forms.MAX_QUESTION_CHARS} characters. Shorten it, or put the detail in the items."
         )
-    return forms.new_form(command.conversation, question=question)
+    chosen = (
+        informs.resolve(asked_for, choices) if asked_for else informs.suggest(question, choices)
+    )
+    return forms.new_form(
+        command.conversation, question=question, decisions=choices, decision=chosen
+    )
 
 
 async def _import(source: str, argument: str) -> list[str]:
-    settings = VoteSettings()
     if source == "csv":
         return importers.from_csv(readable(argument))
-    if source == "github":
-        repo, _, labels = argument.strip().partition(" ")
-        return await importers.from_github(settings, repo, _labels(labels))
-    if source == "jira":
-        return await importers.from_jira(settings, argument)
-    raise UserError("I can import from `csv`, `github` or `jira`, e.g. `/vote new from csv`.")
+    return await importers.from_source(VoteSettings(), source, argument)
 
 
-def _labels(text: str) -> str:
-    """`bug ux` or `good first issue, ux`: commas separate when present, else spaces."""
-    parts = text.split(",") if "," in text else text.split()
-    return ",".join(part.strip() for part in parts if part.strip())
-
-
-def _prefilled(command: Command, items: list[str], source: str) -> Outcome:
+def _prefilled(
+    command: Command,
+    items: list[str],
+    source: str,
+    choices: list[forms.DecisionChoice],
+    chosen: str,
+    spec: str,
+) -> Outcome:
     if not items:
         raise UserError(f"I found no backlog items in that {source} import; nothing was opened.")
     kept = [" ".join(item.split()) for item in items[: forms.MAX_ITEMS]]  # one line each
@@ -126,7 +135,9 @@ def _prefilled(command: Command, items: list[str], source: str) -> Outcome:
             f" {len(long)} of them were longer than {forms.MAX_ITEM_CHARS} characters "
             "(the most an item may have) and now end in “…”."
         )
-    return forms.new_form(command.conversation, items=kept, note=note)
+    return forms.new_form(
+        command.conversation, items=kept, note=note, decisions=choices, decision=chosen, source=spec
+    )
 
 
 async def submit_new(submission: Submission, ctx: Context) -> Outcome:
@@ -134,7 +145,11 @@ async def submit_new(submission: Submission, ctx: Context) -> Outcome:
     checked = forms.validate(submission, now, await _zone(ctx, submission.actor))
     if isinstance(checked, dict):
         return FormErrors(checked)
-    poll = await polls.open_poll(ctx, submission.actor, forms.home(submission), checked)
+    where = forms.home(submission)
+    checked = await informs.checked(ctx, where, checked)
+    if isinstance(checked, dict):
+        return FormErrors(checked)
+    poll = await polls.open_poll(ctx, submission.actor, where, checked)
     closes = f"; it closes {views.when(poll, poll.deadline)}" if poll.deadline else ""
     return reply(
         text(
@@ -219,7 +234,7 @@ async def close(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
         poll = await polls.load(session, actor.workspace_id, poll_id)
     if not polls.may_manage(poll, actor):
         raise PermissionDenied("Only the vote's creator or a workspace admin can close it.")
-    if await polls.finish(ctx, actor.workspace_id, poll_id) is None:
+    if await polls.finish(ctx, actor.workspace_id, poll_id, by=actor.user_id) is None:
         raise UserError(f"Vote {poll_id} is already closed; `/vote results {poll_id}` shows it.")
     return reply(text(f"Vote {poll_id} is closed; the final result is posted in the channel."))
 
@@ -277,4 +292,5 @@ BY_ID: dict[str, Callable[[Actor, Context, int], Awaitable[Outcome]]] = {
     "close": close,
     "delete": delete,
     "export": export,
+    "stop": series.stop,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -46,19 +47,55 @@ class Draft:
     max_choices: int
     dots: int
     timezone: str
+    decision_key: str = ""  # checked against the team's matrix before it is stored
+    decision_name: str = ""
+    allow_additions: bool = False
+    repeat: str = ""  # "", "weekly" or "monthly"
+    source: str = ""  # the import a recurring vote's rounds take their items from
+
+
+@dataclass(frozen=True)
+class DecisionChoice:
+    """A RACI decision the creator may pick; `key` is what the form sends back."""
+
+    name: str
+    key: str
+
+
+NO_DECISION = "none"
+REPEATS = ("weekly", "monthly")
+ADDABLE = frozenset({Method.SINGLE, Method.MULTI, Method.DOT})
+WHY_NOT_ADDABLE = (
+    "Voters can add options to single, multiple and dot votes only: ranked, MoSCoW and RICE "
+    "ballots rate every item, so an option added later would be missing from every ballot "
+    "already cast."
+)
+MAX_DECISION_OPTIONS = 99  # Slack menus hold 100 options; one is "none"
 
 
 def new_form(
-    conversation: Conversation, question: str = "", items: list[str] | None = None, note: str = ""
+    conversation: Conversation,
+    question: str = "",
+    items: list[str] | None = None,
+    note: str = "",
+    *,
+    decisions: Sequence[DecisionChoice] = (),
+    decision: str = "",
+    source: str = "",
 ) -> Form:
-    """The creation form; imports pre-fill the items, `note` explains what was imported."""
+    """The creation form; imports pre-fill the items, `note` explains what was imported.
+    `decisions` are the team's RACI decisions, `decision` the key suggested or asked for;
+    `source` is the import, kept so a recurring vote can import again each round."""
     yes_no = (Option("No", "no"), Option("Yes", "yes"))
     intro: tuple[Span, ...] = (note,) if note else ()
+    meta: dict[str, str | None] = {"c": conversation.channel_id, "t": conversation.thread_id}
+    if source:
+        meta["s"] = source
     return Form(
         form_id=NEW_FORM,
         title="New backlog vote",
         submit_label="Open the vote",
-        metadata=json.dumps({"c": conversation.channel_id, "t": conversation.thread_id}),
+        metadata=json.dumps(meta),
         intro=intro,
         inputs=(
             Input(
@@ -140,6 +177,53 @@ def new_form(
                 min_value=1,
                 max_value=MAX_DOTS,
             ),
+            *_decision_inputs(decisions, decision),
+            Input(
+                "allow_additions",
+                "Voters may add options?",
+                InputKind.SELECT,
+                initial="no",
+                options=yes_no,
+                hint=WHY_NOT_ADDABLE,
+            ),
+            Input(
+                "repeat",
+                "Repeat",
+                InputKind.SELECT,
+                initial="no",
+                options=(
+                    Option("No, once", "no"),
+                    Option("Every week", "weekly"),
+                    Option("Every month", "monthly"),
+                ),
+                hint=(
+                    "Each round opens at this time of week (or day of month) with the same "
+                    "items, or freshly imported ones, and closes after as long as this one "
+                    "(at the next round, without a deadline)."
+                ),
+            ),
+        ),
+    )
+
+
+def _decision_inputs(decisions: Sequence[DecisionChoice], chosen: str) -> tuple[Input, ...]:
+    if not decisions:
+        return ()
+    shown = list(decisions[:MAX_DECISION_OPTIONS])
+    if chosen and chosen not in {d.key for d in shown}:
+        shown[-1:] = [d for d in decisions if d.key == chosen][:1]
+    return (
+        Input(
+            "decision",
+            "Informs the RACI decision",
+            InputKind.SELECT,
+            required=False,
+            initial=chosen or NO_DECISION,
+            options=(
+                Option("None", NO_DECISION),
+                *(Option(d.name[:75], d.key[:150]) for d in shown),
+            ),
+            hint="When the vote closes, the decision's Accountable person ratifies the result.",
         ),
     )
 
@@ -158,6 +242,16 @@ def home(submission: Submission) -> Conversation:
         str(meta["c"]),
         meta.get("t") or None,
     )
+
+
+def source_of(submission: Submission) -> str:
+    """The import a recurring vote's rounds re-run; only the form we sent carries one."""
+    try:
+        meta = json.loads(submission.metadata) if submission.metadata else {}
+    except ValueError:
+        return ""
+    source = meta.get("s") if isinstance(meta, dict) else None
+    return source[:MAX_TEXT_INPUT] if isinstance(source, str) else ""
 
 
 def clean_items(text: str) -> list[str]:
@@ -208,6 +302,13 @@ def validate(submission: Submission, now: datetime, tz: ZoneInfo) -> Draft | dic
         else 1
     )
     dots = _whole(submission, "dots", 5, 1, MAX_DOTS, errors) if method is Method.DOT else 0
+    allow_additions = submission.text("allow_additions") == "yes"
+    if allow_additions and method not in ADDABLE:
+        errors["allow_additions"] = WHY_NOT_ADDABLE
+    repeat = submission.text("repeat")
+    if repeat not in REPEATS:
+        repeat = ""
+    chosen = submission.text("decision")
     if errors:
         return errors
     return Draft(
@@ -221,6 +322,10 @@ def validate(submission: Submission, now: datetime, tz: ZoneInfo) -> Draft | dic
         max_choices=max_choices,
         dots=dots,
         timezone=tz.key,
+        decision_key="" if chosen in ("", NO_DECISION) else chosen,
+        allow_additions=allow_additions,
+        repeat=repeat,
+        source=source_of(submission),
     )
 
 

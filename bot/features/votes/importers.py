@@ -138,3 +138,20 @@ def _raise_for_status(source: str, response: httpx.Response) -> None:
     if status == 400:
         raise ImportFailed(f"{source} couldn't use that search (400): check the query.")
     raise ImportFailed(f"{source} had a problem ({status}); try again later.")
+
+
+async def from_source(settings: VoteSettings, source: str, argument: str) -> list[str]:
+    """Items from a remote tracker as `/vote new from <source> <argument>` names it; a
+    recurring vote re-runs the same import for every round."""
+    if source == "github":
+        repo, _, labels = argument.strip().partition(" ")
+        return await from_github(settings, repo, _labels(labels))
+    if source == "jira":
+        return await from_jira(settings, argument)
+    raise UserError("I can import from `csv`, `github` or `jira`, e.g. `/vote new from csv`.")
+
+
+def _labels(text: str) -> str:
+    """`bug ux` or `good first issue, ux`: commas separate when present, else spaces."""
+    parts = text.split(",") if "," in text else text.split()
+    return ",".join(part.strip() for part in parts if part.strip())

@@ -18,8 +18,8 @@ import json
 import logging
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,7 +37,7 @@ from bot.replies import Italic, Reply, context, reply, text
 from bot.scheduler import run_once
 from bot.server_key import ServerKey, server_key
 from storage.models.deliveries import Delivery
-from storage.models.votes import Ballot, Poll
+from storage.models.votes import Ballot, Poll, VoteSeries
 from storage.repositories import insights, product_teams, roles, votes
 
 log = logging.getLogger(__name__)
@@ -116,17 +116,32 @@ def payload_of(ballot: Ballot) -> Payload:
 # Opening -----------------------------------------------------------------------------------
 
 
-async def open_poll(ctx: Context, actor: Actor, where: Conversation, draft: Draft) -> Poll:
+async def open_poll(
+    ctx: Context,
+    actor: Actor,
+    where: Conversation,
+    draft: Draft,
+    *,
+    round_of: tuple[int, int] | None = None,
+) -> Poll:
     """Stores the poll, then posts its live message; a poll whose message could not be posted
     is removed again. The post waits until the transaction ends: a slow platform must never
-    hold the write lock that voters need."""
+    hold the write lock that voters need. A draft that repeats starts a series (round 1);
+    `round_of` (series id, round) opens a later round of one."""
     now = ctx.clock.now()
     if draft.anonymous and not server_key(ctx.settings).persistent:
         raise UserError(ANONYMOUS_NEEDS_A_KEY)
     async with ctx.db.transaction() as session:
         team = await product_teams.team_for(session, where, now)
         assert team.id is not None
-        poll = await votes.create(session, _new_poll(actor, where, draft, team.id, now))
+        poll = _new_poll(actor, where, draft, team.id, now)
+        if round_of is None and draft.repeat:
+            series = await votes.add_series(session, new_series(poll, draft))
+            assert series.id is not None
+            round_of = (series.id, 1)
+        if round_of is not None:
+            poll.series_id, poll.round = round_of
+        poll = await votes.create(session, poll)
         assert poll.id is not None
         shown = _empty(poll) if results_visible(poll, now) else None
         support = await research_support(session, poll)
@@ -140,6 +155,36 @@ async def open_poll(ctx: Context, actor: Actor, where: Conversation, draft: Draf
     async with ctx.db.transaction() as session:
         await votes.set_message(session, poll.id, ref.message_id)
     return poll
+
+
+def new_series(poll: Poll, draft: Draft) -> VoteSeries:
+    """What every round of a repeating vote copies from its first."""
+    open_for = draft.deadline - poll.created_at if draft.deadline else None
+    return VoteSeries(
+        workspace_id=poll.workspace_id,
+        team_id=poll.team_id,
+        platform=poll.platform,
+        channel_id=poll.channel_id,
+        thread_id=poll.thread_id,
+        creator_id=poll.creator_id,
+        question=poll.question,
+        method=poll.method,
+        items=poll.items,
+        source=draft.source,
+        anonymous=poll.anonymous,
+        hide_results=poll.hide_results,
+        allowed_voters=poll.allowed_voters,
+        max_choices=poll.max_choices,
+        dots=poll.dots,
+        allow_additions=poll.allow_additions,
+        decision_key=poll.decision_key,
+        decision_name=poll.decision_name,
+        cadence=draft.repeat,
+        open_seconds=int(open_for.total_seconds()) if open_for else None,
+        timezone=poll.timezone,
+        starts_at=poll.created_at,
+        created_at=poll.created_at,
+    )
 
 
 def _new_poll(actor: Actor, where: Conversation, draft: Draft, team_id: int, now: datetime) -> Poll:
@@ -162,6 +207,9 @@ def _new_poll(actor: Actor, where: Conversation, draft: Draft, team_id: int, now
         deadline=draft.deadline,
         timezone=draft.timezone,
         created_at=now,
+        decision_key=draft.decision_key,
+        decision_name=draft.decision_name,
+        allow_additions=draft.allow_additions,
     )
 
 
@@ -369,17 +417,36 @@ async def _redraw(ctx: Context, workspace_id: str, poll_id: int) -> None:
 # Closing -----------------------------------------------------------------------------------
 
 
-async def finish(ctx: Context, workspace_id: str, poll_id: int) -> Poll | None:
+CloseHook = Callable[[AsyncSession, Context, Poll, Result, RoleSplit], Awaitable[list[str]]]
+"""Runs in a poll's closing transaction; returns the outbox batches it queued (delivered
+after the commit). The decisions feature hooks in here: features never call each other's
+handlers, and votes knows nothing of decision records."""
+
+_close_hooks: list[CloseHook] = []
+
+
+def on_close(hook: CloseHook) -> CloseHook:
+    if hook not in _close_hooks:
+        _close_hooks.append(hook)
+    return hook
+
+
+async def finish(
+    ctx: Context, workspace_id: str, poll_id: int, *, by: str | None = None
+) -> Poll | None:
     """Closes the poll, then posts the final result; None if it was already closed.
 
     Closing takes the poll's row lock, so on PostgreSQL it waits for ballots still being saved
     and every stored ballot is counted. The result post is queued in the closing transaction
     (the outbox) and posted after it: a failed or interrupted post is retried, never lost.
+    `by` is whoever closed it by hand (None at the deadline).
     """
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         if not await votes.close(session, poll_id, now):
             return None
+        if by is not None:
+            await votes.close_by(session, poll_id, by)
         poll = await load(session, workspace_id, poll_id)
         result, split, turnout = await summarize(session, poll)
         support = await research_support(session, poll)
@@ -389,7 +456,10 @@ async def finish(ctx: Context, workspace_id: str, poll_id: int) -> Poll | None:
         batch = await deliveries.queue(
             session, ctx, RESULT, str(poll_id), poll.workspace_id, [where]
         )
+        hooked = [b for hook in _close_hooks for b in await hook(session, ctx, poll, result, split)]
     await deliveries.deliver(ctx, batch, views.final_reply(poll, result, split, turnout))
+    for queued in hooked:
+        await deliveries.deliver(ctx, queued)
     ref = message_of(poll)
     if ref is not None:
         try:
@@ -403,7 +473,7 @@ async def _render_result(ctx: Context, row: Delivery) -> Reply | None:
     """A resumed result post shows the closed poll's stored result."""
     async with ctx.db.transaction() as session:
         poll = await votes.get(session, row.workspace_id, int(row.subject))
-        if poll is None:
+        if poll is None or poll.closed_at is None:  # deleted, or reopened since
             return None
         result, split, turnout = await summarize(session, poll)
     return views.final_reply(poll, result, split, turnout)
@@ -415,14 +485,36 @@ RESULT = deliveries.register(deliveries.Topic("vote.result", _render_result))
 async def close_due(ctx: Context) -> None:
     """The deadline tick: every overdue poll is closed exactly once across replicas."""
     async with ctx.db.transaction() as session:
-        due = [(p.workspace_id, p.id) for p in await votes.due(session, ctx.clock.now())]
+        overdue = await votes.due(session, ctx.clock.now())
+    due = [(p.workspace_id, p.id) for p in overdue]
+    # A reopened vote closes again at its new deadline: the claim names the deadline too.
+    deadline_of = {p.id: p.deadline.isoformat() if p.deadline else "" for p in overdue}
     for workspace_id, poll_id in due:
         assert poll_id is not None
 
         async def work(workspace_id: str = workspace_id, poll_id: int = poll_id) -> None:
             await finish(ctx, workspace_id, poll_id)
 
-        await run_once(ctx, f"vote.close:{poll_id}", work)
+        await run_once(ctx, f"vote.close:{poll_id}:{deadline_of[poll_id]}", work)
+
+
+async def reopen(ctx: Context, workspace_id: str, poll_id: int) -> Poll | None:
+    """Opens a closed vote again (a decision's Accountable person asked for another round);
+    None when it is open already. A vote that had a deadline gets as long again from now.
+    An anonymous vote gets a fresh salt: ballots already cast still count but can no longer
+    be changed, since nobody can link them to their voters any more."""
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as session:
+        poll = await load(session, workspace_id, poll_id)
+        deadline = None
+        if poll.deadline is not None:
+            deadline = now + max(poll.deadline - poll.created_at, timedelta(hours=1))
+        salt = secrets.token_hex(16) if poll.anonymous else ""
+        if not await votes.reopen(session, poll_id, deadline, salt):
+            return None
+        poll = await load(session, workspace_id, poll_id)
+    await refresh(ctx, workspace_id, poll_id)
+    return poll
 
 
 async def delete(ctx: Context, actor: Actor, poll_id: int) -> Reply:

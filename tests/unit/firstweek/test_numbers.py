@@ -90,7 +90,7 @@ async def test_a_deadline_close_posts_the_final_result_even_for_an_overflowing_b
     shown = text_of(await ask(alignbot, f"/vote results {poll_id}"))
     assert "A" in shown
     clock.advance(days=3)
-    (tick,) = FEATURE.ticks
+    tick = next(t for t in FEATURE.ticks if t.name == "close_due")
     await tick.run(alignbot.ctx)
     final = render(messenger.posts[-1].reply)
     assert f"Final result of vote {poll_id}" in final
