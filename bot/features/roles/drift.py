@@ -20,6 +20,8 @@ from bot.features.roles.service import TeamMatrix, with_letters
 
 DRIFT_DAYS = 90
 RESOLVED_BLOCKERS = "resolved {n} escalated blocker{s}"
+SETTLED = "ratified, overrode or reopened {n} of its vote{s}"
+CLOSED_VOTES = "closed {n} of its vote{s} by hand"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ async def drifts(session: AsyncSession, tm: TeamMatrix, now: datetime) -> list[D
     """Every decision whose practice over the last 90 days points at someone else."""
     # Imported here: both features are built on this one (stand-up blockers name RACI
     # decisions), so importing them at module level would be circular.
+    from bot.features.decisions import who_closes_votes, who_settles
     from bot.features.standups import resolutions
 
     assert tm.team.id is not None
@@ -65,6 +68,13 @@ async def drifts(session: AsyncSession, tm: TeamMatrix, now: datetime) -> list[D
     for key, counts in resolved.items():
         for who, n in counts.items():
             tallies[key].add(who, RESOLVED_BLOCKERS, n)
+    for decision in tm.matrix.decisions:
+        settled = await who_settles(session, tm.team.id, decision.key, now, DRIFT_DAYS)
+        for who, n in settled.items():
+            tallies[decision.key].add(who, SETTLED, n)
+        closed = await who_closes_votes(session, tm.team.id, decision.key, now, DRIFT_DAYS)
+        for who, n in closed.items():
+            tallies[decision.key].add(who, CLOSED_VOTES, n)
     return [
         found
         for decision in tm.matrix.decisions

@@ -66,3 +66,40 @@ async def test_who_resolves_blockers_in_practice_is_compared_with_the_accountabl
     assert "already is Accountable" in shown(
         await press(alignbot, ADMIN, DRIFT_CONFIRM_ACTION, fix.value)
     )
+
+
+async def test_who_ratifies_in_practice_is_compared_with_the_accountable(
+    alignbot: AlignBot, clock: FakeClock
+) -> None:
+    from storage.models.decisions import RATIFIED, DecisionRecord
+    from storage.repositories import product_teams
+
+    await ask(alignbot, "/role assign <@U0|Admin> Product Owner", ADMIN)
+    await ask(alignbot, "/role assign <@U6|Fay> Stakeholder", ADMIN)
+    now = clock.now()
+    async with alignbot.ctx.db.transaction() as session:
+        team = await product_teams.default_team(session, "W1", now)
+        assert team.id is not None
+        for poll_id in (1, 2):
+            session.add(
+                DecisionRecord(
+                    workspace_id="W1",
+                    team_id=team.id,
+                    poll_id=poll_id,
+                    decision_key="pricing & packaging",
+                    decision_name="Pricing & packaging",
+                    question="Which plan?",
+                    platform="local",
+                    channel_id="C1",
+                    result="Winner: Usage-based",
+                    status=RATIFIED,
+                    decided_by="U0",
+                    decided_by_name="Admin",
+                    decided_at=now,
+                    created_at=now,
+                )
+            )
+    found = shown(await ask(alignbot, "/raci check", ADMIN))
+    assert "Stakeholder is Accountable, but Admin ratified, overrode or reopened 2 of its" in found
+    clock.advance(days=91)  # older than the 90 days looked at
+    assert "In practice" not in shown(await ask(alignbot, "/raci check", ADMIN))
