@@ -10,6 +10,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.features.decisions import (
+    DecisionMade,
+    PendingDecision,
+    decisions_made,
+    pending_decisions,
+)
 from bot.features.standups import DecisionEscalations, escalations_by_decision
 from bot.features.standups.participation import PersonDay, participation
 from bot.features.standups.questions import Kind
@@ -86,6 +92,8 @@ class WeekFacts:
     insights: tuple[InsightLine, ...] = ()
     raci_changes: tuple[str, ...] = field(default_factory=tuple)
     escalations: tuple[DecisionEscalations, ...] = ()
+    made: tuple[DecisionMade, ...] = ()
+    unratified: tuple[PendingDecision, ...] = ()
 
     @property
     def is_quiet(self) -> bool:
@@ -97,6 +105,8 @@ class WeekFacts:
             or self.insights
             or self.raci_changes
             or self.escalations
+            or self.made
+            or self.unratified
         )
 
 
@@ -121,6 +131,8 @@ async def gather(session: AsyncSession, schedule: DigestSchedule, end: datetime)
         insights=tuple(InsightLine(i.id or 0, i.title, acks.get(i.id or 0, 0)) for i in insights),
         raci_changes=tuple(change.summary for change in changes),
         escalations=tuple(await escalations_by_decision(session, schedule.team_id, start, end)),
+        made=tuple(await decisions_made(session, schedule.team_id, start, end)),
+        unratified=tuple(await pending_decisions(session, schedule.team_id, end)),
     )
 
 

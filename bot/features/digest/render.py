@@ -154,10 +154,25 @@ def _raci(facts: WeekFacts) -> list[Block]:
 
 
 def _decisions(facts: WeekFacts) -> list[Block]:
-    """Per decision: blockers escalated to its Accountable person, and how fast they cleared."""
-    if not facts.escalations:
+    """Decisions made and by whom, voted but not ratified (for how long), and per decision the
+    blockers escalated to its Accountable person and how fast they cleared."""
+    if not (facts.escalations or facts.made or facts.unratified):
         return []
     blocks: list[Block] = [text(Bold("Decisions"))]
+    for made in facts.made[:MAX_LINES]:
+        what = f": {_short(made.decided, 60)}" if made.decided else ""
+        blocks.append(
+            text(
+                f"• {_short(made.decision_name, 60)} {made.status} by {made.decided_by_name}{what}"
+            )
+        )
+    for waiting in facts.unratified[:MAX_LINES]:
+        blocks.append(
+            text(
+                f"• {_short(waiting.decision_name, 60)}: voted (vote {waiting.poll_id}), not "
+                f"ratified for {waiting.days} days"
+            )
+        )
     for line in facts.escalations[:MAX_LINES]:
         parts = [f"{line.escalated} blocker{'s' if line.escalated != 1 else ''} escalated"]
         if line.resolved:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.app import AlignBot
 from bot.features.roles.views import DRIFT_CONFIRM_ACTION, DRIFT_FIX_ACTION
 from bot.features.standups import escalation
@@ -103,3 +105,39 @@ async def test_who_ratifies_in_practice_is_compared_with_the_accountable(
     assert "Stakeholder is Accountable, but Admin ratified, overrode or reopened 2 of its" in found
     clock.advance(days=91)  # older than the 90 days looked at
     assert "In practice" not in shown(await ask(alignbot, "/raci check", ADMIN))
+
+
+async def test_the_digest_lists_decisions_made_by_whom_and_those_not_ratified(
+    alignbot: AlignBot, clock: FakeClock
+) -> None:
+    from storage.models.decisions import PENDING, RATIFIED, DecisionRecord
+    from storage.repositories import product_teams
+
+    now = clock.now()
+    async with alignbot.ctx.db.transaction() as session:
+        team = await product_teams.default_team(session, "W1", now)
+        assert team.id is not None
+        for poll_id, status in ((1, RATIFIED), (2, PENDING)):
+            session.add(
+                DecisionRecord(
+                    workspace_id="W1",
+                    team_id=team.id,
+                    poll_id=poll_id,
+                    decision_key="pricing & packaging" if poll_id == 1 else "product roadmap",
+                    decision_name="Pricing & packaging" if poll_id == 1 else "Product roadmap",
+                    question="Which plan?",
+                    platform="local",
+                    channel_id="C1",
+                    result="Winner: Usage-based",
+                    status=status,
+                    decided="Usage-based" if status == RATIFIED else "",
+                    decided_by="U6" if status == RATIFIED else None,
+                    decided_by_name="Fay" if status == RATIFIED else "",
+                    decided_at=now if status == RATIFIED else None,
+                    created_at=now - timedelta(days=3),
+                )
+            )
+    clock.advance(hours=1)
+    digest = shown(await ask(alignbot, "/digest preview", ADMIN))
+    assert "Pricing & packaging ratified by Fay: Usage-based" in digest
+    assert "Product roadmap: voted (vote 2), not ratified for 3 days" in digest
