@@ -23,6 +23,7 @@ from botbuilder.schema import (
     ActivityTypes,
 )
 from botbuilder.schema.teams import TaskModuleRequest, TaskModuleResponse
+from msrest.serialization import Model
 
 from adapters.teams import extension, formrefs
 from adapters.teams.dialogs import Dialogs, message
@@ -58,6 +59,8 @@ log = logging.getLogger(__name__)
 MAX_MEMBER_LOOKUPS = 10
 TASK_FETCH = "task/fetch"
 TASK_SUBMIT = "task/submit"
+EXECUTE = "adaptiveCard/action"
+ALREADY_DONE = "That was already done; nothing was changed."
 WELCOME = reply(
     Heading("Hi, I'm alignbot"),
     text(
@@ -97,6 +100,7 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
             return
         if await self.bot.inbox.admit(key, PLATFORM, "activity") is None:
             log.info("Teams redelivered activity %s; already handled", turn_context.activity.id)
+            await _answer_redelivered_invoke(turn_context)
             return
         await super().on_turn(turn_context)
         await self.bot.inbox.finish(key)
@@ -133,7 +137,7 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
                 else self.on_teams_task_module_submit
             )
             return InvokeResponse(status=200, body=await answer(turn_context, request))
-        if name == "adaptiveCard/action":
+        if name == EXECUTE:
             return InvokeResponse(status=200, body=await self._execute(turn_context))
         if name == extension.FETCH_TASK:
             return InvokeResponse(status=200, body=await self._message_action(turn_context))
@@ -249,12 +253,33 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
 
 
 def _delivery_key(activity: Activity) -> str | None:
-    """A message or card action is handled once on any replica (same activity id): the channel
-    may resend when an answer was slow, and a vote must not count twice. A turn that died
-    unfinished is taken over by a redelivery once its inbox lease ran out."""
-    if activity.type != ActivityTypes.message or not activity.id:
+    """A message, card action or dialog step is handled once on any replica (same activity
+    id): the channel may resend when an answer was slow, and a vote must not count twice. A
+    turn that died unfinished is taken over by a redelivery once its inbox lease ran out.
+    Opening a form offered earlier only reads, so it is shown again rather than refused."""
+    if not activity.id:
+        return None
+    if activity.type == ActivityTypes.invoke:
+        if activity.name not in (TASK_FETCH, TASK_SUBMIT, EXECUTE):
+            return None
+        data = _data(TaskModuleRequest().deserialize(activity.value or {}))
+        if activity.name == TASK_FETCH and formrefs.decode(data) is not None:
+            return None
+    elif activity.type != ActivityTypes.message:
         return None
     return f"teams:{activity.conversation.id}|{activity.id}"
+
+
+async def _answer_redelivered_invoke(turn_context: TurnContext) -> None:
+    """An invoke must be answered even when its first delivery already did the work."""
+    activity = turn_context.activity
+    if activity.type != ActivityTypes.invoke:
+        return
+    body: Model = (
+        InvokeBody.message(ALREADY_DONE) if activity.name == EXECUTE else message(ALREADY_DONE)
+    )
+    response = InvokeResponse(status=200, body=body)
+    await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
 
 
 def _data(request: TaskModuleRequest) -> dict[str, Any]:
