@@ -18,6 +18,7 @@ import os
 import secrets
 import socket
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -40,6 +41,22 @@ def payload_of(item: InboxItem) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+@dataclass(slots=True)
+class Admitted:
+    """A delivery stored (or taken over) for this replica, as the row's plain values: admitting
+    runs before every acknowledgement, so the row model is only built by the work after it."""
+
+    values: dict[str, Any]
+    done: bool = False  # answered before the ack already: nothing left to mark
+
+    @property
+    def key(self) -> str:
+        return str(self.values["key"])
+
+    def item(self) -> InboxItem:
+        return InboxItem(**self.values)
+
+
 class Inbox:
     """One per process. Leases use the wall clock: they are about processes, not the bot's time."""
 
@@ -59,45 +76,51 @@ class Inbox:
 
     async def admit(
         self, key: str, platform: str, kind: str, payload: Mapping[str, Any] | None = None
-    ) -> InboxItem | None:
+    ) -> Admitted | None:
         """Stores the delivery leased to this replica; None for a redelivery someone has."""
         now = self._clock.now()
-        item = InboxItem(
-            key=key[:255],
-            platform=platform,
-            kind=kind,
-            payload=None if payload is None else json.dumps(payload),
-            received_at=now,
-            owner=self.owner,
-            lease_until=now + self.lease,
-        )
+        values = {
+            "key": key[:255],
+            "platform": platform,
+            "kind": kind,
+            "payload": None if payload is None else json.dumps(payload),
+            "received_at": now,
+            "owner": self.owner,
+            "lease_until": now + self.lease,
+            "attempts": 1,
+            "done_at": None,
+        }
         async with self.db.connection() as connection:
-            return await rows.admit(connection, item)
+            stored = await rows.admit(connection, values)
+        return None if stored is None else Admitted(stored)
 
     async def finish(self, key: str) -> None:
         async with self.db.transaction() as session:
             await rows.finish(session, key, self._clock.now())
 
-    def start(self, item: InboxItem, work: Awaitable[None] | None = None) -> None:
+    def start(self, admitted: Admitted, work: Awaitable[None] | None = None) -> None:
         """Runs `work` (default: the platform's processor) and marks the row done after it."""
-        if item.key in self._running:
+        key = admitted.key
+        if key in self._running:
             return
-        job = work if work is not None else self._processors[item.platform](item)
-        task = asyncio.ensure_future(self._run(item, job))
-        self._running[item.key] = task
-        task.add_done_callback(partial(self._forget, item.key))
+        task = asyncio.ensure_future(self._run(admitted, work))
+        self._running[key] = task
+        task.add_done_callback(partial(self._forget, key))
 
     def _forget(self, key: str, _task: asyncio.Task[None]) -> None:
         self._running.pop(key, None)
 
-    async def _run(self, item: InboxItem, work: Awaitable[None]) -> None:
+    async def _run(self, admitted: Admitted, work: Awaitable[None] | None) -> None:
         try:
+            if work is None:
+                item = admitted.item()
+                work = self._processors[item.platform](item)
             await work
         except Exception:
-            log.exception("inbox work %s failed; it is retried after its lease", item.key)
+            log.exception("inbox work %s failed; it is retried after its lease", admitted.key)
             return
-        if item.done_at is None:
-            await self.finish(item.key)
+        if not admitted.done:
+            await self.finish(admitted.key)
 
     async def wait_idle(self) -> None:
         """Waits for work in flight (shutdown, tests)."""
@@ -121,7 +144,7 @@ class Inbox:
         for item in taken:
             if item.platform in self._processors:
                 log.info("inbox: resuming %s (attempt %d)", item.key, item.attempts)
-                self.start(item)
+                self.start(Admitted(item.model_dump()))
             else:
                 log.warning("inbox: no %s adapter here for %s", item.platform, item.key)
         return len(taken)

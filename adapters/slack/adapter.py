@@ -305,7 +305,7 @@ class SlackAdapter:
                 self.bot.inbox.start(item, self._late_submission(work))
                 return
             await self.bot.inbox.finish(key)
-            item.done_at = item.received_at
+            item.done = True
             acked = await self._ack_submission(ack, body, outcome, submission.conversation)
             if isinstance(outcome, Reply):
                 user = submission.actor.user_id

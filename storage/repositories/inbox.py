@@ -19,51 +19,52 @@ from storage.models.inbound import InboxItem, PendingForm
 MAX_ATTEMPTS = 5  # a delivery that brought its worker down this often is left alone
 
 
-async def admit(connection: AsyncConnection, item: InboxItem) -> InboxItem | None:
-    """Stores `item` leased to its owner; for a key seen before, takes the stored row over only
-    when it is unfinished and its lease ran out (its worker died). None: someone has it.
-    On a bare connection: this runs before every acknowledgement, so it stays lean."""
+async def admit(connection: AsyncConnection, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Stores the row `values` (every column) leased to its owner; for a key seen before, takes
+    the stored row over only when it is unfinished and its lease ran out (its worker died), and
+    gives that row's values. None: someone has it. On a bare connection and plain values, no
+    model: this runs before every acknowledgement, so it stays lean."""
     if connection.dialect.name == "sqlite":
-        inserted = await _insert_through_driver(connection, item)
+        inserted = await _insert_through_driver(connection, values)
     else:
         result = await connection.execute(
             postgresql.insert(InboxItem)
-            .values(**item.model_dump())
+            .values(**values)
             .on_conflict_do_nothing(index_elements=["key"])
         )
         inserted = result.rowcount == 1
     if inserted:
-        return item
+        return values
     taken = await connection.execute(
-        _takeover([item.key], item.owner, item.received_at, item.lease_until)
+        _takeover([values["key"]], values["owner"], values["received_at"], values["lease_until"])
     )
     rows = taken.all()
-    return InboxItem.model_validate(dict(rows[0]._mapping)) if rows else None
+    return dict(rows[0]._mapping) if rows else None
 
 
-async def _insert_through_driver(connection: AsyncConnection, item: InboxItem) -> bool:
-    """One autocommitted INSERT straight on the SQLite driver: a single statement is atomic,
-    and it costs one hop to the driver's thread instead of SQLAlchemy's several (measured:
-    0.06 ms instead of 1.4 ms per acknowledgement)."""
+async def _insert_through_driver(connection: AsyncConnection, values: dict[str, Any]) -> bool:
+    """One autocommitted INSERT … RETURNING straight on the SQLite driver, in a single hop to
+    its thread (execute and fetch together): a single statement is atomic, and SQLAlchemy's
+    path costs several hops (measured: 0.06 ms instead of 1.4 ms per acknowledgement)."""
     sql, names, processors = _sqlite_insert(connection.dialect)
-    values = item.model_dump()
     params = [
         processor(values[name]) if processor else values[name]
         for name, processor in zip(names, processors, strict=True)
     ]
     raw = await connection.get_raw_connection()
-    cursor = await raw.driver_connection.execute(sql, params)  # type: ignore[union-attr]
-    inserted = int(cursor.rowcount) == 1
-    await cursor.close()
-    return inserted
+    stored = await raw.driver_connection.execute_fetchall(sql, params)  # type: ignore[union-attr]
+    return len(list(stored)) == 1
 
 
 @cache
 def _sqlite_insert(dialect: Dialect) -> tuple[str, tuple[str, ...], tuple[Any, ...]]:
-    """The INSERT … ON CONFLICT DO NOTHING as SQLAlchemy compiles it, with each column's
-    own bind processing (aware datetimes to SQLite's UTC text), compiled once."""
+    """The INSERT … ON CONFLICT DO NOTHING RETURNING key as SQLAlchemy compiles it, with each
+    column's own bind processing (aware datetimes to SQLite's UTC text), compiled once. The
+    returned key tells an insert from a conflict without a second call for the row count."""
     table: Any = InboxItem.__table__  # type: ignore[attr-defined]
-    statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
+    statement = (
+        sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    )
     compiled: Any = statement.compile(dialect=dialect, column_keys=[c.name for c in table.c])
     names = tuple(compiled.positiontup)
     processors = tuple(table.c[name].type.bind_processor(dialect) for name in names)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -28,9 +29,16 @@ def _item(key: str, owner: str = "replica-a", lease: timedelta = timedelta(minut
     )
 
 
+def _row(
+    key: str, owner: str = "replica-a", lease: timedelta = timedelta(minutes=1)
+) -> dict[str, Any]:
+    """What the inbox admits: the row's plain values, every column."""
+    return _item(key, owner, lease).model_dump()
+
+
 async def test_an_admitted_row_reads_back_exactly(database: Database) -> None:
     async with database.connection() as connection:
-        assert await inbox.admit(connection, _item("slack:1")) is not None
+        assert await inbox.admit(connection, _row("slack:1")) is not None
     async with database.transaction() as session:
         stored = (await session.exec(select(InboxItem))).one()
     assert stored.model_dump() == _item("slack:1").model_dump()
@@ -40,7 +48,7 @@ async def test_an_admitted_row_reads_back_exactly(database: Database) -> None:
 async def test_admission_stores_times_as_the_orm_does(database: Database) -> None:
     """Lease comparisons happen in SQL, so the driver path must write the ORM's exact text."""
     async with database.connection() as connection:
-        await inbox.admit(connection, _item("driver"))
+        await inbox.admit(connection, _row("driver"))
     async with database.transaction() as session:
         session.add(_item("orm"))
     async with database.connection() as connection:
@@ -53,20 +61,20 @@ async def test_admission_stores_times_as_the_orm_does(database: Database) -> Non
 
 async def test_a_held_key_is_refused_and_an_abandoned_one_taken_over(database: Database) -> None:
     async with database.connection() as connection:
-        await inbox.admit(connection, _item("held"))
-        await inbox.admit(connection, _item("abandoned", lease=-timedelta(seconds=1)))
+        await inbox.admit(connection, _row("held"))
+        await inbox.admit(connection, _row("abandoned", lease=-timedelta(seconds=1)))
     async with database.connection() as connection:
-        assert await inbox.admit(connection, _item("held", owner="replica-b")) is None
-        taken = await inbox.admit(connection, _item("abandoned", owner="replica-b"))
+        assert await inbox.admit(connection, _row("held", owner="replica-b")) is None
+        taken = await inbox.admit(connection, _row("abandoned", owner="replica-b"))
     assert taken is not None
-    assert (taken.owner, taken.attempts) == ("replica-b", 2)
+    assert (taken["owner"], taken["attempts"]) == ("replica-b", 2)
 
 
 async def test_a_failed_statement_leaves_the_kept_connection_usable(database: Database) -> None:
     with pytest.raises(ValueError, match="boom"):
         await _admit_then_fail(database)
     async with database.connection() as connection:
-        assert await inbox.admit(connection, _item("second")) is not None
+        assert await inbox.admit(connection, _row("second")) is not None
     async with database.transaction() as session:
         keys = set((await session.exec(select(InboxItem.key))).all())
     assert "second" in keys
@@ -83,10 +91,10 @@ async def test_sqlite_writers_wait_their_turn_and_give_up_at_the_timeout(
 
 async def _admit_then_fail(db: Database) -> None:
     async with db.connection() as connection:
-        await inbox.admit(connection, _item("first"))
+        await inbox.admit(connection, _row("first"))
         raise ValueError("boom")
 
 
 async def _admit_once(db: Database) -> None:
     async with db.connection() as connection:
-        await inbox.admit(connection, _item("late"))
+        await inbox.admit(connection, _row("late"))
