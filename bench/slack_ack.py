@@ -1,250 +1,307 @@
-"""Slack ack latency and throughput: signed slash commands into the real endpoint on 127.0.0.1.
+"""`/who` under open-loop load: `alignbot serve` against a bare slack-bolt app, side by side.
 
-Our app (bolt + core + SQLite + replies to a fake Web API) against a bare slack-bolt AsyncApp
-whose listener only acks and inserts one SQLite row. Client, servers and the fake Web API share
-one event loop, so everything runs on one core. Latency is the HTTP round trip of each command
-(what Slack's 3-second ack timer sees); throughput counts commands whose work has finished.
+Each server is its own process pinned to core 0 (`taskset`); this process, the load generator
+and the `response_url` receiver, runs on core 1. Signed `/who owns backlog priority` commands
+leave at a fixed rate whatever earlier ones are doing (open loop), at each rate in turn, the two
+servers interleaved (A, B, A, B…) and repeated. The ack is the HTTP round trip Slack's 3-second
+timer sees; the answer is the time until the reply reaches the command's `response_url`.
+
+`ALIGNBOT_BENCH_BASELINE=/path/to/a/checkout` times that checkout's `alignbot serve` as a third
+server in the same run (e.g. `git worktree add /tmp/base 10776c6`), for before/after figures.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
+import hmac
+import os
+import signal
+import socket
 import statistics
+import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from urllib.parse import urlencode
 
-import aiosqlite
-from aiohttp import ClientSession, web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
+from aiohttp import ClientSession, ClientTimeout, web
 
-from adapters.server import build_web_app
-from adapters.slack import SLACK_ADAPTER
 from bench import Result
-from bot.app import AlignBot
-from bot.context import Context
-from bot.events import Actor, Command, Conversation
-from bot.ports import MessengerHub, SystemClock
-from bot.settings import Settings
-from storage.db import Database
-from tests.slack.harness import SECRET, sign
-from tests.support.fake_slack import FakeSlack
 
 NAME = "slack_ack"
+SECRET = "bench-signing-secret"
+LINE = "/who owns backlog priority"
 USERS = 10
+RATES = (50, 100, 200, 300, 400)
+QUICK_RATES = (100, 400)
+SERVER_CORE = "0"
+LOAD_CORE = 1
+ANSWER_WAIT = 15.0  # seconds after the last command before a missing answer counts as lost
+HERE = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _sign(timestamp: int, body: str) -> str:
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(SECRET.encode(), base, hashlib.sha256).hexdigest()
+
+
+class Receiver:
+    """The Slack side this machine plays: the Web API (any method answers ok) and each command's
+    `response_url`, noting when every answer arrived."""
+
+    def __init__(self) -> None:
+        self.arrived: dict[str, float] = {}
+        self.url = ""
+        self._arrival = asyncio.Event()
+
+    async def wait_for(self, names: list[str], seconds: float) -> None:
+        """Until every one of `names` has been answered, or `seconds` have passed."""
+        deadline = time.perf_counter() + seconds
+        while not all(name in self.arrived for name in names):
+            self._arrival.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrival.wait(), deadline - time.perf_counter())
+            if time.perf_counter() >= deadline:
+                return
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self.arrived[request.match_info["tag"]] = time.perf_counter()
+        self._arrival.set()
+        await request.read()
+        return web.Response(text="ok")
+
+    async def _api(self, request: web.Request) -> web.Response:
+        await request.read()
+        user = {"id": "U0", "name": "u0", "tz": "UTC", "profile": {}}
+        return web.json_response(
+            {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": user}
+        )
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[Receiver]:
+        app = web.Application()
+        app.router.add_post("/respond/{tag}", self._respond)
+        app.router.add_post("/api/{method}", self._api)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        port = _free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        self.url = f"http://127.0.0.1:{port}"
+        try:
+            yield self
+        finally:
+            await runner.cleanup()
 
 
 @asynccontextmanager
-async def _serve(app: web.Application) -> AsyncIterator[str]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
+async def _server(kind: str, tree: Path, workdir: Path, receiver: Receiver) -> AsyncIterator[str]:
+    """One server process on core 0; yields its Slack endpoint once /healthz answers."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tree),
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_API_URL": f"{receiver.url}/api/",
+        "ALIGNBOT_DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/{kind}-{port}.db",
+        "ALIGNBOT_HOST": "127.0.0.1",
+        "ALIGNBOT_PORT": str(port),
+        "ALIGNBOT_LOG_LEVEL": "WARNING",
+        "ALIGNBOT_SHUTDOWN_GRACE_SECONDS": "2",
+    }
+    if kind == "bare":
+        program = ["-m", "bench._bare_bolt", str(port), str(workdir / f"bare-{port}.db")]
+    else:
+        program = ["-c", "from adapters.cli import main; main()", "serve"]
+    process = await asyncio.create_subprocess_exec(
+        "taskset",
+        "-c",
+        SERVER_CORE,
+        sys.executable,
+        *program,
+        cwd=tree,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=(workdir / f"{kind}-{port}.log").open("w"),
+    )
     try:
+        await _wait_healthy(
+            f"http://127.0.0.1:{port}/healthz", process, workdir / f"{kind}-{port}.log"
+        )
         yield f"http://127.0.0.1:{port}/slack/events"
     finally:
-        await runner.cleanup()
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(process.wait(), 10)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
 
 
-def _body(harness_line: str, user: str, fake: FakeSlack, n: int) -> str:
-    from urllib.parse import urlencode
-
-    name, _, text = harness_line.partition(" ")
-    return urlencode(
-        {
-            "team_id": "T1",
-            "channel_id": "C1",
-            "channel_name": "general",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": name,
-            "text": text,
-            "response_url": fake.response_url(f"b{n}"),
-            "trigger_id": f"trigger-{n}",
-        }
-    )
+def _tail(log: Path) -> str:
+    return log.read_text()[-2000:]
 
 
-async def _fire(url: str, line: str, count: int, fake: FakeSlack) -> list[float]:
-    """Sends `count` signed commands one after another; returns each ack's latency (s)."""
-    latencies: list[float] = []
-    async with ClientSession() as session:
-        for n in range(count):
-            body = _body(line, f"U{n % USERS}", fake, n)
-            ts = int(time.time())
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": str(ts),
-                "X-Slack-Signature": sign(SECRET, ts, body),
-            }
-            started = time.perf_counter()
-            async with session.post(url, data=body.encode(), headers=headers) as response:
-                await response.read()
-                if response.status != 200:
-                    raise RuntimeError(f"command {n} answered {response.status}")
-            latencies.append(time.perf_counter() - started)
-    return latencies
+async def _wait_healthy(url: str, process: asyncio.subprocess.Process, log: Path) -> None:
+    async with ClientSession(timeout=ClientTimeout(total=1)) as session:
+        for _ in range(1200):  # a loaded core takes seconds to import and migrate
+            if process.returncode is not None:
+                raise RuntimeError(
+                    f"{url}: the server exited with {process.returncode}:\n{_tail(log)}"
+                )
+            with contextlib.suppress(OSError, TimeoutError):
+                async with session.get(url) as response:
+                    if response.status == 200:
+                        return
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} never became healthy")
 
 
-async def _fire_at_rate(
-    url: str, line: str, count: int, fake: FakeSlack, per_second: float
-) -> list[float]:
-    """Open loop: command n leaves at n / per_second whatever earlier ones are doing."""
-    async with ClientSession() as session:
-        start = time.perf_counter()
+async def _load(
+    url: str, receiver: Receiver, rate: int, seconds: float, tag: str
+) -> tuple[list[float], list[float], int]:
+    """Open loop at `rate`/s for `seconds`: ack latencies, answer latencies, answers lost."""
+    count = int(rate * seconds)
+    sent: dict[str, float] = {}
+    acks: list[float] = []
+    timeout = ClientTimeout(total=10)
+    async with ClientSession(timeout=timeout) as session:
+        start = time.perf_counter() + 0.05
 
-        async def one(n: int) -> float:
-            await asyncio.sleep(max(0.0, start + n / per_second - time.perf_counter()))
-            body = _body(line, f"U{n % USERS}", fake, 100_000 + n)
-            ts = int(time.time())
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": str(ts),
-                "X-Slack-Signature": sign(SECRET, ts, body),
-            }
-            sent = time.perf_counter()
-            async with session.post(url, data=body.encode(), headers=headers) as response:
-                await response.read()
-                if response.status != 200:
-                    raise RuntimeError(f"command {n} answered {response.status}")
-            return time.perf_counter() - sent
-
-        return list(await asyncio.gather(*(one(n) for n in range(count))))
-
-
-async def _ours(
-    tmp: Path, fake: FakeSlack, count: int, per_second: float
-) -> tuple[list[float], float, str, list[float]]:
-    settings = Settings(
-        _env_file=None,
-        SLACK_BOT_TOKEN="xoxb-bench",
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=fake.api_url,
-        ALIGNBOT_ADMINS="",
-    )
-    db = Database(f"sqlite+aiosqlite:///{tmp}/ours.db")
-    await db.upgrade()
-    bot = AlignBot(Context(db, MessengerHub(), SystemClock(), settings))
-    line = "/who owns backlog priority" if "who" in bot.router.commands else "/alignbot help"
-    app = build_web_app(bot, settings)
-    try:
-        async with _serve(app) as url:
-            started = time.perf_counter()
-            latencies = await _fire(url, line, count, fake)
-            await app[SLACK_ADAPTER].wait_idle()
-            elapsed = time.perf_counter() - started
-            paced = await _fire_at_rate(url, line, count, fake, per_second)
-            await app[SLACK_ADAPTER].wait_idle()
-    finally:
-        await bot.close()
-    delivered = len(fake.responses) + len(fake.called("chat.postMessage"))
-    if delivered < 2 * count:
-        raise RuntimeError(f"only {delivered} of {2 * count} replies were delivered")
-    return latencies, count / elapsed, line, paced
-
-
-async def _core_only(tmp: Path, line: str, count: int) -> float:
-    """The same commands straight into `bot.handle`: what the core alone can do."""
-    db = Database(f"sqlite+aiosqlite:///{tmp}/core.db")
-    await db.upgrade()
-    bot = AlignBot(Context(db, MessengerHub(), SystemClock(), Settings(_env_file=None)))
-    name, _, text = line.lstrip("/").partition(" ")
-    try:
-        started = time.perf_counter()
-        for n in range(count):
-            actor = Actor("slack", "T1", f"U{n % USERS}", f"u{n % USERS}")
-            outcome = await bot.handle(
-                Command(name, text, actor, Conversation("slack", "T1", "C1"))
+        async def one(n: int) -> None:
+            await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+            name = f"{tag}-{n}"
+            command, _, text = LINE.partition(" ")
+            body = urlencode(
+                {
+                    "team_id": "T1",
+                    "channel_id": "C1",
+                    "channel_name": "general",
+                    "user_id": f"U{n % USERS}",
+                    "user_name": f"u{n % USERS}",
+                    "command": command,
+                    "text": text,
+                    "response_url": f"{receiver.url}/respond/{name}",
+                    "trigger_id": f"trigger-{name}",
+                }
             )
-            if outcome is None:
-                raise RuntimeError(f"{line} answered nothing")
-        return count / (time.perf_counter() - started)
-    finally:
-        await bot.close()
+            stamp = int(time.time())
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": str(stamp),
+                "X-Slack-Signature": _sign(stamp, body),
+            }
+            sent[name] = time.perf_counter()
+            async with session.post(url, data=body.encode(), headers=headers) as response:
+                await response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"{url}: command {n} answered {response.status}")
+            acks.append(time.perf_counter() - sent[name])
+
+        await asyncio.gather(*(one(n) for n in range(count)))
+    await receiver.wait_for(list(sent), ANSWER_WAIT)
+    answers = [receiver.arrived[n] - at for n, at in sent.items() if n in receiver.arrived]
+    return acks, answers, count - len(answers)
 
 
-async def _bare(tmp: Path, fake: FakeSlack, count: int) -> tuple[list[float], float]:
-    """The floor: bolt itself, ack + one SQLite insert per command, nothing else."""
-    connection = await aiosqlite.connect(tmp / "bare.db")
-    await connection.execute("PRAGMA journal_mode=WAL")
-    await connection.execute("CREATE TABLE hit (id INTEGER PRIMARY KEY, user TEXT, text TEXT)")
-    bolt = AsyncApp(
-        signing_secret=SECRET,
-        client=AsyncWebClient(token="xoxb-bench", base_url=fake.api_url),
-        process_before_response=True,
-    )
-    pending: set[asyncio.Task[None]] = set()
-
-    async def insert(body: dict[str, Any]) -> None:
-        await connection.execute(
-            "INSERT INTO hit (user, text) VALUES (?, ?)", (body["user_id"], body["text"])
-        )
-        await connection.commit()
-
-    async def on_command(ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
-        await ack()
-        task = asyncio.ensure_future(insert(body))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
-
-    bolt.command("/who")(on_command)
-    bolt.command("/alignbot")(on_command)
-
-    async def endpoint(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
-
-    app = web.Application()
-    app.router.add_post("/slack/events", endpoint)
-    try:
-        async with _serve(app) as url:
-            started = time.perf_counter()
-            latencies = await _fire(url, "/who owns backlog priority", count, fake)
-            while pending:
-                await asyncio.wait(list(pending))
-            elapsed = time.perf_counter() - started
-    finally:
-        await connection.close()
-    return latencies, count / elapsed
+def _p(samples: list[float], percent: int) -> float:
+    if len(samples) < 2:
+        return samples[0] if samples else float("nan")
+    return statistics.quantiles(samples, n=100, method="inclusive")[percent - 1]
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
+def _ms(samples: list[float]) -> str:
+    return f"{_p(samples, 50) * 1000:.1f} / {_p(samples, 99) * 1000:.1f} ms"
 
 
-def _p(latencies: list[float], percent: int) -> float:
-    return statistics.quantiles(latencies, n=100, method="inclusive")[percent - 1]
+def _trees() -> dict[str, Path]:
+    """The source tree each server runs from."""
+    trees = {"alignbot": HERE, "bare bolt": HERE}
+    if baseline := os.environ.get("ALIGNBOT_BENCH_BASELINE"):
+        trees["baseline"] = Path(baseline).resolve()
+    return trees
 
 
 async def measure(quick: bool) -> list[Result]:
-    count = 100 if quick else 1000
-    per_second = 25.0  # steady traffic well under capacity: what users feel on a normal day
-    fake = await FakeSlack().start()
+    rates = QUICK_RATES if quick else RATES
+    seconds, rounds = (1.0, 1) if quick else (5.0, 3)
+    trees = _trees()
+    kinds = {"alignbot": "alignbot", "bare bolt": "bare", "baseline": "alignbot"}
+    previous = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {LOAD_CORE})
+    samples: dict[tuple[str, int], tuple[list[float], list[float], list[int]]] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            ours, ours_rate, line, paced = await _ours(Path(tmp), fake, count, per_second)
-            bare, bare_rate = await _bare(Path(tmp), fake, count)
-            core_rate = await _core_only(Path(tmp), line, count)
+            async with Receiver().running() as receiver, contextlib.AsyncExitStack() as stack:
+                started = await asyncio.gather(
+                    *(
+                        stack.enter_async_context(_server(kinds[name], tree, Path(tmp), receiver))
+                        for name, tree in trees.items()
+                    )
+                )
+                urls = dict(zip(trees, started, strict=True))
+                for name, url in urls.items():  # warm each up: imports, caches, first queries
+                    await _load(url, receiver, 50, 0.5, f"warm-{name}")
+                for round_number in range(rounds):
+                    for rate in rates:
+                        for name, url in urls.items():
+                            tag = f"{name}-{rate}-{round_number}".replace(" ", "")
+                            acks, answers, lost = await _load(url, receiver, rate, seconds, tag)
+                            got = samples.setdefault((name, rate), ([], [], []))
+                            got[0].extend(acks)
+                            got[1].extend(answers)
+                            got[2].append(lost)
     finally:
-        await fake.close()
-    label = f"{count} × {line.split()[0]}"
-    return [
-        Result(NAME, f"ack p50 ({label})", _ms(_p(ours, 50))),
-        Result(NAME, f"ack p99 ({label})", _ms(_p(ours, 99))),
-        Result(NAME, "ack max", _ms(max(ours))),
-        Result(
-            NAME,
-            f"ack p50 / p99 at a fixed {per_second:.0f} commands/s (open loop)",
-            f"{_ms(_p(paced, 50))} / {_ms(_p(paced, 99))}",
-        ),
-        Result(NAME, "bare bolt ack p50 / p99", f"{_ms(_p(bare, 50))} / {_ms(_p(bare, 99))}"),
-        Result(NAME, "throughput, answered (ours)", f"{ours_rate:.0f} commands/s"),
-        Result(NAME, "throughput, ack + insert (bare bolt)", f"{bare_rate:.0f} commands/s"),
-        Result(NAME, "throughput ratio ours / bare", f"{ours_rate / bare_rate:.2f}"),
-        Result(NAME, "core alone, no Slack (same command)", f"{core_rate:.0f} commands/s"),
+        os.sched_setaffinity(0, previous)
+    return _table(samples, list(trees), rates, seconds, rounds)
+
+
+def _table(
+    samples: dict[tuple[str, int], tuple[list[float], list[float], list[int]]],
+    names: list[str],
+    rates: tuple[int, ...],
+    seconds: float,
+    rounds: int,
+) -> list[Result]:
+    results = [
+        Result(NAME, "set-up", f"{LINE}, {rounds} × {seconds:.0f} s per rate, servers on core 0")
     ]
+    for rate in rates:
+        for name in names:
+            acks, answers, lost = samples[(name, rate)]
+            results.append(
+                Result(
+                    NAME,
+                    f"{rate}/s {name} ack / answer p50 / p99",
+                    f"{_ms(acks)} | {_ms(answers)}" + (f" | {sum(lost)} lost" if any(lost) else ""),
+                )
+            )
+        ours, bare = samples[("alignbot", rate)][1], samples[("bare bolt", rate)][1]
+        results.append(
+            Result(
+                NAME,
+                f"{rate}/s answer p99 ratio alignbot / bare",
+                f"{_p(ours, 99) / _p(bare, 99):.1f}x",
+            )
+        )
+        if "baseline" in names:
+            now, then = samples[("alignbot", rate)], samples[("baseline", rate)]
+            ack = _p(now[0], 50) / _p(then[0], 50)
+            answer = _p(now[1], 50) / _p(then[1], 50)
+            results.append(
+                Result(
+                    NAME, f"{rate}/s p50 vs baseline: ack / answer", f"{ack:.2f}x / {answer:.2f}x"
+                )
+            )
+    return results
