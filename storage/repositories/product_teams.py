@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
+from sqlalchemy import case, or_
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.events import Conversation
@@ -16,10 +17,17 @@ DEFAULT_NAME = "Product team"
 
 
 async def team_for(session: AsyncSession, conversation: Conversation, now: datetime) -> ProductTeam:
-    """The team whose home channel this is, else the workspace's default team."""
-    statement = select(ProductTeam).where(
-        ProductTeam.workspace_id == conversation.workspace_id,
-        ProductTeam.channel_id == conversation.channel_id,
+    """The team whose home channel this is, else the workspace's default team: one statement
+    for both (every `/who` asks this)."""
+    home = col(ProductTeam.channel_id) == conversation.channel_id
+    statement = (
+        select(ProductTeam)
+        .where(
+            ProductTeam.workspace_id == conversation.workspace_id,
+            or_(home, col(ProductTeam.slug) == DEFAULT_SLUG),
+        )
+        .order_by(case((home, 0), else_=1))
+        .limit(1)
     )
     team = (await session.exec(statement)).first()
     return team or await default_team(session, conversation.workspace_id, now)

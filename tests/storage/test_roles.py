@@ -24,6 +24,23 @@ async def test_default_team_is_made_once_under_concurrency(database: Database) -
     assert len({team.id for team in teams}) == 1
 
 
+async def test_a_channel_with_its_own_team_gets_that_team_and_others_the_default(
+    database: Database,
+) -> None:
+    default = await _team(database)
+    async with database.transaction() as session:
+        for slug, channel in (("growth", "C2"), ("checkout", "C3")):
+            session.add(
+                ProductTeam(
+                    workspace_id="T1", slug=slug, name=slug, channel_id=channel, created_at=NOW
+                )
+            )
+    async with database.transaction() as session:
+        homed = await team_for(session, Conversation("slack", "T1", "C3"), NOW)
+        elsewhere = await team_for(session, Conversation("slack", "T1", "C9"), NOW)
+    assert (homed.slug, elsewhere.id) == ("checkout", default.id)
+
+
 async def test_concurrent_assignments_of_one_person_store_one_row(database: Database) -> None:
     team = await _team(database)
 
