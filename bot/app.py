@@ -46,11 +46,11 @@ class AlignBot:
         database: Database | None = None,
     ) -> AlignBot:
         """Connects storage (applying migrations) and assembles the core."""
-        server_key(settings)  # created, or its absence reported, at start: not at the first vote
         db = database or Database(
             settings.database_url, timeout_seconds=settings.database_timeout_seconds
         )
-        await db.check_reachable()
+        await db.check_reachable()  # first: a start that fails says one line and leaves no key
+        server_key(settings)  # created, or its absence reported, at start: not at the first vote
         await db.upgrade()
         ctx = Context(
             db=db, messenger=MessengerHub(), clock=clock or SystemClock(), settings=settings

@@ -10,10 +10,15 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 LIMIT_SECONDS = 10
 
 
-def test_serve_with_a_silent_database_exits_fast_with_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["new key file", "no key"])
+def test_serve_with_a_silent_database_exits_fast_with_one_line(tmp_path: Path, key: str) -> None:
+    """Also on a first start, when the server key would be created (or reported missing):
+    the failure is the only line, and no key file is left behind."""
     # A port that accepts connections and never says a word: a hung or partitioned server.
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
@@ -34,8 +39,12 @@ def test_serve_with_a_silent_database_exits_fast_with_one_line(tmp_path: Path) -
     threading.Thread(target=accept, daemon=True).start()
     url = f"postgresql+asyncpg://alignbot:s3cret-pw@127.0.0.1:{port}/prod"
     env = {**os.environ, "ALIGNBOT_DATABASE_URL": url, "ALIGNBOT_HOST": "127.0.0.1"}
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID"):
+    secrets = ("ALIGNBOT_SECRET_KEY", "ALIGNBOT_VOTE_SECRET", "ALIGNBOT_SECRET_FILE")
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID", *secrets):
         env.pop(name, None)
+    key_file = tmp_path / "keys" / "alignbot-secret.key"
+    if key == "new key file":
+        env["ALIGNBOT_SECRET_FILE"] = str(key_file)
     started = time.monotonic()
     try:
         done = subprocess.run(
@@ -57,6 +66,7 @@ def test_serve_with_a_silent_database_exits_fast_with_one_line(tmp_path: Path) -
     masked = f"postgresql+asyncpg://alignbot:***@127.0.0.1:{port}/prod"
     assert f"cannot reach the database at {masked}: no answer within 5 s" in lines[0]
     assert "s3cret-pw" not in lines[0]
+    assert not key_file.exists()
     # Interpreter start and imports take what a loaded machine makes them take; the wait
     # for the database, from its first connection on, is what the limit is about.
     assert first_contact, "serve never tried the database"
