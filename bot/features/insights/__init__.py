@@ -5,6 +5,18 @@ from __future__ import annotations
 
 from bot.feature import CommandSpec, Example, Feature
 from bot.features.insights import acks, commands, publish, shortcut
+from bot.features.insights.evidence import (
+    CONFIDENCE_PERCENT,
+    Evidence,
+    ItemEvidence,
+    Ranked,
+    UnusedInsight,
+    evidence_for_items,
+    insights_no_vote_uses,
+    top_third,
+    unevidenced_top_third,
+    without_evidence,
+)
 from bot.features.insights.forms import FORM_DISAGREE, FORM_EDIT, FORM_NEW
 from bot.features.insights.personal import erase_answers_before, forget_person, personal_data
 
@@ -32,5 +44,23 @@ FEATURE = Feature(
     },
 )
 
-# What other features may use (the privacy feature: a person's data, erasure, retention).
-__all__ = ["FEATURE", "erase_answers_before", "forget_person", "personal_data"]
+# What other features may use. The privacy feature: a person's data, erasure, retention.
+# Votes and the digest, the evidence behind backlog items (bot/features/insights/evidence.py):
+# `evidence_for_items` (linked public insights and a RICE Confidence per item),
+# `unevidenced_top_third` (top-ranked items with no evidence) and `insights_no_vote_uses`.
+__all__ = [
+    "CONFIDENCE_PERCENT",
+    "FEATURE",
+    "Evidence",
+    "ItemEvidence",
+    "Ranked",
+    "UnusedInsight",
+    "erase_answers_before",
+    "evidence_for_items",
+    "forget_person",
+    "insights_no_vote_uses",
+    "personal_data",
+    "top_third",
+    "unevidenced_top_third",
+    "without_evidence",
+]
