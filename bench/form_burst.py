@@ -77,9 +77,23 @@ async def _database(kind: str, workdir: Path) -> AsyncIterator[str]:
         await admin.dispose()
 
 
+def _program(log: Path) -> str:
+    """The server's `-c` program; with `ALIGNBOT_BENCH_PROFILE=dir`, under cProfile, its
+    stats written to dir/<log name>.prof when it stops (`python -m pstats` reads them)."""
+    run = "from adapters.cli import main; main()"
+    where = os.environ.get("ALIGNBOT_BENCH_PROFILE")
+    if not where:
+        return run
+    out = Path(where).resolve() / f"{log.stem}.prof"
+    return f"import cProfile; cProfile.run({run!r}, {str(out)!r})"
+
+
 @asynccontextmanager
-async def _serve(tree: Path, url: str, fake: FakeSlack, log: Path) -> AsyncIterator[str]:
-    """`alignbot serve` from `tree` on core 0; yields its Slack endpoint once healthy."""
+async def _serve(
+    tree: Path, url: str, fake: FakeSlack, log: Path
+) -> AsyncIterator[tuple[str, int]]:
+    """`alignbot serve` from `tree` on core 0; yields its Slack endpoint and process id once
+    healthy."""
     port = _free_port()
     env = {
         **os.environ,
@@ -100,7 +114,7 @@ async def _serve(tree: Path, url: str, fake: FakeSlack, log: Path) -> AsyncItera
         SERVER_CORE,
         sys.executable,
         "-c",
-        "from adapters.cli import main; main()",
+        _program(log),
         "serve",
         cwd=tree,
         env=env,
@@ -109,7 +123,7 @@ async def _serve(tree: Path, url: str, fake: FakeSlack, log: Path) -> AsyncItera
     )
     try:
         await _wait_healthy(f"http://127.0.0.1:{port}/healthz", process, log)
-        yield f"http://127.0.0.1:{port}/slack/events"
+        yield f"http://127.0.0.1:{port}/slack/events", process.pid
     finally:
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(signal.SIGINT)
@@ -314,13 +328,14 @@ async def _stored(url: str) -> tuple[int, int, int]:
     return int(row[0]), int(row[1]), int(row[2])
 
 
-async def _run(tree: Path, kind: str, size: int, workdir: Path) -> list[float]:
-    """One fresh server and database: warm up, then `size` ballots at once, then the count."""
+async def _run(tree: Path, kind: str, size: int, workdir: Path) -> tuple[list[float], float]:
+    """One fresh server and database: warm up, then `size` ballots at once, then the count.
+    Returns each ballot's answer time and the server's CPU seconds over the burst."""
     fake = await FakeSlack().start()
     try:
         async with (
             _database(kind, workdir) as url,
-            _serve(tree, url, fake, workdir / f"serve-{kind}-{size}.log") as endpoint,
+            _serve(tree, url, fake, workdir / f"serve-{kind}-{size}.log") as (endpoint, pid),
             ClientSession(
                 timeout=ClientTimeout(total=30), connector=TCPConnector(limit=0)
             ) as session,
@@ -328,7 +343,9 @@ async def _run(tree: Path, kind: str, size: int, workdir: Path) -> list[float]:
             voting = Voting(endpoint, fake, session)
             await voting.open_vote()
             await voting.burst([f"UWARM{n}" for n in range(WARM_VOTERS)])
+            cpu = _cpu_seconds(pid)
             took = await voting.burst([f"UBURST{n}" for n in range(size)])
+            cpu = _cpu_seconds(pid) - cpu
             stored = await _stored(url)
     finally:
         await fake.close()
@@ -338,7 +355,13 @@ async def _run(tree: Path, kind: str, size: int, workdir: Path) -> list[float]:
             f"{kind}, {size} at once: stored (ballots, owners, voted-flags) {stored}, "
             f"expected {expected}"
         )
-    return took
+    return took, cpu
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _p(samples: list[float], percent: int) -> float:
@@ -370,13 +393,14 @@ async def measure(quick: bool) -> list[Result]:
             for kind in kinds:
                 for size in sizes:
                     for name, tree in trees.items():
-                        took = await _run(tree, kind, size, Path(tmp))
+                        took, cpu = await _run(tree, kind, size, Path(tmp))
                         results.append(
                             Result(
                                 NAME,
                                 f"{kind} {size} at once, {name}: answer p50 / p99 / max",
                                 f"{_p(took, 50) * 1000:.0f} / {_p(took, 99) * 1000:.0f} / "
-                                f"{max(took) * 1000:.0f} ms, all {size} stored once",
+                                f"{max(took) * 1000:.0f} ms, server CPU "
+                                f"{cpu / size * 1000:.1f} ms a ballot, all {size} stored once",
                             )
                         )
     finally:
