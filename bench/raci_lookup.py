@@ -11,10 +11,12 @@ from bench import Result
 from bot.app import AlignBot
 from bot.context import Context
 from bot.events import Actor, Command, Conversation
+from bot.features.roles.exchange import MAX_DECISIONS
 from bot.features.roles.lookup import find_decision
 from bot.features.roles.matrix import DecisionView
 from bot.features.roles.template import DECISIONS, ROLES
 from bot.ports import MessengerHub, SystemClock
+from bot.replies import Reply
 from bot.settings import Settings
 from storage.db import Database
 
@@ -87,8 +89,7 @@ async def _end_to_end(decisions: list[DecisionView], asks: int, queries: list[st
         bot = AlignBot(Context(db, MessengerHub(), SystemClock(), Settings(_env_file=None)))
         admin = Actor("local", "bench", "U0", "Admin", is_admin=True)
         where = Conversation("local", "bench", "C1")
-        rows = "\n".join(f"{d.name},A" for d in decisions)
-        await bot.handle(Command("raci", f"import decision,{ROLES[0]}\n{rows}", admin, where))
+        await _import(bot, decisions, admin, where)
         samples: list[float] = []
         for index in range(asks):
             started = time.perf_counter()
@@ -96,3 +97,24 @@ async def _end_to_end(decisions: list[DecisionView], asks: int, queries: list[st
             samples.append((time.perf_counter() - started) * 1000)
         await db.dispose()
     return samples
+
+
+IMPORT_CHUNK = MAX_DECISIONS // 2  # rows per `/raci import`, well inside the command's size limit
+
+
+async def _import(
+    bot: AlignBot, decisions: list[DecisionView], admin: Actor, where: Conversation
+) -> None:
+    """Loads the matrix through `/raci import`, as a team would, and checks every decision is
+    there: a refused import would otherwise time the 20-decision default."""
+    for start in range(0, len(decisions), IMPORT_CHUNK):
+        rows = "\n".join(f"{d.name},A" for d in decisions[start : start + IMPORT_CHUNK])
+        answer = await bot.handle(
+            Command("raci", f"import decision,{ROLES[0]}\n{rows}", admin, where)
+        )
+        if not (isinstance(answer, Reply) and "Imported" in str(answer)):
+            raise RuntimeError(f"the bench's /raci import was refused: {answer}")
+    grid = await bot.handle(Command("raci", "export csv", admin, where))
+    exported = str(grid).count(",A")
+    if exported < len(decisions):
+        raise RuntimeError(f"the matrix holds {exported} decisions, not {len(decisions)}")

@@ -127,7 +127,15 @@ class Identity:
         ):
             return
         async with self.ctx.db.transaction() as session:
-            await people.remember(session, actor, now)
+            await people.remember(
+                session,
+                platform=actor.platform,
+                workspace_id=actor.workspace_id,
+                user_id=actor.user_id,
+                display_name=actor.display_name,
+                timezone=actor.timezone,
+                now=now,
+            )
         self._remembered[key] = (actor.display_name, actor.timezone, now)
 
     def _with_admin_flag(self, event: Event) -> Event:

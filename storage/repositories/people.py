@@ -8,26 +8,34 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.events import Actor
 from storage.models.core import Person
 from storage.upsert import insert_for
 
 
-async def remember(session: AsyncSession, actor: Actor, now: datetime) -> None:
-    """Upserts the actor; names and zones only ever improve (blank values never erase)."""
+async def remember(
+    session: AsyncSession,
+    *,
+    platform: str,
+    workspace_id: str,
+    user_id: str,
+    display_name: str,
+    timezone: str | None,
+    now: datetime,
+) -> None:
+    """Upserts the person; names and zones only ever improve (blank values never erase)."""
     values: dict[str, Any] = {
-        "workspace_id": actor.workspace_id,
-        "platform": actor.platform,
-        "user_id": actor.user_id,
-        "display_name": actor.display_name[:200],
-        "timezone": actor.timezone,
+        "workspace_id": workspace_id,
+        "platform": platform,
+        "user_id": user_id,
+        "display_name": display_name[:200],
+        "timezone": timezone,
         "last_seen_at": now,
     }
     updates: dict[str, Any] = {"last_seen_at": now}
-    if actor.display_name:
+    if display_name:
         updates["display_name"] = values["display_name"]
-    if actor.timezone:
-        updates["timezone"] = actor.timezone
+    if timezone:
+        updates["timezone"] = timezone
     statement = insert_for(session, Person).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["workspace_id", "user_id"], set_=updates

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import case, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.events import Conversation
 from storage.models.core import ProductTeam
 from storage.upsert import insert_for
 
@@ -16,7 +16,17 @@ DEFAULT_SLUG = "default"
 DEFAULT_NAME = "Product team"
 
 
-async def team_for(session: AsyncSession, conversation: Conversation, now: datetime) -> ProductTeam:
+class Place(Protocol):
+    """Where something was said: any value with these two fields (the core's Conversation)."""
+
+    @property
+    def workspace_id(self) -> str: ...
+
+    @property
+    def channel_id(self) -> str: ...
+
+
+async def team_for(session: AsyncSession, conversation: Place, now: datetime) -> ProductTeam:
     """The team whose home channel this is, else the workspace's default team: one statement
     for both (every `/who` asks this)."""
     home = col(ProductTeam.channel_id) == conversation.channel_id

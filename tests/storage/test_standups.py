@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.events import Actor
 from storage.db import Database
 from storage.models.standups import StandupAnswer, StandupMember, StandupTeam
 from storage.repositories import jobs, people
@@ -148,7 +147,15 @@ async def test_holidays_add_once_list_and_remove(database: Database) -> None:
 
 async def test_a_chosen_zone_sits_beside_the_profile_zone(database: Database) -> None:
     async with database.transaction() as session:
-        await people.remember(session, Actor("local", "W1", "U1", "Ada", "Europe/Berlin"), NOW)
+        await people.remember(
+            session,
+            platform="local",
+            workspace_id="W1",
+            user_id="U1",
+            display_name="Ada",
+            timezone="Europe/Berlin",
+            now=NOW,
+        )
         await repo.set_timezone(session, "W1", "U1", "Asia/Tokyo", NOW)
         await repo.set_timezone(session, "W1", "U1", "Europe/Paris", NOW)
         zones = await repo.zones(session, "W1", ["U1", "U2"])
