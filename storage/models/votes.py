@@ -136,3 +136,17 @@ class RetiredPollId(SQLModel, table=True):
     __tablename__ = "vote_retired_id"
 
     id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+
+
+class AddedOption(SQLModel, table=True):
+    """An item a voter added to an open poll (it is also appended to `Poll.items`, which the
+    tallies read). The key, the label case-folded, is unique per poll: a replayed or concurrent
+    addition of the same item stores nothing twice. `added_by` is empty on anonymous polls."""
+
+    __tablename__ = "vote_added_option"
+
+    poll_id: int = Field(foreign_key="vote_poll.id", ondelete="CASCADE", primary_key=True)
+    key: str = Field(max_length=600, primary_key=True)
+    label: str = Field(max_length=150)
+    position: int  # the item's index in Poll.items
+    added_by: str = Field(default="", max_length=128)

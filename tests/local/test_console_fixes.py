@@ -11,8 +11,8 @@ from adapters.local.console import PLATFORM, Board, ConsoleChat, ConsoleMessenge
 from bot.app import AlignBot
 from tests.local.test_console import run_cli
 
-# deadline date, time, words, anonymous, hidden, voters, picks, dots, decision, repeat
-NO_DEADLINE_OR_OPTIONS = [""] * 10
+# deadline date, time, words, anonymous, hidden, voters, picks, dots, decision, additions, repeat
+NO_DEADLINE_OR_OPTIONS = [""] * 11
 
 
 class Script:
@@ -109,7 +109,7 @@ async def test_a_bad_date_and_a_bad_time_are_each_asked_again(alignbot: AlignBot
             "2026-12-24",
             "25:99",
             "4:30 pm",
-            *[""] * 8,
+            *[""] * 9,
         ],
     )
     assert "Use a date like 2026-12-24" in out

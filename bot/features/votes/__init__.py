@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.feature import CommandSpec, Feature, Tick
-from bot.features.votes import commands, polls, series, shortcut
+from bot.features.votes import additions, commands, polls, series, shortcut
 from bot.features.votes.ballots import BALLOT_FORM
 from bot.features.votes.forms import NEW_FORM
 from bot.features.votes.personal import forget_person, personal_data
@@ -24,8 +24,13 @@ FEATURE = Feature(
         OPEN_BALLOT_ACTION: commands.open_ballot,
         commands.DELETE_ACTION: commands.delete_confirmed,
         shortcut.FROM_MESSAGE_ACTION: shortcut.from_message,
+        additions.ADD_ACTION: additions.open_form,
     },
-    forms={NEW_FORM: commands.submit_new, BALLOT_FORM: commands.submit_ballot},
+    forms={
+        NEW_FORM: commands.submit_new,
+        BALLOT_FORM: commands.submit_ballot,
+        additions.ADD_FORM: additions.submit,
+    },
     ticks=(Tick("close_due", 60, polls.close_due), Tick("open_rounds", 60, series.open_due)),
 )
 

@@ -64,6 +64,12 @@ class DecisionChoice:
 
 NO_DECISION = "none"
 REPEATS = ("weekly", "monthly")
+ADDABLE = frozenset({Method.SINGLE, Method.MULTI, Method.DOT})
+WHY_NOT_ADDABLE = (
+    "Voters can add options to single, multiple and dot votes only: ranked, MoSCoW and RICE "
+    "ballots rate every item, so an option added later would be missing from every ballot "
+    "already cast."
+)
 MAX_DECISION_OPTIONS = 99  # Slack menus hold 100 options; one is "none"
 
 
@@ -172,6 +178,14 @@ def new_form(
                 max_value=MAX_DOTS,
             ),
             *_decision_inputs(decisions, decision),
+            Input(
+                "allow_additions",
+                "Voters may add options?",
+                InputKind.SELECT,
+                initial="no",
+                options=yes_no,
+                hint=WHY_NOT_ADDABLE,
+            ),
             Input(
                 "repeat",
                 "Repeat",
@@ -288,6 +302,9 @@ def validate(submission: Submission, now: datetime, tz: ZoneInfo) -> Draft | dic
         else 1
     )
     dots = _whole(submission, "dots", 5, 1, MAX_DOTS, errors) if method is Method.DOT else 0
+    allow_additions = submission.text("allow_additions") == "yes"
+    if allow_additions and method not in ADDABLE:
+        errors["allow_additions"] = WHY_NOT_ADDABLE
     repeat = submission.text("repeat")
     if repeat not in REPEATS:
         repeat = ""
@@ -306,6 +323,7 @@ def validate(submission: Submission, now: datetime, tz: ZoneInfo) -> Draft | dic
         dots=dots,
         timezone=tz.key,
         decision_key="" if chosen in ("", NO_DECISION) else chosen,
+        allow_additions=allow_additions,
         repeat=repeat,
         source=source_of(submission),
     )

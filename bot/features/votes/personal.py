@@ -6,6 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.features.votes.ballots import describe, items_of, method_of
 from bot.features.votes.polls import payload_of
+from storage.repositories import vote_options
 from storage.repositories.personal import votes as stored
 
 Records = dict[str, list[dict[str, object]]]
@@ -28,8 +29,13 @@ async def personal_data(session: AsyncSession, workspace_id: str, user_id: str) 
             }
             for poll, ballot in ballots
         ],
+        "options added to votes": [
+            {"vote": poll.id, "question": poll.question, "option": option.label}
+            for poll, option in await vote_options.added_by_person(session, workspace_id, user_id)
+        ],
     }
 
 
 async def forget_person(session: AsyncSession, workspace_id: str, user_id: str) -> int:
-    return await stored.erase(session, workspace_id, user_id)
+    erased = await stored.erase(session, workspace_id, user_id)
+    return erased + await vote_options.forget_adder(session, workspace_id, user_id)

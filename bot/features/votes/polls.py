@@ -30,7 +30,7 @@ from bot.events import Actor, Conversation, MessageRef
 from bot.features.votes import views
 from bot.features.votes.ballots import describe, items_of, method_of, short
 from bot.features.votes.forms import Draft
-from bot.features.votes.tally import Payload, Result, tally
+from bot.features.votes.tally import Method, Payload, Result, tally
 from bot.features.votes.views import RoleSplit
 from bot.mentions import readable
 from bot.replies import Italic, Reply, context, reply, text
@@ -38,7 +38,7 @@ from bot.scheduler import run_once
 from bot.server_key import ServerKey, server_key
 from storage.models.deliveries import Delivery
 from storage.models.votes import Ballot, Poll, VoteSeries
-from storage.repositories import insights, product_teams, roles, votes
+from storage.repositories import insights, product_teams, roles, vote_options, votes
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +249,15 @@ async def current_ballot(ctx: Context, actor: Actor, poll_id: int) -> tuple[Poll
         ballot = await votes.ballot_of(
             session, poll.id, owner_key(poll, actor.user_id, server_key(ctx.settings))
         )
-    return poll, payload_of(ballot) if ballot else None
+    return poll, padded(poll, payload_of(ballot)) if ballot else None
+
+
+def padded(poll: Poll, payload: Payload) -> Payload:
+    """A dot ballot counts dots per item; one cast before voters added items has no count
+    for them yet: zero."""
+    if method_of(poll) is not Method.DOT:
+        return payload
+    return [*payload, *[0] * (len(items_of(poll)) - len(payload))]
 
 
 async def _keyed_before_rotation(session: AsyncSession, poll: Poll, user_id: str, key: str) -> bool:
@@ -404,12 +412,14 @@ async def _redraw(ctx: Context, workspace_id: str, poll_id: int) -> None:
             return
         result, _, turnout = await counted(session, poll)
         support = await research_support(session, poll)
+        added = await vote_options.added(session, poll_id)
     ref = message_of(poll)
     if ref is None:
         return
     shown = result if results_visible(poll, now) else None
+    message = views.poll_message(poll, shown, turnout, now, support, added)
     try:
-        await ctx.messenger.update(ref, views.poll_message(poll, shown, turnout, now, support))
+        await ctx.messenger.update(ref, message)
     except Exception:
         log.warning("could not refresh the live message of vote %s", poll_id, exc_info=True)
 
@@ -450,6 +460,7 @@ async def finish(
         poll = await load(session, workspace_id, poll_id)
         result, split, turnout = await summarize(session, poll)
         support = await research_support(session, poll)
+        added = await vote_options.added(session, poll_id)
         where = deliveries.Recipient(
             poll.platform, deliveries.CHANNEL, poll.channel_id, poll.thread_id
         )
@@ -463,7 +474,8 @@ async def finish(
     ref = message_of(poll)
     if ref is not None:
         try:
-            await ctx.messenger.update(ref, views.poll_message(poll, result, turnout, now, support))
+            closed = views.poll_message(poll, result, turnout, now, support, added)
+            await ctx.messenger.update(ref, closed)
         except Exception:
             log.warning("could not mark vote %s closed in its message", poll_id, exc_info=True)
     return poll

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.features.votes.ballots import item_options, items_of, method_of, short
-from bot.features.votes.forms import METHOD_NAMES
+from bot.features.votes.forms import ADDABLE, METHOD_NAMES
 from bot.features.votes.tally import Method, Placed, Result
 from bot.replies import (
     Actions,
@@ -38,10 +38,11 @@ from bot.replies import (
     text,
 )
 from bot.timezones import zone_or_utc
-from storage.models.votes import Poll
+from storage.models.votes import AddedOption, Poll
 
 PICK_ACTION = "vote.pick"
 OPEN_BALLOT_ACTION = "vote.open"
+ADD_OPTION_ACTION = "vote.add"
 TOP_PER_GROUP = 3
 HIDDEN_NOTE = {
     False: "Results stay hidden until the vote closes.",
@@ -117,13 +118,17 @@ def poll_message(
     turnout: int,
     now: datetime,
     support: Mapping[str, int] | None = None,
+    added: Sequence[AddedOption] = (),
 ) -> Reply:
-    """The message in the channel, updated in place after every ballot and at close."""
+    """The message in the channel, updated in place after every ballot and at close;
+    `added` are the options voters added, named with who added them (none on anonymous votes)."""
     items = items_of(poll)
     blocks: list[Block] = [Heading(short(f"Vote {poll.id}: {poll.question}", 150))]
     blocks.append(context(status_line(poll, turnout, now)))
     if note := support_note(support or {}):
         blocks.append(context(note))
+    if added:
+        blocks.append(context(*_added_spans(added)))
     if poll.allowed_voters:
         blocks.append(context(*_voter_spans(json.loads(poll.allowed_voters))))
     if result is None or not result.ballots:
@@ -148,15 +153,29 @@ def _voter_spans(user_ids: Sequence[str]) -> list[Span]:
     return spans
 
 
+def _added_spans(added: Sequence[AddedOption]) -> list[Span]:
+    spans: list[Span] = ["Added by voters: "]
+    for position, option in enumerate(added):
+        spans.append(f"{', ' if position else ''}{option.position + 1}. {short(option.label, 60)}")
+        if option.added_by:
+            spans += [" (", Mention(option.added_by), ")"]
+    return spans
+
+
 def _vote_controls(poll: Poll, items: list[str]) -> Actions:
+    controls: list[Button | Select] = []
     if poll.method == Method.SINGLE:
         options = tuple(
             Option(option.label, f"{poll.id}:{option.value}") for option in item_options(items)
         )
-        return Actions((Select(PICK_ACTION, "Vote for…", options),))
-    return Actions(
-        (Button("Vote", OPEN_BALLOT_ACTION, str(poll.id), ButtonStyle.PRIMARY, opens_form=True),)
-    )
+        controls.append(Select(PICK_ACTION, "Vote for…", options))
+    else:
+        controls.append(
+            Button("Vote", OPEN_BALLOT_ACTION, str(poll.id), ButtonStyle.PRIMARY, opens_form=True)
+        )
+    if poll.allow_additions and method_of(poll) in ADDABLE:
+        controls.append(Button("Add an option", ADD_OPTION_ACTION, str(poll.id), opens_form=True))
+    return Actions(tuple(controls))
 
 
 def winner_blocks(items: Sequence[str], result: Result, settled: bool) -> list[Block]:
