@@ -16,6 +16,12 @@ from bot.features.decisions import (
     decisions_made,
     pending_decisions,
 )
+from bot.features.insights import (
+    Ranked,
+    UnusedInsight,
+    insights_no_vote_uses,
+    unevidenced_top_third,
+)
 from bot.features.standups import DecisionEscalations, escalations_by_decision
 from bot.features.standups.participation import PersonDay, participation
 from bot.features.standups.questions import Kind
@@ -34,6 +40,8 @@ from storage.repositories import standups as standups_repo
 WEEK = timedelta(days=7)
 WAITING_TOO_LONG = timedelta(days=7)
 STUCK_DAYS = 3
+# Research no vote uses is flagged while it is recent enough to still matter.
+UNUSED_RESEARCH = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class PollLine:
     winners: tuple[str, ...] = ()
     ballots: int = 0
     age_days: int = 0
+    unevidenced: tuple[str, ...] = ()  # top-third items no public insight supports
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ class WeekFacts:
     escalations: tuple[DecisionEscalations, ...] = ()
     made: tuple[DecisionMade, ...] = ()
     unratified: tuple[PendingDecision, ...] = ()
+    unused_insights: tuple[UnusedInsight, ...] = ()  # newest first
 
     @property
     def is_quiet(self) -> bool:
@@ -107,6 +117,7 @@ class WeekFacts:
             or self.escalations
             or self.made
             or self.unratified
+            or self.unused_insights
         )
 
 
@@ -133,6 +144,11 @@ async def gather(session: AsyncSession, schedule: DigestSchedule, end: datetime)
         escalations=tuple(await escalations_by_decision(session, schedule.team_id, start, end)),
         made=tuple(await decisions_made(session, schedule.team_id, start, end)),
         unratified=tuple(await pending_decisions(session, schedule.team_id, end)),
+        unused_insights=tuple(
+            reversed(
+                await insights_no_vote_uses(session, schedule.team_id, end - UNUSED_RESEARCH, end)
+            )
+        ),
     )
 
 
@@ -144,7 +160,9 @@ async def _closed_line(session: AsyncSession, poll: Poll) -> PollLine:
     result, _ballots, turnout = await counted(session, poll)
     labels = items_of(poll)
     winners = tuple(labels[index] for index in result.winners)
-    return PollLine(poll.id or 0, poll.question, winners, turnout)
+    ranked = [Ranked(labels[p.index], p.rank, p.score) for p in result.order]
+    unevidenced = await unevidenced_top_third(session, poll.team_id, ranked)
+    return PollLine(poll.id or 0, poll.question, winners, turnout, unevidenced=tuple(unevidenced))
 
 
 async def _standup_week(

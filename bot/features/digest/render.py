@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.features.digest.facts import STUCK_DAYS, PollLine, StandupWeek, WeekFacts
+from bot.features.digest.facts import (
+    STUCK_DAYS,
+    UNUSED_RESEARCH,
+    PollLine,
+    StandupWeek,
+    WeekFacts,
+)
 from bot.replies import (
     Bar,
     Bars,
@@ -42,6 +48,7 @@ def digest(facts: WeekFacts, team_name: str, *, public: bool) -> Reply:
         _insights(facts),
         _raci(facts),
         _decisions(facts),
+        _evidence(facts),
         _waiting(facts),
     ):
         if section:
@@ -182,6 +189,38 @@ def _decisions(facts: WeekFacts) -> list[Block]:
         if line.still_open and line.oldest_open_days is not None:
             parts.append(f"{line.still_open} still open (oldest {line.oldest_open_days:.0f} days)")
         blocks.append(text(f"• {_short(line.decision, 60)}: " + ", ".join(parts)))
+    return blocks
+
+
+def _evidence(facts: WeekFacts) -> list[Block]:
+    """Top-ranked items that no research supports, and research that no vote weighs."""
+    flagged = [line for line in facts.closed if line.unevidenced]
+    unused = facts.unused_insights
+    if not (flagged or unused):
+        return []
+    blocks: list[Block] = [text(Bold("Evidence"))]
+    for line in flagged[:MAX_LINES]:
+        items = ", ".join(_short(item, 40) for item in line.unevidenced)
+        blocks.append(text(f"• {_poll(line)}: top third with no linked insight: {items}"))
+    if unused:
+        blocks.append(
+            text(
+                f"Public insights of the last {UNUSED_RESEARCH.days} days that no vote "
+                f"refers to: {len(unused)}"
+            )
+        )
+    for found in unused[:MAX_LINES]:
+        linked = (
+            "linked to " + ", ".join(_short(item, 40) for item in found.items)
+            if found.items
+            else "linked to no backlog item"
+        )
+        blocks.append(
+            text(
+                f"• insight {found.insight.insight_id} {_short(found.insight.title, 60)} "
+                f"({found.insight.confidence} confidence), {linked}"
+            )
+        )
     return blocks
 
 

@@ -1,0 +1,137 @@
+"""The digest's evidence flags: top-ranked items no research supports, and research that no
+vote refers to; private insights never show, research older than 90 days ages out."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from adapters.local.render import render
+from bot.app import AlignBot
+from bot.feature import Feature
+from bot.replies import Reply
+from tests.conftest import ask, person
+from tests.slack.harness import SlackHarness, initial_values
+from tests.support.recording import FakeClock
+from tests.unit.insights.helpers import share
+from tests.unit.votes.support import open_vote, pick
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+FRIDAY = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+BACKLOG = "Search\nOnboarding\nBilling\nExport\nSSO\nDark mode"
+
+
+async def _evidence_section(bot: AlignBot) -> str:
+    preview = await ask(bot, "/digest preview")
+    assert isinstance(preview, Reply), preview
+    text = render(preview)
+    assert "\nEvidence\n" in text, text
+    return text.split("\nEvidence\n", 1)[1].split("Drill in", 1)[0]
+
+
+async def test_digest_flags_unevidenced_top_items_and_research_no_vote_uses(
+    alignbot: AlignBot, clock: FakeClock
+) -> None:
+    clock.current = MONDAY - timedelta(days=100)
+    await share(alignbot, title="Old finding nobody voted on", items="")
+    clock.current = MONDAY
+    poll_id = await open_vote(alignbot, method="single", items=BACKLOG)
+    await share(alignbot, title="Search misses synonyms", items="search", confidence="medium")
+    await share(
+        alignbot,
+        title="Billing pains, privately",
+        items="Billing",
+        visibility="private",
+        people=["U1"],
+    )
+    await share(alignbot, title="Teams export to spreadsheets", items="CSV export")
+    await share(alignbot, title="The onboarding tour is skipped", items="", confidence="low")
+    for voter, choice in (("U2", 0), ("U3", 0), ("U4", 2)):  # Search 2, Billing 1, rest 0
+        await pick(alignbot, poll_id, choice, person(voter, voter))
+    await ask(alignbot, f"/vote close {poll_id}", person())
+    clock.current = FRIDAY
+
+    section = await _evidence_section(alignbot)
+
+    # Top third of six items: Search (1st, backed by an insight) and Billing (2nd, only a
+    # private insight); nobody backed the rest, so they are not ranked anywhere.
+    assert f"vote {poll_id} Which epic next?: top third with no linked insight: Billing\n" in (
+        section
+    )
+    assert "Public insights of the last 90 days that no vote refers to: 2" in section
+    assert "Teams export to spreadsheets (high confidence), linked to CSV export" in section
+    assert "The onboarding tour is skipped (low confidence), linked to no backlog item" in section
+    for hidden in ("Search misses synonyms", "Billing pains", "Old finding"):
+        assert hidden not in section
+
+
+async def test_no_flags_no_section(alignbot: AlignBot, clock: FakeClock) -> None:
+    clock.current = MONDAY
+    poll_id = await open_vote(alignbot, method="single", items="Search\nBilling\nExport")
+    await share(alignbot, title="Search misses synonyms", items="Search")
+    await pick(alignbot, poll_id, 0, person("U2", "Bo"))
+    await ask(alignbot, f"/vote close {poll_id}", person())
+    clock.current = FRIDAY
+    preview = await ask(alignbot, "/digest preview")
+    assert isinstance(preview, Reply)
+    text = render(preview)
+    assert f"vote {poll_id} Which epic next? → winner: Search" in text
+    assert "\nEvidence\n" not in text
+
+
+@pytest.fixture
+def features() -> list[Feature] | None:
+    return None  # every real feature, as in production
+
+
+async def _slack_run(slack: SlackHarness, line: str, user: str = "U1") -> None:
+    assert (await slack.command(line, user=user)).status == 200
+    await slack.settle()
+
+
+async def _slack_form(slack: SlackHarness, values: dict[str, Any], user: str = "U1") -> None:
+    view = slack.fake.called("views.open")[-1]["view"]
+    answer = await slack.submit(view, {**initial_values(view), **values}, user=user)
+    assert answer.text == "", answer.text
+    await slack.settle()
+
+
+async def test_evidence_flags_through_slack(slack: SlackHarness, clock: FakeClock) -> None:
+    """Signed slash commands, modals and a vote menu in; the digest preview out through the
+    response_url, Block Kit as Slack gets it."""
+    clock.current = MONDAY
+    await _slack_run(slack, "/vote new Which epic next?")
+    await _slack_form(slack, {"items": "Search\nBilling\nExport", "method": "single"})
+    (poll,) = [p for p in slack.fake.called("chat.postMessage") if p["channel"] == "C1"]
+    await _slack_run(slack, "/insight new", user="UA")
+    await _slack_form(
+        slack,
+        {
+            "title": "Teams export to spreadsheets",
+            "finding": "Nine of ten export every Friday.",
+            "method": "survey",
+            "confidence": "medium",
+            "items": "CSV export",
+        },
+        user="UA",
+    )
+    menu = next(
+        e
+        for block in poll["blocks"]
+        if block["type"] == "actions"
+        for e in block["elements"]
+        if e["type"] == "static_select"
+    )
+    billing = next(o for o in menu["options"] if "Billing" in o["text"]["text"])
+    await slack.click(poll, menu["action_id"], value=billing["value"], user="U2")
+    await slack.settle()
+    await _slack_run(slack, "/vote close 1")
+    clock.current = FRIDAY
+    await _slack_run(slack, "/digest preview")
+    said = json.dumps(slack.fake.responses[-1][1], ensure_ascii=False)
+    assert "vote 1 Which epic next?: top third with no linked insight: Billing" in said
+    assert "Public insights of the last 90 days that no vote refers to: 1" in said
+    assert "Teams export to spreadsheets (medium confidence), linked to CSV export" in said
