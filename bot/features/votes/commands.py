@@ -10,7 +10,17 @@ from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Action, Actor, Command, Submission
 from bot.feature import Example
-from bot.features.votes import access, ballots, forms, importers, informs, polls, series, views
+from bot.features.votes import (
+    access,
+    ballots,
+    evidence,
+    forms,
+    importers,
+    informs,
+    polls,
+    series,
+    views,
+)
 from bot.features.votes.settings import VoteSettings
 from bot.mentions import readable
 from bot.replies import (
@@ -190,7 +200,9 @@ async def open_ballot(action: Action, ctx: Context) -> Outcome:
     poll, current = await polls.current_ballot(ctx, action.actor, poll_id)
     async with ctx.db.transaction() as session:
         support = await polls.research_support(session, poll)
-    return ballots.ballot_form(poll, current, views.support_note(support))
+        confidence = await evidence.prefilled_confidence(session, poll)
+    form = ballots.ballot_form(poll, current, views.support_note(support))
+    return evidence.with_confidence(form, ballots.items_of(poll), confidence, current)
 
 
 async def submit_ballot(submission: Submission, ctx: Context) -> Outcome:
@@ -220,7 +232,8 @@ async def results(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
         poll = await polls.load(session, actor.workspace_id, poll_id)
         _refuse_while_hidden(poll, now)
         result, split, turnout = await polls.summarize(session, poll)
-    return views.results_reply(poll, result, split, turnout, now)
+        unbacked = await evidence.unbacked_leaders(session, poll, result)
+    return views.results_reply(poll, result, split, turnout, now, unbacked)
 
 
 def _refuse_while_hidden(poll: Poll, now: datetime) -> None:

@@ -27,7 +27,7 @@ from bot import deliveries
 from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Actor, Conversation, MessageRef
-from bot.features.votes import views
+from bot.features.votes import evidence, views
 from bot.features.votes.ballots import describe, items_of, method_of, short
 from bot.features.votes.forms import Draft
 from bot.features.votes.tally import Method, Payload, Result, tally
@@ -461,6 +461,7 @@ async def finish(
         result, split, turnout = await summarize(session, poll)
         support = await research_support(session, poll)
         added = await vote_options.added(session, poll_id)
+        unbacked = await evidence.unbacked_leaders(session, poll, result)
         where = deliveries.Recipient(
             poll.platform, deliveries.CHANNEL, poll.channel_id, poll.thread_id
         )
@@ -468,7 +469,7 @@ async def finish(
             session, ctx, RESULT, str(poll_id), poll.workspace_id, [where]
         )
         hooked = [b for hook in _close_hooks for b in await hook(session, ctx, poll, result, split)]
-    await deliveries.deliver(ctx, batch, views.final_reply(poll, result, split, turnout))
+    await deliveries.deliver(ctx, batch, views.final_reply(poll, result, split, turnout, unbacked))
     for queued in hooked:
         await deliveries.deliver(ctx, queued)
     ref = message_of(poll)
@@ -488,7 +489,8 @@ async def _render_result(ctx: Context, row: Delivery) -> Reply | None:
         if poll is None or poll.closed_at is None:  # deleted, or reopened since
             return None
         result, split, turnout = await summarize(session, poll)
-    return views.final_reply(poll, result, split, turnout)
+        unbacked = await evidence.unbacked_leaders(session, poll, result)
+    return views.final_reply(poll, result, split, turnout, unbacked)
 
 
 RESULT = deliveries.register(deliveries.Topic("vote.result", _render_result))

@@ -68,18 +68,40 @@ def is_open(poll: Poll, now: datetime) -> bool:
     return poll.closed_at is None and (poll.deadline is None or now < poll.deadline)
 
 
-def item_line(items: Sequence[str], placed: Placed) -> str:
-    return f"{placed.rank}. {items[placed.index]}"
+UNBACKED_MARK = "(no evidence)"
 
 
-def bars(items: Sequence[str], order: Sequence[Placed], title: str = "") -> Bars:
+def item_line(items: Sequence[str], placed: Placed, unbacked: frozenset[int] = frozenset()) -> str:
+    """`unbacked`: items ranked in the top third with no linked public insight get marked."""
+    mark = f" {UNBACKED_MARK}" if placed.index in unbacked else ""
+    return f"{placed.rank}. {items[placed.index]}{mark}"
+
+
+def bars(
+    items: Sequence[str],
+    order: Sequence[Placed],
+    title: str = "",
+    unbacked: frozenset[int] = frozenset(),
+) -> Bars:
     return Bars(
         tuple(
-            Bar(item_line(items, p), p.score, f"{p.note}{'  (tie)' if p.tied else ''}")
+            Bar(item_line(items, p, unbacked), p.score, f"{p.note}{'  (tie)' if p.tied else ''}")
             for p in order
         ),
         title=title,
     )
+
+
+def unbacked_note(items: Sequence[str], unbacked: frozenset[int]) -> list[Block]:
+    if not unbacked:
+        return []
+    names = ", ".join(short(items[i], 60) for i in sorted(unbacked))
+    return [
+        context(
+            f"{UNBACKED_MARK} Ranked in the top third, yet no public insight backs it: {names}. "
+            "Worth checking the research before committing (/insight search)."
+        )
+    ]
 
 
 def status_line(poll: Poll, turnout: int, now: datetime) -> Span:
@@ -224,12 +246,14 @@ def shown_rows(result: Result) -> tuple[tuple[Placed, ...], tuple[Placed, ...]]:
     return drawn, tuple(p for p in result.order if p.score <= 0)
 
 
-def chart_blocks(items: Sequence[str], result: Result, title: str = "") -> list[Block]:
+def chart_blocks(
+    items: Sequence[str], result: Result, title: str = "", unbacked: frozenset[int] = frozenset()
+) -> list[Block]:
     """The bars; before any ballot, just the items (a chart of zeros all tied says nothing)."""
     if not result.ballots:
         return [text("\n".join(f"{i + 1}. {item}" for i, item in enumerate(items)))]
     drawn, unvoted = shown_rows(result)
-    blocks: list[Block] = [bars(items, drawn, title)]
+    blocks: list[Block] = [bars(items, drawn, title, unbacked)]
     if unvoted:
         blocks.append(context("No votes: " + ", ".join(items[p.index] for p in unvoted)))
     return blocks
@@ -241,14 +265,20 @@ def has_ties(result: Result) -> bool:
 
 
 def result_blocks(
-    poll: Poll, result: Result, split: RoleSplit | None, settled: bool
+    poll: Poll,
+    result: Result,
+    split: RoleSplit | None,
+    settled: bool,
+    unbacked: frozenset[int] = frozenset(),
 ) -> list[Block]:
-    """The winner and the bars first; then the Schulze order when it differs, the role split."""
+    """The winner and the bars first (top-third items without evidence flagged); then the
+    Schulze order when it differs, the role split."""
     items = items_of(poll)
     title = "Borda points" if result.method is Method.RANKED else ""
     blocks: list[Block] = [
         *winner_blocks(items, result, settled),
-        *chart_blocks(items, result, title),
+        *chart_blocks(items, result, title, unbacked),
+        *unbacked_note(items, unbacked),
     ]
     borda_order = [p.index for p in result.order]
     if result.schulze and result.ballots and [p.index for p in result.schulze] != borda_order:
@@ -291,20 +321,31 @@ def _split_blocks(items: Sequence[str], overall: Result, split: RoleSplit) -> li
 
 
 def results_reply(
-    poll: Poll, result: Result, split: RoleSplit | None, turnout: int, now: datetime
+    poll: Poll,
+    result: Result,
+    split: RoleSplit | None,
+    turnout: int,
+    now: datetime,
+    unbacked: frozenset[int] = frozenset(),
 ) -> Reply:
     heading = Heading(short(f"Results of vote {poll.id}: {poll.question}", 150))
     status = context(status_line(poll, turnout, now))
-    blocks = result_blocks(poll, result, split, settled=not is_open(poll, now))
+    blocks = result_blocks(poll, result, split, not is_open(poll, now), unbacked)
     return reply(heading, *blocks, status)
 
 
-def final_reply(poll: Poll, result: Result, split: RoleSplit | None, turnout: int) -> Reply:
+def final_reply(
+    poll: Poll,
+    result: Result,
+    split: RoleSplit | None,
+    turnout: int,
+    unbacked: frozenset[int] = frozenset(),
+) -> Reply:
     """Posted to the channel once, when the vote closes."""
     assert poll.closed_at is not None
     heading = Heading(short(f"Final result of vote {poll.id}: {poll.question}", 150))
     status = context(status_line(poll, turnout, poll.closed_at))
-    blocks = result_blocks(poll, result, split, settled=True)
+    blocks = result_blocks(poll, result, split, True, unbacked)
     if has_ties(result):
         blocks.append(
             context("Ties share a rank; among tied items the one listed first is shown first.")
