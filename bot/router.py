@@ -19,13 +19,13 @@ from bot.errors import UserError
 from bot.events import Action, Command, Event, Message, Submission
 from bot.feature import ActionHandler, CommandSpec, Feature, SubmissionHandler
 from bot.replies import Outcome
+from bot.subcommands import ASKS_FOR_HELP, choose, ensure_allowed, explain, read_args, unknown
 
 T = TypeVar("T")
 
 MAX_COMMAND_CHARS = 20_000
 UMBRELLA = "alignbot"  # `/alignbot <command> ...` reaches every command through one slash command
 GREETINGS = frozenset({"", "help", "hi", "hello", "hey", "?", "commands"})
-ASKS_FOR_HELP = frozenset({"help", "?", "--help", "-h"})
 _LEADING_NOISE = re.compile(r"^\s*(?:<@[^>]+>|@?alignbot\b)?[\s,:]*/?", re.IGNORECASE)
 
 
@@ -96,7 +96,30 @@ class Router:
         if spec is None:
             raise UserError(self._unknown(name))
         self._taken_by(Command, name)
-        return await spec.handler(replace(command, name=name, text=text), ctx)
+        command = replace(command, name=name, text=text)
+        if spec.handler is not None:
+            return await spec.handler(command, ctx)
+        return await self._run_declared(spec, command, ctx)
+
+    async def _run_declared(self, spec: CommandSpec, command: Command, ctx: Context) -> Outcome:
+        """Parses a declared subcommand (`bot.subcommands`): scope word, verb, who, arguments."""
+        chosen = choose(spec, command.text)
+        scope = None
+        if spec.scope is not None and chosen.scope_word:
+            scope = await spec.scope.resolve(chosen.scope_word, command, ctx)
+            if scope is None:
+                known = await spec.scope.known(command, ctx)
+                raise UserError(unknown(spec, chosen.scope_word, known))
+        if chosen.sub is None:
+            if chosen.word.casefold() in {"", *ASKS_FOR_HELP} and "help" in self.commands:
+                return await self._route_command(replace(command, name="help", text=spec.name), ctx)
+            raise UserError(unknown(spec, chosen.word))
+        ensure_allowed(chosen.sub, command.actor)
+        if chosen.rest.casefold() in ASKS_FOR_HELP:
+            return explain(spec, chosen.sub)
+        return await chosen.sub.handler(
+            command, read_args(spec, chosen.sub, chosen.rest, scope), ctx
+        )
 
     def _taken_by(self, kind: type[Event], name: str) -> None:
         """Names the handling feature in log lines and metrics (see `bot.logs`)."""

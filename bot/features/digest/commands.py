@@ -7,8 +7,9 @@ from datetime import datetime, time
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Context
-from bot.errors import PermissionDenied, UserError
+from bot.errors import PermissionDenied
 from bot.events import Command, Conversation
+from bot.feature import Arg, ArgKind, Args, CommandSpec, Example, Subcommand, Who
 from bot.features.digest import facts, render
 from bot.features.digest.schedule import When, parse_when, trigger
 from bot.features.roles.template import PRODUCT_OWNER
@@ -19,29 +20,7 @@ from storage.repositories import people, product_teams
 from storage.repositories import roles as roles_repo
 
 
-async def digest(command: Command, ctx: Context) -> Outcome:
-    verb, _, rest = command.text.strip().partition(" ")
-    match verb.casefold():
-        case "" | "status":
-            return await _status(command, ctx)
-        case "schedule":
-            return await _schedule(command, ctx, rest)
-        case "off":
-            return await _off(command, ctx)
-        case "preview":
-            return await _build_now(command, ctx, public=False)
-        case "send":
-            if not command.actor.is_admin:
-                raise PermissionDenied("Only workspace admins can send the digest by hand.")
-            return await _send_now(command, ctx)
-    raise UserError(
-        f"`/digest {verb[:30]}` isn't something I know. Try `/digest`, "
-        "`/digest schedule fri 16:00 Europe/Berlin`, `/digest preview`, `/digest send` "
-        "or `/digest off`."
-    )
-
-
-async def _status(command: Command, ctx: Context) -> Outcome:
+async def _status(command: Command, args: Args, ctx: Context) -> Outcome:
     conversation = command.conversation
     async with ctx.db.transaction() as session:
         schedule = await repo.schedule_for(
@@ -76,12 +55,12 @@ async def _may_schedule(session: AsyncSession, command: Command, team_id: int) -
         )
 
 
-async def _schedule(command: Command, ctx: Context, rest: str) -> Outcome:
+async def _schedule(command: Command, args: Args, ctx: Context) -> Outcome:
     conversation = command.conversation
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         zone = await _zone_of(session, command)
-        when = parse_when(rest, zone)
+        when = parse_when(args.text("when"), zone)
         team = await product_teams.team_for(session, conversation, now)
         assert team.id is not None
         await _may_schedule(session, command, team.id)
@@ -117,7 +96,7 @@ async def _zone_of(session: AsyncSession, command: Command) -> str:
     return (person.timezone if person else None) or "UTC"
 
 
-async def _off(command: Command, ctx: Context) -> Outcome:
+async def _off(command: Command, args: Args, ctx: Context) -> Outcome:
     conversation = command.conversation
     async with ctx.db.transaction() as session:
         schedule = await repo.schedule_for(
@@ -148,7 +127,11 @@ async def _build_now(command: Command, ctx: Context, *, public: bool) -> Reply:
         return await build(session, schedule, team.name, now, public=public)
 
 
-async def _send_now(command: Command, ctx: Context) -> Outcome:
+async def _preview(command: Command, args: Args, ctx: Context) -> Outcome:
+    return await _build_now(command, ctx, public=False)
+
+
+async def _send_now(command: Command, args: Args, ctx: Context) -> Outcome:
     posted = await _build_now(command, ctx, public=True)
     await ctx.messenger.post(command.conversation, posted)
     return say("Sent the digest to this channel.")
@@ -178,3 +161,49 @@ async def build(
 def when_of(schedule: DigestSchedule) -> When:
     hours, minutes = schedule.time_of_day.split(":")
     return When(schedule.weekday, time(int(hours), int(minutes)), schedule.timezone)
+
+
+_STATUS = Subcommand(
+    "status",
+    "when this channel's digest goes out",
+    _status,
+    examples=(Example("/digest", "when this channel's digest goes out"),),
+)
+
+SPEC = CommandSpec(
+    name="digest",
+    summary="the weekly product-review digest for this channel",
+    default=_STATUS,
+    subcommands=(
+        _STATUS,
+        Subcommand(
+            "schedule",
+            "set or change the schedule (Fridays 16:00 your time when no time is given)",
+            _schedule,
+            args=(Arg("when", ArgKind.TEXT, required=False),),
+            examples=(
+                Example("/digest schedule fri 16:00 Europe/Berlin", "set or change the schedule"),
+            ),
+        ),
+        Subcommand(
+            "preview",
+            "this week's digest, only to you",
+            _preview,
+            examples=(Example("/digest preview", "this week's digest, only to you"),),
+        ),
+        Subcommand(
+            "send",
+            "post it now",
+            _send_now,
+            examples=(Example("/digest send", "post it now (admins)"),),
+            who=Who.ADMINS,
+            doing="send the digest by hand",
+        ),
+        Subcommand(
+            "off",
+            "stop the weekly digest",
+            _off,
+            examples=(Example("/digest off", "stop the weekly digest"),),
+        ),
+    ),
+)

@@ -3,7 +3,7 @@ collect Seen / Will act / Disagree answers, and keep every posted copy up to dat
 
 from __future__ import annotations
 
-from bot.feature import CommandSpec, Example, Feature
+from bot.feature import Feature
 from bot.features.insights import acks, commands, publish, shortcut
 from bot.features.insights.evidence import (
     CONFIDENCE_PERCENT,
@@ -22,14 +22,7 @@ from bot.features.insights.personal import erase_answers_before, forget_person, 
 
 FEATURE = Feature(
     name="insights",
-    commands=(
-        CommandSpec(
-            name="insight",
-            summary="share research insights with the channels and people who follow their tags",
-            handler=commands.insight,
-            examples=tuple(Example(line, meaning) for line, meaning in commands.USAGE),
-        ),
-    ),
+    commands=(commands.SPEC,),
     actions={
         "insight.seen": acks.seen,
         "insight.act": acks.will_act,

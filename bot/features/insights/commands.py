@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-
-from rapidfuzz import process
 
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Command, Conversation
+from bot.feature import Arg, ArgKind, Args, CommandSpec, Example, Subcommand, SubcommandHandler
 from bot.features.insights.access import find_insight, viewer_of, visible
 from bot.features.insights.forms import FormState, insight_form
 from bot.features.insights.matching import (
@@ -17,7 +15,6 @@ from bot.features.insights.matching import (
     TargetKind,
     closest_tag,
     normalise_tag,
-    parse_insight_id,
     parse_period,
     parse_tags,
     rank,
@@ -26,7 +23,7 @@ from bot.features.insights.publish import open_editor, retract
 from bot.features.insights.sync import current_card
 from bot.features.insights.views import insight_list, status_report, subscriptions_report
 from bot.mentions import CHANNEL, readable
-from bot.replies import Code, Heading, Outcome, Reply, context, reply, say, text
+from bot.replies import Outcome, Reply, context, reply, say
 from storage.models.insights import InsightSubscription
 from storage.repositories import insights as repo
 from storage.repositories import people
@@ -35,8 +32,6 @@ from storage.repositories.roles import roles_by_person
 
 LIST_LIMIT = 20
 SEARCH_LIMIT = 10
-
-Verb = Callable[[Command, str, Context], Awaitable[Outcome]]
 
 USAGE = (
     ("/insight new", "share a research insight (opens a form)"),
@@ -55,27 +50,7 @@ USAGE = (
 )
 
 
-async def insight(command: Command, ctx: Context) -> Outcome:
-    verb, _, rest = command.text.strip().partition(" ")
-    verb = verb.casefold()
-    if verb in {"", "help"}:
-        return usage()
-    handler = VERBS.get(verb)
-    if handler is None:
-        guess = process.extractOne(verb, list(VERBS), score_cutoff=70)
-        hint = f" Did you mean `/insight {guess[0]}`?" if guess else ""
-        raise UserError(f"I don't know `/insight {verb[:30]}`.{hint} Try `/insight help`.")
-    return await handler(command, rest.strip(), ctx)
-
-
-def usage() -> Reply:
-    lines: list[str | Code] = []
-    for example, meaning in USAGE:
-        lines += ["\n" if lines else "", Code(example), f"  {meaning}"]
-    return reply(Heading("Research insights"), text(*lines))
-
-
-async def new(command: Command, rest: str, ctx: Context) -> Outcome:
+async def new(command: Command, args: Args, ctx: Context) -> Outcome:
     return insight_form(FormState(command.conversation.channel_id))
 
 
@@ -94,8 +69,8 @@ async def _visible_recent(
     return [view for view in views if visible(view, viewer)]
 
 
-async def search(command: Command, rest: str, ctx: Context) -> Reply:
-    rest = readable(rest).strip()  # Slack may send `#onboarding` as a channel link
+async def search(command: Command, args: Args, ctx: Context) -> Reply:
+    rest = readable(args.text("words")).strip()  # Slack may send `#onboarding` as a channel link
     if not rest:
         raise UserError(
             "Search for what? e.g. `/insight search onboarding drop-off` or `#checkout`."
@@ -128,8 +103,8 @@ def _by_tag(tag: str, views: list[InsightView]) -> Reply:
     return result
 
 
-async def list_recent(command: Command, rest: str, ctx: Context) -> Reply:
-    tag, period = _list_filters(rest)
+async def list_recent(command: Command, args: Args, ctx: Context) -> Reply:
+    tag, period = _list_filters(args.text("filters"))
     views = await _visible_recent(command, ctx, tag=tag, period=period)
     shown = views[:LIST_LIMIT]
     heading = "Recent insights" + (f" tagged #{tag}" if tag else "")
@@ -155,9 +130,9 @@ def _list_filters(rest: str) -> tuple[str | None, timedelta | None]:
     return tag, period
 
 
-async def show(command: Command, rest: str, ctx: Context) -> Reply:
+async def show(command: Command, args: Args, ctx: Context) -> Reply:
     """One insight in full, only to the asker, as its posted copies show it now."""
-    insight_id = parse_insight_id(rest or "?")
+    insight_id = _insight_id(args)
     actor = command.actor
     async with ctx.db.transaction() as session:
         await find_insight(session, actor, command.conversation, insight_id)
@@ -165,10 +140,10 @@ async def show(command: Command, rest: str, ctx: Context) -> Reply:
     return reply(*card.blocks)
 
 
-async def status(command: Command, rest: str, ctx: Context) -> Reply:
+async def status(command: Command, args: Args, ctx: Context) -> Reply:
     """Who answered what; "not yet" = people it was sent to directly plus the team's role
     holders (for a private insight only its listed people), minus those who answered."""
-    insight_id = parse_insight_id(rest or "?")
+    insight_id = _insight_id(args)
     actor = command.actor
     async with ctx.db.transaction() as session:
         view = await find_insight(session, actor, command.conversation, insight_id)
@@ -233,10 +208,9 @@ def _tags_text(tags: list[str]) -> str:
     return ", ".join(f"#{tag}" for tag in tags)
 
 
-async def subscribe(command: Command, rest: str, ctx: Context) -> Reply:
-    where, _, words = rest.partition(" ")
-    target = _channel_target(command, where)
-    tags = _required_tags(words, "/insight subscribe here onboarding checkout")
+async def subscribe(command: Command, args: Args, ctx: Context) -> Reply:
+    target = _channel_target(command, args.text("where"))
+    tags = _required_tags(args.text("tags"), "/insight subscribe here onboarding checkout")
     async with ctx.db.transaction() as session:
         added = await repo.subscribe(
             session, target, tags, by=command.actor.user_id, now=ctx.clock.now()
@@ -249,10 +223,9 @@ async def subscribe(command: Command, rest: str, ctx: Context) -> Reply:
     )
 
 
-async def unsubscribe(command: Command, rest: str, ctx: Context) -> Reply:
-    where, _, words = rest.partition(" ")
-    target = _channel_target(command, where)
-    tags = parse_tags(words) or None
+async def unsubscribe(command: Command, args: Args, ctx: Context) -> Reply:
+    target = _channel_target(command, args.text("where"))
+    tags = parse_tags(args.text("tags")) or None
     async with ctx.db.transaction() as session:
         removed = await repo.unsubscribe(session, target, tags)
     if not removed:
@@ -260,8 +233,8 @@ async def unsubscribe(command: Command, rest: str, ctx: Context) -> Reply:
     return say(f"{_place(target)} no longer gets insights tagged {_tags_text(removed)}.")
 
 
-async def follow(command: Command, rest: str, ctx: Context) -> Reply:
-    tags = _required_tags(rest, "/insight follow onboarding")
+async def follow(command: Command, args: Args, ctx: Context) -> Reply:
+    tags = _required_tags(args.text("tags"), "/insight follow onboarding")
     async with ctx.db.transaction() as session:
         added = await repo.subscribe(
             session, _person_target(command), tags, by=command.actor.user_id, now=ctx.clock.now()
@@ -274,8 +247,8 @@ async def follow(command: Command, rest: str, ctx: Context) -> Reply:
     )
 
 
-async def unfollow(command: Command, rest: str, ctx: Context) -> Reply:
-    tags = parse_tags(rest) or None
+async def unfollow(command: Command, args: Args, ctx: Context) -> Reply:
+    tags = parse_tags(args.text("tags")) or None
     async with ctx.db.transaction() as session:
         removed = await repo.unsubscribe(session, _person_target(command), tags)
     if not removed:
@@ -283,7 +256,7 @@ async def unfollow(command: Command, rest: str, ctx: Context) -> Reply:
     return say(f"You no longer follow {_tags_text(removed)}.")
 
 
-async def subscriptions(command: Command, rest: str, ctx: Context) -> Reply:
+async def subscriptions(command: Command, args: Args, ctx: Context) -> Reply:
     actor = command.actor
     async with ctx.db.transaction() as session:
         rows = await repo.subscriptions(session, actor.workspace_id)
@@ -327,17 +300,47 @@ def _required_tags(words: str, example: str) -> list[str]:
     return tags
 
 
-VERBS: dict[str, Verb] = {
-    "new": new,
-    "edit": open_editor,
-    "retract": retract,
-    "show": show,
-    "status": status,
-    "search": search,
-    "list": list_recent,
-    "subscribe": subscribe,
-    "unsubscribe": unsubscribe,
-    "follow": follow,
-    "unfollow": unfollow,
-    "subscriptions": subscriptions,
-}
+def _insight_id(args: Args) -> int:
+    insight_id = args.number("id")
+    assert insight_id is not None  # a required argument: the router refused its absence
+    return insight_id
+
+
+async def edit(command: Command, args: Args, ctx: Context) -> Outcome:
+    return await open_editor(command, args.rest, ctx)  # the id is checked by the router already
+
+
+async def retract_asked(command: Command, args: Args, ctx: Context) -> Outcome:
+    return await retract(command, args.rest, ctx)  # `12` or `12 confirm`, checked already
+
+
+_ID = Arg("id", ArgKind.NUMBER, label="an insight number")
+_TAGS = Arg("tags", ArgKind.TEXT, required=False)
+_WHERE = Arg("where", required=False)
+
+
+def _sub(name: str, handler: SubcommandHandler, *args: Arg, examples: int = 1) -> Subcommand:
+    """A subcommand documented by its `USAGE` lines (the first `examples` that start so)."""
+    mine = [line for line in USAGE if line[0].split()[1] == name][:examples]
+    shown = tuple(Example(typed, meaning) for typed, meaning in mine)
+    return Subcommand(name, mine[0][1], handler, args, shown)
+
+
+SPEC = CommandSpec(
+    name="insight",
+    summary="share research insights with the channels and people who follow their tags",
+    subcommands=(
+        _sub("new", new),
+        _sub("subscribe", subscribe, _WHERE, _TAGS, examples=2),
+        _sub("unsubscribe", unsubscribe, _WHERE, _TAGS),
+        _sub("follow", follow, _TAGS),
+        _sub("unfollow", unfollow, _TAGS),
+        _sub("subscriptions", subscriptions),
+        _sub("search", search, Arg("words", ArgKind.TEXT, required=False)),
+        _sub("list", list_recent, Arg("filters", ArgKind.TEXT, required=False)),
+        _sub("show", show, _ID),
+        _sub("status", status, _ID),
+        _sub("edit", edit, _ID),
+        _sub("retract", retract_asked, _ID, Arg("confirm", required=False)),
+    ),
+)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from bot.context import Context
-from bot.errors import PermissionDenied, UserError
+from bot.errors import UserError
 from bot.events import Action, Actor, Command
+from bot.feature import Arg, ArgKind, Args, CommandSpec, Example, Subcommand, Who
 from bot.features.privacy import data
-from bot.mentions import mentions
 from bot.replies import (
     Button,
     ButtonStyle,
@@ -24,6 +24,7 @@ from bot.replies import (
     say,
     text,
 )
+from bot.subcommands import ensure_allowed
 from storage.repositories.personal import core
 
 FORGET_ACTION = "privacy.forget"
@@ -31,9 +32,7 @@ KEEP_ACTION = "privacy.keep"
 MAX_USER_ID = 128
 
 
-async def my(command: Command, ctx: Context) -> Outcome:
-    if command.text.strip().casefold() != "data":
-        raise UserError("Did you mean `/alignbot my data`? It shows what alignbot keeps about you.")
+async def my_data(command: Command, args: Args, ctx: Context) -> Outcome:
     actor = command.actor
     async with ctx.db.transaction() as session:
         found = await data.gather(session, actor.workspace_id, actor.user_id)
@@ -51,17 +50,14 @@ async def my(command: Command, ctx: Context) -> Outcome:
 
 
 def _ensure_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied("Only workspace admins can erase a person's data.")
+    """The confirm button checks again: it may be pressed by anyone who sees it."""
+    ensure_allowed(_FORGET, actor)
 
 
-async def forget(command: Command, ctx: Context) -> Outcome:
+async def forget(command: Command, args: Args, ctx: Context) -> Outcome:
     """Shows what would go and asks to confirm; nothing is erased yet."""
-    _ensure_admin(command.actor)
-    people = mentions(command.text)
-    if len(people) != 1:
-        raise UserError("Name one person: `/alignbot forget @person`.")
-    person = people[0]
+    person = args.person("person")
+    assert person is not None  # a required argument
     workspace_id = command.actor.workspace_id
     async with ctx.db.transaction() as session:
         found = await data.gather(session, workspace_id, person.user_id)
@@ -103,3 +99,36 @@ async def forget_confirmed(action: Action, ctx: Context) -> Outcome:
 
 async def keep(action: Action, ctx: Context) -> Outcome:
     return Reply((text("Nothing was erased."),), replace_original=True)
+
+
+_FORGET = Subcommand(
+    "",
+    "erase what alignbot keeps about a person (admins; asks first)",
+    forget,
+    args=(Arg("person", ArgKind.PERSON, label="one person (an @mention)"),),
+    examples=(Example("/alignbot forget @ana", "erase Ana's data, keeping tallies"),),
+    who=Who.ADMINS,
+    doing="erase a person's data",
+)
+
+SPECS = (
+    CommandSpec(
+        name="my",
+        summary="what alignbot keeps about you, as JSON",
+        umbrella_only=True,
+        subcommands=(
+            Subcommand(
+                "data",
+                "what alignbot keeps about you, as JSON",
+                my_data,
+                examples=(Example("/alignbot my data", "everything stored about you"),),
+            ),
+        ),
+    ),
+    CommandSpec(
+        name="forget",
+        summary="erase what alignbot keeps about a person (admins; asks first)",
+        umbrella_only=True,
+        default=_FORGET,
+    ),
+)

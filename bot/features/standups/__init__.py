@@ -1,6 +1,6 @@
 """Stand-ups: prompts at each member's own local time, answers, a summary with blockers first."""
 
-from bot.feature import CommandSpec, Example, Feature
+from bot.feature import Feature
 from bot.features.standups import (
     answers,
     commands,
@@ -20,14 +20,7 @@ from bot.features.standups.personal import erase_answers_before, forget_person, 
 
 FEATURE = Feature(
     name="standups",
-    commands=(
-        CommandSpec(
-            name="standup",
-            summary="daily stand-ups: answer, set up a team, days away, history and stats",
-            handler=commands.standup,
-            examples=tuple(Example(line, meaning) for line, meaning in commands.USAGE),
-        ),
-    ),
+    commands=(commands.SPEC,),
     actions={
         views.OPEN_ACTION: answers.open_from_button,
         views.SKIP_ACTION: answers.skip_from_button,

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
-from rapidfuzz import process
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Actor, Command, Submission
+from bot.feature import (
+    Arg,
+    ArgKind,
+    Args,
+    CommandSpec,
+    Example,
+    Scope,
+    Subcommand,
+    SubcommandHandler,
+)
 from bot.features.standups import forms, views
 from bot.features.standups.answers import answer_now
 from bot.features.standups.participation import participation
@@ -32,45 +40,31 @@ from bot.features.standups.service import (
     settings_of,
 )
 from bot.mentions import mentions, readable, without_mentions
-from bot.replies import Block, Code, FormErrors, Heading, Outcome, context, fields, reply, text
+from bot.replies import Code, FormErrors, Heading, Outcome, context, fields, reply, text
 from bot.timezones import canonical_zone
 from storage.models.standups import StandupHoliday, StandupTeam
 from storage.repositories import people
 from storage.repositories import standups as repo
 
-Verb = Callable[[Command, Context, str, StandupTeam | None], Awaitable[Outcome]]
 
-
-async def standup(command: Command, ctx: Context) -> Outcome:
-    """Routes `/standup [team] [verb] [args]`; no verb means “answer now”."""
-    head, _, rest = command.text.strip().partition(" ")
-    rest = rest.strip()
-    if not head:
-        return await answer_now(command, ctx, None)
-    verb = VERBS.get(head.lower())
-    if verb is not None:
-        return await verb(command, ctx, rest, None)
+async def _team_named(word: str, command: Command, ctx: Context) -> StandupTeam | None:
     async with ctx.db.transaction() as session:
-        team = await repo.team_by_slug(session, command.actor.workspace_id, forms.slugify(head))
-        known = [t.slug for t in await repo.workspace_teams(session, command.actor.workspace_id)]
-    if team is None:
-        raise UserError(_unknown(head, known))
-    if not rest:
-        return await answer_now(command, ctx, team)
-    name, _, args = rest.partition(" ")
-    verb = TEAM_VERBS.get(name.lower())
-    if verb is None:
-        raise UserError(_unknown(name, list(TEAM_VERBS)))
-    return await verb(command, ctx, args.strip(), team)
+        return await repo.team_by_slug(session, command.actor.workspace_id, forms.slugify(word))
 
 
-def _unknown(word: str, known: list[str]) -> str:
-    choices = [*VERBS, *known]
-    guess = process.extractOne(word.lower(), choices, score_cutoff=70)
-    hint = f" Did you mean `{guess[0]}`?" if guess else ""
-    return (
-        f"“{word[:40]}” is neither a /standup command nor a stand-up team.{hint} Try /standup help."
-    )
+async def _team_names(command: Command, ctx: Context) -> list[str]:
+    async with ctx.db.transaction() as session:
+        return [t.slug for t in await repo.workspace_teams(session, command.actor.workspace_id)]
+
+
+def _named_team(args: Args) -> StandupTeam | None:
+    """The team named before the subcommand (`/standup design stats`), if any."""
+    return args.scope if isinstance(args.scope, StandupTeam) else None
+
+
+async def answer(command: Command, args: Args, ctx: Context) -> Outcome:
+    """`/standup [team]` with no subcommand: answer today's stand-up now."""
+    return await answer_now(command, ctx, _named_team(args))
 
 
 async def _which_team(
@@ -113,13 +107,15 @@ async def _can_manage(session: AsyncSession, actor: Actor, team: StandupTeam) ->
 # Set-up -------------------------------------------------------------------------------------
 
 
-async def setup(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+async def setup(command: Command, args: Args, ctx: Context) -> Outcome:
     """`/standup setup [name]`: the set-up form, for a new team or an existing one."""
+    wanted = args.text("name")
+    team = _named_team(args)
     actor = command.actor
     async with ctx.db.transaction() as session:
-        if team is None and args:
-            team = await repo.team_by_slug(session, actor.workspace_id, forms.slugify(args))
-        if team is None and not args:
+        if team is None and wanted:
+            team = await repo.team_by_slug(session, actor.workspace_id, forms.slugify(wanted))
+        if team is None and not wanted:
             here = await repo.teams_in_channel(
                 session, actor.workspace_id, command.conversation.channel_id
             )
@@ -127,7 +123,7 @@ async def setup(command: Command, ctx: Context, args: str, team: StandupTeam | N
         if team is None:
             zone = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
             channel_id = "" if command.conversation.is_direct else command.conversation.channel_id
-            name = " ".join(readable(args).split())
+            name = " ".join(readable(wanted).split())
             if len(name) > forms.MAX_NAME_CHARS:
                 raise UserError(
                     f"That team name is {len(name):,} characters long; keep it to "
@@ -223,33 +219,37 @@ def _apply(team: StandupTeam, values: forms.SetupValues, now: datetime) -> None:
     team.updated_at = now
 
 
-async def remove(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+async def remove(command: Command, args: Args, ctx: Context) -> Outcome:
     """`/standup remove <team>`: deletes the stand-up and its history (admins or its creator)."""
+    named = args.text("team")
+    team = _named_team(args)
     actor = command.actor
     async with ctx.db.transaction() as session:
         if team is None:
-            if not args:
+            if not named:
                 raise UserError("Which stand-up? e.g. /standup remove design")
-            team = await repo.team_by_slug(session, actor.workspace_id, forms.slugify(args))
+            team = await repo.team_by_slug(session, actor.workspace_id, forms.slugify(named))
             if team is None:
-                raise UserError(f"There is no stand-up called “{args[:40]}”.")
+                raise UserError(f"There is no stand-up called “{named[:40]}”.")
         if not (actor.is_admin or team.created_by == actor.user_id):
             raise PermissionDenied("Only an admin or whoever created a stand-up can remove it.")
         await repo.delete_team(session, team)
     return reply(text(f"The {team.name} stand-up and its history are removed."))
 
 
-async def escalate(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+async def escalate(command: Command, args: Args, ctx: Context) -> Outcome:
     """`/standup [team] escalate [N|off]`: after how many stuck stand-up days a blocker naming a
     RACI decision goes to its Accountable person."""
+    typed = args.text("days")
+    team = _named_team(args)
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
-        if not args:
+        if not typed:
             return reply(text(_escalation_setting(team)), context(*_ESCALATE_HINT))
-        days = forms.parse_escalate_days(args)
+        days = forms.parse_escalate_days(typed)
         if days is None:
             raise UserError(
-                f"`{args[:20]}` is not a number of stand-up days. Use 0 to "
+                f"`{typed[:20]}` is not a number of stand-up days. Use 0 to "
                 f"{forms.MAX_ESCALATE_DAYS}, or off, e.g. `/standup escalate 3`."
             )
         if not await _can_manage(session, command.actor, team):
@@ -280,9 +280,7 @@ def _escalation_setting(team: StandupTeam) -> str:
     )
 
 
-async def list_teams(
-    command: Command, ctx: Context, args: str, team: StandupTeam | None
-) -> Outcome:
+async def list_teams(command: Command, args: Args, ctx: Context) -> Outcome:
     async with ctx.db.transaction() as session:
         teams = await repo.workspace_teams(session, command.actor.workspace_id)
         counts = await repo.members_of(session, [t.id for t in teams if t.id is not None])
@@ -292,17 +290,18 @@ async def list_teams(
 # Time zones and days off --------------------------------------------------------------------
 
 
-async def tz(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+async def tz(command: Command, args: Args, ctx: Context) -> Outcome:
     """`/standup tz [Zone|auto]`: shows or sets the zone your prompts follow."""
+    zone = args.text("zone")
     actor = command.actor
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
-        if args.lower() in {"auto", "reset", "profile"}:
+        if zone.lower() in {"auto", "reset", "profile"}:
             await repo.clear_timezone(session, actor.workspace_id, actor.user_id)
-        elif args:
-            name = canonical_zone(args)
+        elif zone:
+            name = canonical_zone(zone)
             if name is None:
-                raise UserError(forms.unknown_zone_message(args))
+                raise UserError(forms.unknown_zone_message(zone))
             await repo.set_timezone(session, actor.workspace_id, actor.user_id, name, now)
         current = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
     source = {
@@ -323,16 +322,17 @@ async def tz(command: Command, ctx: Context, args: str, team: StandupTeam | None
     )
 
 
-async def skip(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+async def skip(command: Command, args: Args, ctx: Context) -> Outcome:
     """`/standup skip today|tomorrow|until 2026-12-01|2026-12-01[..2026-12-05]`."""
+    when = args.text("when")
     actor = command.actor
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         zone = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
         today = local_day(now, zone.tz)
-        if not args:
+        if not when:
             return await _show_skips(session, actor, today)
-        first, last = _skip_days(args, today)
+        first, last = _skip_days(when, today)
         await repo.add_skip(session, actor.workspace_id, actor.user_id, first, last, now)
     span = views.day_label(first) + ("" if first == last else f" to {views.day_label(last)}")
     return reply(
@@ -398,7 +398,7 @@ async def _show_skips(session: AsyncSession, actor: Actor, today: date) -> Outco
     )
 
 
-async def unskip(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+async def unskip(command: Command, args: Args, ctx: Context) -> Outcome:
     actor = command.actor
     async with ctx.db.transaction() as session:
         zone = (await person_zones(session, actor.workspace_id, [actor.user_id]))[actor.user_id]
@@ -412,9 +412,11 @@ async def unskip(command: Command, ctx: Context, args: str, team: StandupTeam | 
 MAX_HOLIDAY_NOTE = 200
 
 
-async def holiday(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+async def holiday(command: Command, args: Args, ctx: Context) -> Outcome:
     """`/standup holiday 2026-12-25 [note]`, `holiday list`, `holiday remove 2026-12-25`."""
-    word, _, rest = args.partition(" ")
+    typed = args.text("day")
+    team = _named_team(args)
+    word, _, rest = typed.partition(" ")
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
         s = settings_of(team)
@@ -473,10 +475,12 @@ def _holiday_list(team: StandupTeam, days: list[StandupHoliday]) -> Outcome:
 # History and stats --------------------------------------------------------------------------
 
 
-async def history(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+async def history(command: Command, args: Args, ctx: Context) -> Outcome:
     """`/standup history [@person] [7d|30d|2026-11-01..2026-11-20]` (default: 7 days)."""
-    who = mentions(args)
-    period_text = without_mentions(args) or "7d"
+    typed = args.text("period")
+    team = _named_team(args)
+    who = mentions(typed)
+    period_text = without_mentions(typed) or "7d"
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
         await _ensure_may_read(session, command.actor, team)
@@ -506,15 +510,17 @@ def _period_label(first: date, last: date) -> str:
     return f"from {first:%a %d %b %Y} to {last:%a %d %b %Y}"
 
 
-async def stats(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
+async def stats(command: Command, args: Args, ctx: Context) -> Outcome:
     """`/standup stats [7d|30d|from..to]`: participation per person and team, on time or late."""
+    period = args.text("period")
+    team = _named_team(args)
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
         await _ensure_may_read(session, command.actor, team)
         s = settings_of(team)
         today = local_day(now, s.tz)
-        first, last = _period(args or "30d", today)
+        first, last = _period(period or "30d", today)
         last = min(last, today)
         members = await repo.members(session, s.team_id)
         member_ids = [m.user_id for m in members]
@@ -544,51 +550,85 @@ async def stats(command: Command, ctx: Context, args: str, team: StandupTeam | N
     return views.stats(team.name, _period_label(first, last), rows)
 
 
-# Help ---------------------------------------------------------------------------------------
+# The declaration ---------------------------------------------------------------------------
 
 
-USAGE = (
-    ("/standup", "answer today's stand-up (pre-filled with yesterday's plan)"),
-    ("/standup setup [name]", "create or change a stand-up team"),
-    ("/standup tz Europe/Paris", "your own time zone for prompts (auto: from your profile)"),
-    ("/standup skip today|tomorrow|until 2026-12-01", "days away; /standup unskip undoes"),
-    ("/standup holiday 2026-12-25", "a team holiday (holiday list, holiday remove DATE)"),
-    ("/standup history [@person] [7d|30d|from..to]", "past answers"),
-    ("/standup stats [30d]", "participation and answers on time"),
-    ("/standup escalate 3|off", "send stuck blockers naming a decision to its Accountable"),
-    ("/standup list", "every stand-up in this workspace"),
-    ("/standup design history 30d", "name a team first to pick it"),
+def _sub(
+    name: str,
+    summary: str,
+    handler: SubcommandHandler,
+    example: str,
+    arg: str = "",
+    *,
+    aliases: tuple[str, ...] = (),
+    scoped: bool = True,
+) -> Subcommand:
+    """A stand-up subcommand: at most one optional argument, read by the handler itself."""
+    args = (Arg(arg, ArgKind.TEXT, required=False),) if arg else ()
+    examples = (Example(example, summary),)
+    return Subcommand(name, summary, handler, args, examples, aliases=aliases, scoped=scoped)
+
+
+SPEC = CommandSpec(
+    name="standup",
+    summary="daily stand-ups: answer, set up a team, days away, history and stats",
+    default=_sub(
+        "", "answer today's stand-up (pre-filled with yesterday's plan)", answer, "/standup"
+    ),
+    subcommands=(
+        _sub("setup", "create or change a stand-up team", setup, "/standup setup [name]", "name"),
+        _sub(
+            "tz",
+            "your own time zone for prompts (auto: from your profile)",
+            tz,
+            "/standup tz Europe/Paris",
+            "zone",
+        ),
+        _sub(
+            "skip",
+            "days away; /standup unskip undoes",
+            skip,
+            "/standup skip today|tomorrow|until 2026-12-01",
+            "when",
+            aliases=("skips",),
+        ),
+        _sub("unskip", "back early: prompts resume from today", unskip, "/standup unskip"),
+        _sub(
+            "holiday",
+            "a team holiday (holiday list, holiday remove DATE)",
+            holiday,
+            "/standup holiday 2026-12-25",
+            "day",
+            aliases=("holidays",),
+        ),
+        _sub(
+            "history",
+            "past answers",
+            history,
+            "/standup history [@person] [7d|30d|from..to]",
+            "period",
+        ),
+        _sub("stats", "participation and answers on time", stats, "/standup stats [30d]", "period"),
+        _sub(
+            "escalate",
+            "send stuck blockers naming a decision to its Accountable",
+            escalate,
+            "/standup escalate 3|off",
+            "days",
+        ),
+        _sub("list", "every stand-up in this workspace", list_teams, "/standup list", scoped=False),
+        _sub(
+            "remove",
+            "delete a stand-up and its history (admins or its creator)",
+            remove,
+            "/standup remove design",
+            "team",
+        ),
+    ),
+    scope=Scope(
+        "stand-up team",
+        _team_named,
+        _team_names,
+        (Example("/standup design history 30d", "name a team first to pick it"),),
+    ),
 )
-
-
-async def usage(command: Command, ctx: Context, args: str, team: StandupTeam | None) -> Outcome:
-    blocks: list[Block] = [Heading("Stand-ups")]
-    blocks += [text(Code(cmd), f"  {meaning}") for cmd, meaning in USAGE]
-    return reply(*blocks)
-
-
-VERBS: dict[str, Verb] = {
-    "setup": setup,
-    "tz": tz,
-    "skip": skip,
-    "skips": skip,
-    "unskip": unskip,
-    "holiday": holiday,
-    "holidays": holiday,
-    "history": history,
-    "stats": stats,
-    "list": list_teams,
-    "remove": remove,
-    "escalate": escalate,
-    "help": usage,
-}
-TEAM_VERBS: dict[str, Verb] = {
-    **{verb: VERBS[verb] for verb in ("tz", "skip", "skips", "unskip", "help")},
-    "setup": setup,
-    "holiday": holiday,
-    "holidays": holiday,
-    "history": history,
-    "stats": stats,
-    "remove": remove,
-    "escalate": escalate,
-}

@@ -173,7 +173,7 @@ BAD_COMMANDS = [
     ("/insight status 999", "no insight 999 you can see"),
     ("/insight edit 999", "no insight 999 you can see"),
     ("/insight retract abc", "`abc` is not an insight number"),
-    ("/insight status", "is not an insight number"),
+    ("/insight status", "`/insight status <id>` needs an insight number"),  # one wording
     ("/insight frobnicate", "I don't know `/insight frobnicate`"),
     ("/insight subscrbe here x", "Did you mean `/insight subscribe`?"),
     ("/insight subscribe here", "Which tags?"),

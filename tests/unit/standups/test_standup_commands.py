@@ -305,7 +305,8 @@ async def test_unknown_teams_strangers_and_stale_forms_get_clear_answers(
     alignbot: AlignBot, clock: FakeClock
 ) -> None:
     await _team(alignbot, clock)
-    assert "Did you mean `design`?" in shown(await run(alignbot, ADA, "desing"))
+    unknown = shown(await run(alignbot, ADA, "desing"))  # the router's one wording (issue 17)
+    assert "no stand-up team is called that. Did you mean `/standup design`?" in unknown
     stranger = member("U7", "Zed", "UTC")
     assert "You're not in a stand-up yet" in shown(await run(alignbot, stranger))
     assert "not a member of the Design stand-up" in shown(await run(alignbot, stranger, "design"))
