@@ -168,11 +168,8 @@ def _decisions(facts: WeekFacts) -> list[Block]:
     blocks: list[Block] = [text(Bold("Decisions"))]
     for made in facts.made[:MAX_LINES]:
         what = f": {_short(made.decided, 60)}" if made.decided else ""
-        blocks.append(
-            text(
-                f"• {_short(made.decision_name, 60)} {made.status} by {made.decided_by_name}{what}"
-            )
-        )
+        who = made.decided_by_name or "someone"  # a settler without a display name
+        blocks.append(text(f"• {_short(made.decision_name, 60)} {made.status} by {who}{what}"))
     for waiting in facts.unratified[:MAX_LINES]:
         blocks.append(
             text(

@@ -10,5 +10,6 @@ class PrivacySettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     # Off by default: nothing ages out. Set to N to delete stand-up answers for days more than
-    # N days ago and Seen / Will act / Disagree answers not changed for N days (daily job).
+    # N days ago and Seen / Will act / Disagree answers not changed for N days, and to unname
+    # decision records settled and blocker escalations resolved more than N days ago (daily).
     retention_days: int | None = Field(None, validation_alias="ALIGNBOT_RETENTION_DAYS", ge=1)
