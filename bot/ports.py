@@ -5,13 +5,28 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from bot.events import Conversation, MessageRef
-from bot.replies import Reply
+from bot.replies import Outcome, Reply
 
 log = logging.getLogger(__name__)
 MEMBERSHIP_TIMEOUT = 10.0  # seconds a membership question may take before the answer is "no"
+
+Where = TypeVar("Where", contravariant=True)
+Surface = TypeVar("Surface", contravariant=True)
+Answer = TypeVar("Answer", covariant=True)
+
+
+class Renderer(Protocol[Where, Surface, Answer]):
+    """The one place an adapter turns the core's answer to an event into platform calls.
+    `where` is the turn being answered (the platform's own handles: a Teams turn, a Slack
+    trigger and response_url); `surface` what kind of turn it was, since a platform answers a
+    message, a button and a form submission differently; the result is what the platform's
+    request itself must return (an invoke or ack body), or None. Adding a platform means a
+    translator (payloads into core events) and one of these."""
+
+    async def render(self, outcome: Outcome, where: Where, surface: Surface) -> Answer: ...
 
 
 class Messenger(Protocol):

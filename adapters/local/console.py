@@ -4,16 +4,15 @@ broadcasts) are printed above the prompt."""
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from adapters.local.console_render import ConsoleRenderer, Surface, Where
 from adapters.local.forms import Cancelled, FormFiller
-from adapters.local.render import controls, render
+from adapters.local.terminal import PLATFORM, Board, Terminal
 from bot.app import AlignBot
 from bot.events import (
     Action,
@@ -24,9 +23,9 @@ from bot.events import (
     Message,
     MessageRef,
 )
-from bot.replies import Button, Form, Outcome, Reply, Select
+from bot.ports import Renderer
+from bot.replies import Button, Outcome, Reply, Select
 
-PLATFORM = "local"
 WORKSPACE = "local"
 _PERSON = re.compile(r"(?<![<\w])@([A-Za-z0-9_.\-]+)")
 _CHANNEL = re.compile(r"(?<![<\w])#([A-Za-z0-9_.\-]+)")
@@ -43,77 +42,6 @@ def to_core_mentions(line: str) -> str:
     """`@ana` and `#design` become the core's mention spelling, as Slack would send them."""
     line = _PERSON.sub(lambda m: f"<@{m.group(1)}|{m.group(1)}>", line)
     return _CHANNEL.sub(lambda m: f"<#{m.group(1)}|{m.group(1)}>", line)
-
-
-class Terminal:
-    """The screen: answers print in turn; proactive posts print above a pending prompt and the
-    prompt is drawn again with what was typed so far, so nothing lands inside a typed line."""
-
-    def __init__(
-        self,
-        out: TextIO,
-        read_line: Callable[[], str],
-        typed_so_far: Callable[[], str] | None = None,
-    ) -> None:
-        self.out = out
-        self.read_line = read_line
-        self.typed_so_far = typed_so_far
-        self.prompt: str | None = None
-
-    def say(self, text: str) -> None:
-        self.out.write(text + "\n")
-        self.out.flush()
-
-    def announce(self, text: str) -> None:
-        if self.prompt is None:
-            self.say("\n" + text)
-            return
-        if self.typed_so_far is not None:  # a terminal: clear the prompt line, redraw it below
-            typed = self.typed_so_far()
-            self.out.write(f"\r\x1b[K{text}\n{self.prompt}{typed}")
-        else:
-            self.out.write(f"\n{text}\n{self.prompt}")
-        self.out.flush()
-
-    async def ask(self, prompt: str) -> str | None:
-        """One line, or None at the end of the input."""
-        self.out.write(prompt)
-        self.out.flush()
-        self.prompt = prompt.rpartition("\n")[2]
-        try:
-            line = await asyncio.to_thread(self.read_line)
-        finally:
-            self.prompt = None
-        return None if line == "" else line.rstrip("\n")
-
-
-@dataclass(frozen=True)
-class Pressable:
-    control: Button | Select
-    ref: MessageRef
-    conversation: Conversation
-
-
-@dataclass
-class Board:
-    """Every message shown this session; its buttons are numbered once, across all messages,
-    so a number always presses the button it was printed beside."""
-
-    _messages: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    pressables: dict[int, Pressable] = field(default_factory=dict)
-    # The local chat's channel membership: a person is in every channel they have spoken in.
-    joined: dict[str, set[str]] = field(default_factory=dict)
-
-    def new_ref(self, conversation: Conversation) -> MessageRef:
-        return MessageRef(
-            PLATFORM, conversation.workspace_id, conversation.channel_id, str(next(self._messages))
-        )
-
-    def show(self, reply: Reply, ref: MessageRef, conversation: Conversation) -> str:
-        first = len(self.pressables) + 1
-        for offset, control in enumerate(controls(reply)):
-            self.pressables[first + offset] = Pressable(control, ref, conversation)
-        return render(reply, first=first)
 
 
 @dataclass
@@ -156,6 +84,10 @@ class ConsoleChat:
     board: Board = field(default_factory=Board)
     admins: set[str] = field(default_factory=set)
     channel: str = "general"
+    renderer: Renderer[Where, Surface, FormFiller | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.renderer = ConsoleRenderer(self.terminal, self.board)
 
     @property
     def actor(self) -> Actor:
@@ -273,29 +205,18 @@ class ConsoleChat:
         return select.options[int(text) - 1].value
 
     async def show(self, outcome: Outcome, event: Event) -> None:
-        if isinstance(outcome, Reply):
-            where = event.conversation
-            ref = event.message if isinstance(event, Action) else None
-            if ref is None or not outcome.replace_original:
-                ref = self.board.new_ref(where)
-            else:
-                self.say(f"[message {ref.message_id} updated]")
-            self.say(self.board.show(outcome, ref, where))
-        elif isinstance(outcome, Form):
-            await self.fill(outcome, event.conversation)
-
-    async def fill(self, form: Form, where: Conversation) -> None:
-        filler = FormFiller(form, self.terminal)
-        while True:
+        """The answer goes to the renderer; a form it hands back is asked here until it is
+        saved (or the next page is asked), or the person cancels it."""
+        filler = await self.renderer.render(outcome, Where(event), Surface.LINE)
+        while filler is not None:
             try:
                 values = await filler.ask()
             except Cancelled:
                 self.say("Form cancelled; nothing was saved.")
                 return
-            outcome = await self.bot.handle(filler.submission(values, self.actor, where))
-            if not filler.refused(outcome):
-                await self.show(outcome, filler.submission(values, self.actor, where))
-                return
+            submission = filler.submission(values, self.actor, event.conversation)
+            outcome = await self.bot.handle(submission)
+            filler = await self.renderer.render(outcome, Where(submission, filler), Surface.FORM)
 
 
 async def chat(

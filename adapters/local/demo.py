@@ -6,14 +6,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping
 
-from adapters.local.console import (
-    PLATFORM,
-    WORKSPACE,
-    ConsoleMessenger,
-    Terminal,
-    to_core_mentions,
-)
+from adapters.local.console import WORKSPACE, ConsoleMessenger, to_core_mentions
 from adapters.local.render import render
+from adapters.local.terminal import PLATFORM, Terminal
 from bot.app import AlignBot
 from bot.events import Actor, Command, Conversation, FormValue, Submission
 from bot.replies import Form, Outcome, Reply

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from adapters.local.render import asked_inputs, spans_to_text
 from bot.events import Actor, Conversation, FormValue, Submission
-from bot.replies import Form, FormErrors, Input, InputKind, Outcome
+from bot.replies import Form, FormErrors, Input, InputKind
 from bot.timezones import clock_text, parse_clock
 
 CANCEL = ":cancel"
@@ -90,10 +90,8 @@ class FormFiller:
     ) -> Submission:
         return Submission(self.form.form_id, values, actor, where, self.form.metadata)
 
-    def refused(self, outcome: Outcome) -> bool:
-        """True when the bot refused some values; they are asked again on the next `ask`."""
-        if not isinstance(outcome, FormErrors):
-            return False
+    def refused(self, outcome: FormErrors) -> None:
+        """The bot refused some values: they are asked again on the next `ask`."""
         known = {spec.name for spec in self.form.inputs}
         self.errors = {name: message for name, message in outcome.errors.items() if name in known}
         stray = [message for name, message in outcome.errors.items() if name not in known]
@@ -101,7 +99,6 @@ class FormFiller:
             self.screen.say(f"  ! {message}")
         if not self.errors:  # nothing to re-ask: show the whole form again
             self.errors = {spec.name: "" for spec in self.form.inputs}
-        return True
 
     def _introduce(self) -> None:
         self.screen.say(

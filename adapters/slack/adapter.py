@@ -16,6 +16,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from aiohttp import ClientSession, web
@@ -24,17 +25,19 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from adapters.slack import translate
-from adapters.slack.blocks import modal, modal_errors
-from adapters.slack.delivery import (
-    OPEN_FORM_ACTION,
-    Delivery,
-    ReplyTag,
-    answering,
-    errors_reply,
-)
+from adapters.slack.delivery import Delivery, ReplyTag, answering
 from adapters.slack.distribution import Distribution
 from adapters.slack.messenger import Outbox, SlackMessenger, web_client
 from adapters.slack.people import Directory
+from adapters.slack.render import (
+    EXPIRED,
+    NOT_OPENED,
+    OPEN_FORM_ACTION,
+    AckBody,
+    SlackRenderer,
+    Surface,
+    Where,
+)
 from adapters.slack.signature import SignatureGate
 from adapters.slack.workspace import ClientSource, FixedClient, current_workspace, workspace_of
 from bot import homes, logs
@@ -42,7 +45,8 @@ from bot.app import AlignBot
 from bot.events import Actor, Conversation, Submission
 from bot.inbox import payload_of
 from bot.metrics import request_kind
-from bot.replies import Form, FormErrors, Outcome, Reply, say
+from bot.ports import Renderer
+from bot.replies import Outcome, say
 from bot.server_key import server_key
 from bot.settings import Settings
 from storage.models.inbound import InboxItem
@@ -103,7 +107,10 @@ class SlackAdapter:
         self.outbox = Outbox(self.clients, bot.metrics)
         self.messenger = SlackMessenger(self.outbox)
         self.key = server_key(settings)  # seals private_metadata
-        self.delivery = Delivery(self.outbox, bot.ctx.db, bot.ctx.clock, key=self.key)
+        self.delivery = Delivery(self.outbox, bot.ctx.db, bot.ctx.clock)
+        self.renderer: Renderer[Where, Surface, AckBody | None] = SlackRenderer(
+            self.delivery, self.key
+        )
         self.directory = Directory(self.clients)
         self._socket_mode: AsyncSocketModeHandler | None = None
         self._register()
@@ -207,13 +214,8 @@ class SlackAdapter:
         actor = await self.directory.actor(translate.team_of(body), user_id, user_name)
         command = translate.command(body, actor)
         outcome = await self.bot.handle(command)
-        await self.delivery.outcome(
-            outcome,
-            command.conversation,
-            user_id,
-            trigger_id=command.trigger_id,
-            response_url=body.get("response_url"),
-        )
+        where = Where(command.conversation, user_id, command.trigger_id, body.get("response_url"))
+        await self.renderer.render(outcome, where, Surface.CONVERSATION)
 
     # Buttons and menus -------------------------------------------------------------------
 
@@ -231,15 +233,21 @@ class SlackAdapter:
         on_home = translate.on_home(body)
         for action in translate.actions(body, actor):
             outcome = await self.bot.handle(action)
-            if on_home and isinstance(outcome, Reply) and outcome.replace_original:
-                continue  # the message it would update is the page, published again below
-            await self.delivery.action_outcome(
-                outcome, action.conversation, user_id, source, action.trigger_id
+            where = Where(
+                action.conversation,
+                user_id,
+                action.trigger_id,
+                source.response_url,
+                source=source,
+                on_home=on_home,
             )
+            await self.renderer.render(outcome, where, Surface.MESSAGE_BUTTON)
         if on_home:
             await self._publish_home(actor.workspace_id, user_id)
 
     async def _open_pending_form(self, body: Body) -> None:
+        """The "Open form" button of an earlier offer: its stored modal, once, until it
+        expires."""
         user_id, _ = translate.interaction_user(body)
         source = translate.action_source(body)
         conversation = Conversation(
@@ -249,13 +257,13 @@ class SlackAdapter:
             None,
             source.channel_id.startswith("D"),
         )
+        where = Where(conversation, user_id, None, source.response_url)
         view = await self.delivery.take_pending(_first_action_value(body))
         trigger_id = body.get("trigger_id")
         if view is None or not trigger_id:
-            expired = say("That form has expired; please ask again.")
-            await self.delivery.private(conversation, user_id, expired, source.response_url)
-            return
-        await self.delivery.open_view(trigger_id, view, conversation, user_id, source.response_url)
+            await self.renderer.render(say(EXPIRED), where, Surface.CONVERSATION)
+        elif not await self.delivery.open_view(trigger_id, view):
+            await self.renderer.render(say(NOT_OPENED), where, Surface.CONVERSATION)
 
     # Shortcuts ---------------------------------------------------------------------------
 
@@ -271,13 +279,8 @@ class SlackAdapter:
             log.warning("slack shortcut %r is not one of ours", body.get("callback_id"))
             return
         outcome = await self.bot.handle(action)
-        await self.delivery.outcome(
-            outcome,
-            action.conversation,
-            user_id,
-            trigger_id=action.trigger_id,
-            response_url=body.get("response_url"),
-        )
+        where = Where(action.conversation, user_id, action.trigger_id, body.get("response_url"))
+        await self.renderer.render(outcome, where, Surface.CONVERSATION)
 
     # Modal submissions -------------------------------------------------------------------
 
@@ -306,10 +309,15 @@ class SlackAdapter:
                 return
             await self.bot.inbox.finish(key)
             item.done = True
-            acked = await self._ack_submission(ack, body, outcome, submission.conversation)
-            if isinstance(outcome, Reply):
-                user = submission.actor.user_id
-                self.bot.inbox.start(item, self._reply(submission.conversation, user, outcome))
+            where = Where(
+                submission.conversation,
+                submission.actor.user_id,
+                block_ids=tuple(translate.input_block_ids(body)),
+                later=partial(self.bot.inbox.start, item),
+            )
+            answer = await self.renderer.render(outcome, where, Surface.MODAL)
+            await ack(**(answer or {}))
+            acked = True
         except Exception:
             log.exception("slack view_submission failed")
         finally:
@@ -322,32 +330,11 @@ class SlackAdapter:
         submission = translate.submission(body, actor, self.key)
         return submission, await self.bot.handle(submission)
 
-    async def _ack_submission(
-        self, ack: Ack, body: Body, outcome: Outcome, conversation: Conversation
-    ) -> bool:
-        match outcome:
-            case FormErrors():
-                errors = modal_errors(outcome.errors, translate.input_block_ids(body))
-                await ack(response_action="errors", errors=errors)
-            case Form():
-                user = translate.interaction_user(body)[0]
-                metadata = translate.private_metadata(outcome, conversation, user, self.key)
-                await ack(response_action="update", view=modal(outcome, metadata))
-            case _:
-                await ack()
-        return True
-
-    async def _reply(self, conversation: Conversation, user: str, answer: Reply) -> None:
-        await self.delivery.reply(conversation, user, answer)
-
     async def _late_submission(self, work: asyncio.Future[tuple[Submission, Outcome]]) -> None:
         """The core took longer than the ack budget: its answer arrives as a message."""
         submission, outcome = await work
-        user = submission.actor.user_id
-        if isinstance(outcome, FormErrors):
-            await self.delivery.private(submission.conversation, user, errors_reply(outcome))
-        elif isinstance(outcome, Reply):
-            await self.delivery.reply(submission.conversation, user, outcome)
+        where = Where(submission.conversation, submission.actor.user_id)
+        await self.renderer.render(outcome, where, Surface.CLOSED_MODAL)
 
     # Events API --------------------------------------------------------------------------
 
@@ -379,7 +366,9 @@ class SlackAdapter:
         actor = await self.directory.actor(team, user_id)
         incoming = translate.message(event, actor)
         outcome = await self.bot.handle(incoming)
-        await self.delivery.outcome(outcome, incoming.conversation, user_id)
+        await self.renderer.render(
+            outcome, Where(incoming.conversation, user_id), Surface.CONVERSATION
+        )
 
 
 def log_fields(body: Body) -> dict[str, str]:

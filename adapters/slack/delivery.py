@@ -1,8 +1,9 @@
-"""Where each core outcome goes in Slack: ephemeral, in channel, in place, or as a modal.
+"""How a reply the renderer chose reaches Slack: privately, in the channel, in place, or a modal.
 
-Every path has a fallback, so a reply is never silently lost: a `response_url` that fails falls
+Every route has a fallback, so a reply is never silently lost: a `response_url` that fails falls
 back to `chat.postEphemeral`, which falls back to a DM; a channel the bot cannot post in falls
-back to the slash command's `response_url` (`in_channel`) or a DM.
+back to the slash command's `response_url` (`in_channel`) or a DM. Which route an outcome takes
+is decided in `adapters/slack/render.py`.
 """
 
 from __future__ import annotations
@@ -19,32 +20,18 @@ from typing import Any
 from aiohttp import ClientError
 from slack_sdk.errors import SlackClientError
 
-from adapters.slack.blocks import dumps, modal
+from adapters.slack.blocks import dumps
 from adapters.slack.messenger import DELIVERY_EVENT, Outbox
-from adapters.slack.translate import PLATFORM, ActionSource, MetadataTooLarge, private_metadata
+from adapters.slack.translate import PLATFORM, ActionSource
 from bot.events import Conversation
 from bot.ports import Clock, SystemClock
-from bot.replies import (
-    Button,
-    ButtonStyle,
-    Form,
-    FormErrors,
-    Outcome,
-    Reply,
-    Visibility,
-    buttons,
-    reply,
-    say,
-    text,
-)
-from bot.server_key import ServerKey
+from bot.replies import Reply
 from storage.db import Database
 from storage.models.inbound import PendingForm
 from storage.repositories import inbox
 
 log = logging.getLogger(__name__)
 
-OPEN_FORM_ACTION = "alignbot.slack.open_form"
 PENDING_FORM_TTL = timedelta(minutes=15)
 Attempt = Callable[[], Awaitable[object]]
 DELIVERY_ERRORS = (SlackClientError, ClientError, OSError, TimeoutError)
@@ -69,26 +56,13 @@ class ReplyTag:
 answering: ContextVar[ReplyTag | None] = ContextVar("answering", default=None)
 
 
-def errors_reply(outcome: FormErrors) -> Reply:
-    lines = "\n".join(f"• {name}: {problem}" for name, problem in outcome.errors.items())
-    return say("That was not saved:\n", lines)
-
-
 class Delivery:
-    """Renders outcomes back to Slack for each kind of event that produced them."""
+    """Slack routes for a chosen reply, each with its fallbacks."""
 
-    def __init__(
-        self,
-        outbox: Outbox,
-        db: Database,
-        clock: Clock | None = None,
-        *,
-        key: ServerKey | None = None,
-    ) -> None:
+    def __init__(self, outbox: Outbox, db: Database, clock: Clock | None = None) -> None:
         self.outbox = outbox
         self.db = db
         self._clock = clock or SystemClock()
-        self.key = key or ServerKey.ephemeral()  # seals modals' private_metadata
 
     # Generic paths -----------------------------------------------------------------------
 
@@ -173,112 +147,29 @@ class Delivery:
         attempts.append(self._direct(user, answer))
         return await self._first("channel reply", attempts)
 
-    async def reply(
-        self,
-        conversation: Conversation,
-        user: str,
-        answer: Reply,
-        response_url: str | None = None,
-    ) -> bool:
-        if answer.visibility is Visibility.CHANNEL:
-            return await self.public(conversation, user, answer, response_url)
-        return await self.private(conversation, user, answer, response_url)
-
-    async def open_form(
-        self,
-        trigger_id: str | None,
-        form: Form,
-        conversation: Conversation,
-        user: str,
-        response_url: str | None = None,
-    ) -> bool:
-        """A modal when Slack gave a trigger; otherwise a button that opens it."""
-        try:
-            view = modal(form, private_metadata(form, conversation, user, self.key))
-        except MetadataTooLarge as error:
-            log.error("cannot open form: %s", error)
-            sorry = say("Sorry, that form is too large to open in Slack.")
-            return await self.private(conversation, user, sorry, response_url)
-        if not trigger_id:
-            button = await self._offer(form, view)
-            return await self.private(conversation, user, button)
-        return await self.open_view(trigger_id, view, conversation, user, response_url)
-
-    async def open_view(
-        self,
-        trigger_id: str,
-        view: dict[str, Any],
-        conversation: Conversation,
-        user: str,
-        response_url: str | None = None,
-    ) -> bool:
-        try:
-            await self.outbox.open_modal(trigger_id, view)
-            return True
-        except DELIVERY_ERRORS as error:
-            log.warning("views.open failed for %s: %s", view.get("callback_id"), error)
-            retry = say("I could not open the form in time. Please try again.")
-            return await self.private(conversation, user, retry, response_url)
-
-    async def outcome(
-        self,
-        outcome: Outcome,
-        conversation: Conversation,
-        user: str,
-        *,
-        trigger_id: str | None = None,
-        response_url: str | None = None,
-    ) -> None:
-        """Commands and messages: the outcome goes back where the person asked."""
-        match outcome:
-            case Reply():
-                await self.reply(conversation, user, outcome, response_url)
-            case Form():
-                await self.open_form(trigger_id, outcome, conversation, user, response_url)
-            case FormErrors():
-                await self.private(conversation, user, errors_reply(outcome), response_url)
-            case None:
-                return
-
-    # Buttons -----------------------------------------------------------------------------
-
-    async def action_outcome(
-        self,
-        outcome: Outcome,
-        conversation: Conversation,
-        user: str,
-        source: ActionSource,
-        trigger_id: str | None,
-    ) -> None:
-        """Like `outcome`, and `replace_original` updates the message the button was on."""
-        if isinstance(outcome, Reply) and outcome.replace_original:
-            await self._replace(outcome, conversation, user, source)
-            return
-        await self.outcome(
-            outcome,
-            conversation,
-            user,
-            trigger_id=trigger_id,
-            response_url=source.response_url,
-        )
-
-    async def _replace(
-        self, answer: Reply, conversation: Conversation, user: str, source: ActionSource
-    ) -> None:
+    async def replace(self, answer: Reply, source: ActionSource) -> bool:
+        """Updates the message a button was on: in place, else through its response_url."""
         attempts: list[Attempt] = []
         channel, ts, url = source.channel_id, source.message_ts, source.response_url
         if channel and ts and not source.is_ephemeral:
             attempts.append(lambda: self.outbox.update(channel, ts, answer))
         if url:
             attempts.append(lambda: self.outbox.respond(url, answer, replace_original=True))
-        if not await self._first("message update", attempts):
-            await self.reply(conversation, user, answer, url)
+        return await self._first("message update", attempts)
+
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> bool:
+        try:
+            await self.outbox.open_modal(trigger_id, view)
+            return True
+        except DELIVERY_ERRORS as error:
+            log.warning("views.open failed for %s: %s", view.get("callback_id"), error)
+            return False
 
     # Forms without a trigger -------------------------------------------------------------
 
-    async def _offer(self, form: Form, view: dict[str, Any]) -> Reply:
-        """DMs and mentions carry no trigger_id: a button click brings one. The rendered modal
-        is stored, so whichever replica receives the click can open it."""
+    async def offer(self, view: dict[str, Any]) -> str:
+        """Stores a rendered modal for a button to open later (DMs and mentions carry no
+        trigger_id), so whichever replica receives the click can open it; its token."""
         token = secrets.token_urlsafe(12)
         expires = self._clock.now() + PENDING_FORM_TTL
         pending = PendingForm(
@@ -286,11 +177,7 @@ class Delivery:
         )
         async with self.db.transaction() as session:
             await inbox.offer_form(session, pending)
-        label = form.title or "Open the form"
-        return reply(
-            text(f"{label}: press the button to fill it in."),
-            buttons(Button("Open form", OPEN_FORM_ACTION, token, ButtonStyle.PRIMARY)),
-        )
+        return token
 
     async def take_pending(self, token: str) -> dict[str, Any] | None:
         """The modal offered behind `token`: once, until it expires."""

@@ -7,7 +7,8 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from adapters.local.console import PLATFORM, Board, ConsoleChat, ConsoleMessenger, Terminal
+from adapters.local.console import ConsoleChat, ConsoleMessenger
+from adapters.local.terminal import PLATFORM, Board, Terminal
 from bot.app import AlignBot
 from tests.local.test_console import run_cli
 

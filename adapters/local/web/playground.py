@@ -19,11 +19,13 @@ from aiohttp import web
 
 from adapters.local.demo import ADMINS, PEOPLE, actor
 from adapters.local.render import controls
-from adapters.local.web.render import form_html, reply_html
+from adapters.local.web.html import reply_html
+from adapters.local.web.render import PageRenderer, Surface, Where
 from adapters.local.web.translate import form_values, typed
 from bot.app import AlignBot
-from bot.events import Action, Actor, Conversation, Event, MessageRef, Submission
-from bot.replies import Button, Form, FormErrors, Outcome, Reply, Visibility
+from bot.events import Action, Actor, Conversation, MessageRef, Submission
+from bot.ports import Renderer
+from bot.replies import Button, Form, Reply
 from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
@@ -107,20 +109,24 @@ class Playground:
     _run: str = field(default_factory=lambda: secrets.token_hex(3))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _jumping: asyncio.Lock = field(default_factory=asyncio.Lock)
+    renderer: Renderer[Where, Surface, dict[str, Any]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.renderer = PageRenderer(self)
 
     # The Messenger port ------------------------------------------------------------------
 
     async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
         self.posted.append(f"#{conversation.channel_id}")
-        shown = self._add(conversation, "alignbot", reply=reply)
-        await self._broadcast(shown)
+        shown = self.add(conversation, "alignbot", reply=reply)
+        await self.broadcast(shown)
         return shown.ref
 
     async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
         self.posted.append(f"@{user_id} (direct)")
         where = Conversation(PLATFORM, workspace_id, f"dm-{user_id}", is_direct=True)
-        shown = self._add(where, "alignbot", reply=reply, visible_to=user_id)
-        await self._broadcast(shown)
+        shown = self.add(where, "alignbot", reply=reply, visible_to=user_id)
+        await self.broadcast(shown)
         return shown.ref
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
@@ -129,7 +135,7 @@ class Playground:
             log.debug("update of message %s, which this page never showed", ref.message_id)
             return
         shown.reply, shown.edited = reply, True
-        await self._broadcast(shown)
+        await self.broadcast(shown)
 
     # What people do on the page ------------------------------------------------------------
 
@@ -158,8 +164,8 @@ class Playground:
             self.channels.setdefault(where.channel_id, None)
         event = typed(text, who, where)
         mine = person if text.startswith("/") else None  # slash commands show to their sender
-        await self._broadcast(self._add(where, person, typed=text, visible_to=mine))
-        return await self._answer(event, await self.bot.handle(event))
+        await self.broadcast(self.add(where, person, typed=text, visible_to=mine))
+        return await self.renderer.render(await self.bot.handle(event), Where(event), Surface.TYPED)
 
     async def press(
         self, person: str, message_id: str, control: int, option: int | None
@@ -185,7 +191,8 @@ class Playground:
             message=shown.ref,
             trigger_id=secrets.token_hex(4),
         )
-        return await self._answer(event, await self.bot.handle(event))
+        outcome = await self.bot.handle(event)
+        return await self.renderer.render(outcome, Where(event), Surface.PRESSED)
 
     async def submit(self, token: str, values: dict[str, Any]) -> dict[str, Any]:
         opened = self.forms.get(token)
@@ -194,37 +201,18 @@ class Playground:
         form, who, where = opened
         submission = Submission(form.form_id, form_values(form, values), who, where, form.metadata)
         outcome = await self.bot.handle(submission)
-        if not isinstance(outcome, FormErrors):
-            del self.forms[token]
-        return await self._answer(submission, outcome)
+        return await self.renderer.render(outcome, Where(submission, token), Surface.DIALOG)
 
-    async def _answer(self, event: Event, outcome: Outcome) -> dict[str, Any]:
-        match outcome:
-            case Reply():
-                await self._show_reply(event, outcome)
-                return {}
-            case Form():
-                token = secrets.token_urlsafe(12)
-                self.forms[token] = (outcome, event.actor, event.conversation)
-                while len(self.forms) > MAX_OPEN_FORMS:  # dialogs closed without submitting
-                    del self.forms[next(iter(self.forms))]
-                return {"form": {"token": token, "html": form_html(outcome)}}
-            case FormErrors():
-                return {"errors": outcome.errors}
-        return {}
+    def open_dialog(self, form: Form, who: Actor, where: Conversation) -> str:
+        """Keeps an opened form for its submission; its token."""
+        token = secrets.token_urlsafe(12)
+        self.forms[token] = (form, who, where)
+        while len(self.forms) > MAX_OPEN_FORMS:  # dialogs closed without submitting
+            del self.forms[next(iter(self.forms))]
+        return token
 
-    async def _show_reply(self, event: Event, reply: Reply) -> None:
-        if isinstance(event, Action) and reply.replace_original and event.message is not None:
-            original = self.messages.get(event.message.message_id)
-            if original is not None:
-                original.reply, original.edited = reply, True
-                await self._broadcast(original)
-                return
-        private = reply.visibility is Visibility.PRIVATE or event.conversation.is_direct
-        visible_to = event.actor.user_id if private else None
-        await self._broadcast(
-            self._add(event.conversation, "alignbot", reply=reply, visible_to=visible_to)
-        )
+    def close_dialog(self, token: str) -> None:
+        self.forms.pop(token, None)
 
     # The clock -------------------------------------------------------------------------
 
@@ -279,7 +267,7 @@ class Playground:
     def _sees(self, person: str, shown: Shown) -> bool:
         return shown.visible_to in (None, person)
 
-    def _add(
+    def add(
         self,
         where: Conversation,
         author: str,
@@ -295,7 +283,7 @@ class Playground:
             self.channels.setdefault(where.channel_id, None)
         return shown
 
-    async def _broadcast(self, shown: Shown) -> None:
+    async def broadcast(self, shown: Shown) -> None:
         payload = {"type": "message", "message": shown.as_json()}
         for socket, person in list(self.listeners.items()):
             if self._sees(person, shown):
