@@ -43,15 +43,10 @@ from adapters.teams.inbound import (
 from adapters.teams.outbox import reference_to_json
 from adapters.teams.render import InvokeBody, Surface, TeamsRenderer, Where
 from adapters.teams.retry import RetryPolicy, with_retries
+from adapters.teams.welcome import welcome
 from bot import logs
 from bot.app import AlignBot
 from bot.events import Message
-from bot.replies import (
-    Code,
-    Heading,
-    reply,
-    text,
-)
 from storage.repositories import people, teams_refs
 
 log = logging.getLogger(__name__)
@@ -61,16 +56,6 @@ TASK_FETCH = "task/fetch"
 TASK_SUBMIT = "task/submit"
 EXECUTE = "adaptiveCard/action"
 ALREADY_DONE = "That was already done; nothing was changed."
-WELCOME = reply(
-    Heading("Hi, I'm alignbot"),
-    text(
-        "I keep product owners, designers, researchers and stakeholders aligned. Write ",
-        Code("help"),
-        " to see everything I can do, e.g. ",
-        Code("who owns the roadmap?"),
-        ".",
-    ),
-)
 
 
 class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
@@ -199,16 +184,31 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
     # Installation and references ------------------------------------------------------------
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
-        """References are stored by `on_turn`; here we only greet a new 1:1 chat.
+        """References are stored by `on_turn`; here we only greet where we were just added.
 
         botbuilder's default would look every added member up through the connector; we
         need nothing from them beyond what the activity already says.
         """
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else None
-        added = {member.id for member in activity.members_added or []}
-        if bot_id in added and is_personal(activity):
-            await self.renderer.render(WELCOME, Where(turn_context), Surface.CONVERSATION)
+        if bot_id in {member.id for member in activity.members_added or []}:
+            await self._welcome(turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        if turn_context.activity.action == "add":  # not "add-upgrade": a new version
+            await self._welcome(turn_context)
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        """Once per conversation on any replica: Teams sends both a conversationUpdate and an
+        installationUpdate for one install, and redelivers either when we answer slowly."""
+        activity = turn_context.activity
+        base, _ = split_conversation_id(activity.conversation.id)
+        key = f"teams-welcome:{base}"
+        if await self.bot.inbox.admit(key, PLATFORM, "welcome") is None:
+            return
+        greeting = welcome(self.bot.features, in_channel=not is_personal(activity))
+        await self.renderer.render(greeting, Where(turn_context), Surface.CONVERSATION)
+        await self.bot.inbox.finish(key)
 
     async def _remember(self, turn_context: TurnContext) -> None:
         """Stores how to reach this conversation and the people in it, on every activity."""
@@ -253,14 +253,15 @@ class AlignBotTeams(TeamsActivityHandler):  # type: ignore[misc]
 
 
 def _delivery_key(activity: Activity) -> str | None:
-    """A message, card action or dialog step is handled once on any replica (same activity
-    id): the channel may resend when an answer was slow, and a vote must not count twice. A
-    turn that died unfinished is taken over by a redelivery once its inbox lease ran out.
-    Opening a form offered earlier only reads, so it is shown again rather than refused."""
+    """A message, card action, dialog step or message-extension submission is handled once on
+    any replica (same activity id): the channel may resend when an answer was slow, and a vote
+    must not count twice. A turn that died unfinished is taken over by a redelivery once its
+    inbox lease ran out. Opening a form offered earlier, or a message extension's form
+    (`composeExtension/fetchTask`), only reads, so it is shown again rather than refused."""
     if not activity.id:
         return None
     if activity.type == ActivityTypes.invoke:
-        if activity.name not in (TASK_FETCH, TASK_SUBMIT, EXECUTE):
+        if activity.name not in (TASK_FETCH, TASK_SUBMIT, EXECUTE, extension.SUBMIT_ACTION):
             return None
         data = _data(TaskModuleRequest().deserialize(activity.value or {}))
         if activity.name == TASK_FETCH and formrefs.decode(data) is not None:

@@ -305,9 +305,11 @@ async def test_personal_install_stores_a_reference_and_welcomes(teams: TeamsHarn
     assert "activityId" not in json.loads(stored.reference)
 
 
-async def test_team_install_stores_the_channel_without_a_welcome(teams: TeamsHarness) -> None:
+async def test_team_install_stores_the_channel_and_welcomes_there(teams: TeamsHarness) -> None:
     await teams.send(installed(teams.service_url, channel_conversation(None)))
-    assert teams.connector.calls == []
+    welcome = await _only(teams, "post")
+    assert welcome.conversation_id == CHANNEL
+    assert "@alignbot help" in _texts(welcome)
     async with teams.bot.ctx.db.transaction() as session:
         stored = await teams_refs.for_conversation(session, TENANT, CHANNEL)
     assert stored is not None
@@ -327,8 +329,15 @@ async def test_every_message_refreshes_the_channel_and_member_references(
 # Proactive messages -------------------------------------------------------------------------
 
 
-async def test_a_job_posts_to_a_channel_and_updates_the_card(teams: TeamsHarness) -> None:
+async def _install_in_channel(teams: TeamsHarness) -> None:
+    """The team install that stores the channel's reference; its welcome is tested above."""
     await teams.send(installed(teams.service_url, channel_conversation(None)))
+    assert len(teams.connector.of_kind("post")) == 1
+    teams.connector.calls.clear()
+
+
+async def test_a_job_posts_to_a_channel_and_updates_the_card(teams: TeamsHarness) -> None:
+    await _install_in_channel(teams)
     conversation = Conversation("teams", TENANT, CHANNEL)
     ref = await teams.bot.messenger.post(conversation, reply(text("Stand-up time"), public=True))
     posted = await _only(teams, "post")
@@ -346,7 +355,7 @@ async def test_a_job_posts_to_a_channel_and_updates_the_card(teams: TeamsHarness
 
 
 async def test_a_job_posts_into_a_thread(teams: TeamsHarness) -> None:
-    await teams.send(installed(teams.service_url, channel_conversation(None)))
+    await _install_in_channel(teams)
     conversation = Conversation("teams", TENANT, CHANNEL, thread_id="42")
     ref = await teams.bot.messenger.post(conversation, reply(text("in thread")))
     assert (await _only(teams, "post")).conversation_id == f"{CHANNEL};messageid=42"
@@ -410,7 +419,7 @@ async def test_throttled_replies_are_retried_and_delivered_once(teams: TeamsHarn
 async def test_unavailable_connector_is_retried_for_posts_and_updates(
     teams: TeamsHarness,
 ) -> None:
-    await teams.send(installed(teams.service_url, channel_conversation(None)))
+    await _install_in_channel(teams)
     teams.connector.fail_next(1, status=503, retry_after=None)
     ref = await teams.bot.messenger.post(Conversation("teams", TENANT, CHANNEL), reply(text("a")))
     teams.connector.fail_next(2, status=503, retry_after=None)

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from adapters.teams import extension, package
+from adapters.teams.handler import ALREADY_DONE, AlignBotTeams
 from tests.teams.activities import ADA, CHANNEL, _base, channel_conversation
 from tests.teams.conftest import TeamsHarness
 
@@ -106,3 +107,28 @@ def test_the_manifest_declares_both_message_actions_within_teams_limits() -> Non
         assert command["fetchTask"] is True
         assert len(command["title"]) <= 32
         assert len(command["description"]) <= 128
+
+
+async def test_a_replayed_submit_action_creates_the_vote_once(teams: TeamsHarness) -> None:
+    html = "<p>Which epic next?</p><ul><li>Search</li><li>Billing</li></ul>"
+    card = (await open_dialog(teams, "startVote", html))["value"]["card"]["content"]
+    data = {**card["actions"][0]["data"], **{k: v for k, v in inputs(card).items() if v}}
+    data.update({"method": "single", "anonymous": "no", "hide_results": "no"})
+    value = {"commandId": "startVote", "commandContext": "message", "data": data}
+    activity = invoke(teams, extension.SUBMIT_ACTION, value)
+    first = await teams.send(activity)
+    teams.endpoint.handler = AlignBotTeams(teams.bot, teams.endpoint.handler.policy)  # no memory
+    again = await teams.send(activity)  # Teams resends the same invoke, to another replica
+    assert (first.status, again.status) == (200, 200)
+    assert (await again.json())["task"]["value"] == ALREADY_DONE
+    posted = [json.dumps(c.card) for c in teams.connector.of_kind("post")]
+    assert sum("Which epic next?" in card for card in posted) == 1
+    assert "Vote 2" not in json.dumps(posted)
+
+
+async def test_a_replayed_fetch_task_shows_the_form_again(teams: TeamsHarness) -> None:
+    activity = fetch_task(teams, "shareAsInsight", "<p>Checkout confusion</p>")
+    first = await teams.send(activity)
+    again = await teams.send(activity)
+    assert (await first.json())["task"]["type"] == "continue"
+    assert (await again.json())["task"]["type"] == "continue"  # only reads: nothing to refuse
