@@ -12,6 +12,7 @@ import pytest
 from bot.feature import Feature
 from bot.features import votes
 from bot.features.standups import jobs
+from storage.db import Database
 from tests.slack.harness import SlackHarness, initial_values
 from tests.support import decision_loop as week
 from tests.support.fake_slack import default_user
@@ -19,6 +20,13 @@ from tests.support.recording import FakeClock
 
 PEOPLE = {"U1": "sam", "U2": "ana", "U3": "cy", "U4": "dee", "U5": "ben"}
 USER = {persona: user for user, persona in PEOPLE.items()}
+
+
+@pytest.fixture
+def sqlite_db(database: Database) -> Database:
+    """The harness takes `sqlite_db`; here it is `database`, so the week runs on SQLite and
+    on PostgreSQL."""
+    return database
 
 
 @pytest.fixture

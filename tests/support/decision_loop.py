@@ -8,8 +8,9 @@ Thu 16:00      Sam resolves the blocker (1.0 days after it was escalated).
 Fri            The digest preview shows the decision, who ratified it and the blocker.
 Next Mon 07:00 Round 2 opens, once, however often the tick runs.
 
-Each platform drives it through its own endpoint; both must leave exactly `EXPECTED` in the
-database, people named by persona (their platform ids differ), which is the parity check.
+Each platform drives it through its own endpoint, on SQLite and on PostgreSQL; every run must
+leave exactly `EXPECTED` in the database, people named by persona (their platform ids differ),
+which is the parity check.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import pytest
 from bot.feature import Feature
 from bot.features import votes
 from bot.features.standups import jobs
+from storage.db import Database
 from tests.support import decision_loop as week
 from tests.support.fake_connector import Call
 from tests.support.recording import FakeClock
@@ -33,6 +34,13 @@ PEOPLE = {
     for persona in week.ROLES
 }
 PERSONAS = {person["aadObjectId"]: persona for persona, person in PEOPLE.items()}
+
+
+@pytest.fixture
+def sqlite_db(database: Database) -> Database:
+    """The harness takes `sqlite_db`; here it is `database`, so the week runs on SQLite and
+    on PostgreSQL."""
+    return database
 
 
 @pytest.fixture
