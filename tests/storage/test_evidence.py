@@ -11,7 +11,7 @@ from bot.features.insights import (
     evidence_for_items,
     insights_no_vote_uses,
     top_third,
-    unevidenced_top_third,
+    without_evidence,
 )
 from storage.db import Database
 from storage.models.votes import Poll
@@ -114,10 +114,12 @@ async def test_top_third_without_evidence_is_flagged(database: Database) -> None
     # Nobody backed any of these: a shared last place is not the top third.
     one_backed = [Ranked("A", 1, 1)] + [Ranked(name, 2, 0) for name in "BCDEF"]
     assert top_third(one_backed) == ["A"]
+    top = top_third(ranked)
     async with database.transaction() as session:
-        flagged = await unevidenced_top_third(session, team_id, ranked)
-        assert flagged == ["Billing", "Onboarding"]  # a private insight is no evidence here
-        assert await unevidenced_top_third(session, team_id, []) == []
+        found = await evidence_for_items(session, team_id, top)
+    assert without_evidence(top, found) == ["Billing", "Onboarding"]  # private is no evidence
+    assert without_evidence(["Not looked up"], found) == ["Not looked up"]
+    assert top_third([]) == []
 
 
 async def test_insights_no_vote_refers_to_over_a_period(database: Database) -> None:

@@ -14,7 +14,6 @@ from bot.features.insights.evidence import (
     evidence_for_items,
     insights_no_vote_uses,
     top_third,
-    unevidenced_top_third,
     without_evidence,
 )
 from bot.features.insights.forms import FORM_DISAGREE, FORM_EDIT, FORM_NEW
@@ -40,7 +39,8 @@ FEATURE = Feature(
 # What other features may use. The privacy feature: a person's data, erasure, retention.
 # Votes and the digest, the evidence behind backlog items (bot/features/insights/evidence.py):
 # `evidence_for_items` (linked public insights and a RICE Confidence per item),
-# `unevidenced_top_third` (top-ranked items with no evidence) and `insights_no_vote_uses`.
+# `top_third` and `without_evidence` (top-ranked items no insight supports) and
+# `insights_no_vote_uses` (public research no vote refers to over a period).
 __all__ = [
     "CONFIDENCE_PERCENT",
     "FEATURE",
@@ -54,6 +54,5 @@ __all__ = [
     "insights_no_vote_uses",
     "personal_data",
     "top_third",
-    "unevidenced_top_third",
     "without_evidence",
 ]

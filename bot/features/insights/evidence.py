@@ -93,14 +93,6 @@ def without_evidence(top: Sequence[str], evidence: Mapping[str, ItemEvidence]) -
     return [item for item in top if not (item in evidence and evidence[item].insights)]
 
 
-async def unevidenced_top_third(
-    session: AsyncSession, team_id: int, ranked: Sequence[Ranked]
-) -> list[str]:
-    """Items ranked in the top third that no public insight of the team supports."""
-    top = top_third(ranked)
-    return without_evidence(top, await evidence_for_items(session, team_id, top))
-
-
 async def insights_no_vote_uses(
     session: AsyncSession, team_id: int, since: datetime, until: datetime
 ) -> list[UnusedInsight]:

@@ -69,11 +69,16 @@ async def test_digest_flags_unevidenced_top_items_and_research_no_vote_uses(
 
 
 async def test_no_flags_no_section(alignbot: AlignBot, clock: FakeClock) -> None:
+    """A backed leader is no flag; nor is a leader on a vote no research touches at all (as
+    in the vote's own results: there every leader would be flagged, which tells nothing)."""
     clock.current = MONDAY
     poll_id = await open_vote(alignbot, method="single", items="Search\nBilling\nExport")
+    unresearched = await open_vote(alignbot, method="single", items="Starter\nTeam\nEnterprise")
     await share(alignbot, title="Search misses synonyms", items="Search")
     await pick(alignbot, poll_id, 0, person("U2", "Bo"))
+    await pick(alignbot, unresearched, 1, person("U2", "Bo"))
     await ask(alignbot, f"/vote close {poll_id}", person())
+    await ask(alignbot, f"/vote close {unresearched}", person())
     clock.current = FRIDAY
     preview = await ask(alignbot, "/digest preview")
     assert isinstance(preview, Reply)
@@ -115,6 +120,18 @@ async def test_evidence_flags_through_slack(slack: SlackHarness, clock: FakeCloc
             "method": "survey",
             "confidence": "medium",
             "items": "CSV export",
+        },
+        user="UA",
+    )
+    await _slack_run(slack, "/insight new", user="UA")
+    await _slack_form(
+        slack,
+        {
+            "title": "Search misses synonyms",
+            "finding": "Six of eight searched for 'invoice' and found nothing.",
+            "method": "usability_test",
+            "confidence": "high",
+            "items": "Search",
         },
         user="UA",
     )
