@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -11,8 +12,12 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage import sqlite_driver
 
 DEFAULT_URL = "sqlite+aiosqlite:///./data/alignbot.db"
 # How long one statement, or a wait for a lock, may take.
@@ -22,6 +27,9 @@ DEFAULT_TIMEOUT_SECONDS = 10.0
 CONNECT_TIMEOUT_SECONDS = 5.0
 # How long a burst may queue for one of the pooled PostgreSQL connections.
 POOL_TIMEOUT_SECONDS = 30.0
+# A pooled PostgreSQL connection idle this long is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 5.0
+_IDLE_SINCE = "alignbot_idle_since"
 
 # Set while a transaction is open in this task (and tasks it starts): network I/O must wait
 # until it ends, or a slow platform holds the write lock (tests fail any call made then).
@@ -92,31 +100,37 @@ class Database:
                     await connection.commit()
             return
         async with self._writer_turn():
-            if self._kept is None:
-                self._kept = await self.engine.connect()
+            kept = await self._kept_connection()
             try:
-                yield self._kept
-                if self._kept.in_transaction():
-                    await self._kept.commit()
+                yield kept
+                if kept.in_transaction():
+                    await kept.commit()
             except BaseException:
-                if self._kept.in_transaction():
-                    await self._kept.rollback()
+                if kept.in_transaction():
+                    await kept.rollback()
                 raise
+
+    async def _kept_connection(self) -> AsyncConnection:
+        """SQLite's one connection, opened on first use (the caller holds the writer turn)."""
+        if self._kept is None:
+            self._kept = await self.engine.connect()
+        return self._kept
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work. On SQLite it runs on the kept connection, in turn: a transaction
+        then costs its BEGIN, statements and COMMIT, not also a pool check-out and reset."""
         token = _open_transaction.set(True)
         try:
-            async with (
-                self._writer_turn(),
-                AsyncSession(self.engine, expire_on_commit=False) as session,
-            ):
-                try:
-                    yield session
-                    await session.commit()
-                except BaseException:
-                    await session.rollback()
-                    raise
+            async with self._writer_turn():
+                bind = self.engine if self._sqlite_writer is None else await self._kept_connection()
+                async with AsyncSession(bind, expire_on_commit=False) as session:
+                    try:
+                        yield session
+                        await session.commit()
+                    except BaseException:
+                        await session.rollback()
+                        raise
         finally:
             _open_transaction.reset(token)
 
@@ -167,16 +181,39 @@ def _create_engine(url: str, search_path: str | None, timeout: float) -> AsyncEn
         "command_timeout": timeout,  # asyncpg: a query whose answer never comes back
         "server_settings": server_settings,
     }
-    return create_async_engine(
-        url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_SECONDS, connect_args=connect_args
-    )
+    engine = create_async_engine(url, pool_timeout=POOL_TIMEOUT_SECONDS, connect_args=connect_args)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Checks a pooled connection before use only if it sat idle a while (a restarted server
+    or a dropped link shows up there), not on every check-out as `pool_pre_ping` would: on
+    asyncpg that ping is three round trips (BEGIN, ";", ROLLBACK) before each transaction.
+    A connection broken in the last few seconds fails its statement, and SQLAlchemy then
+    discards the whole pool."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        idle_since = record.info.pop(_IDLE_SINCE, None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or busy a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise DisconnectionError(f"a pooled connection did not answer: {error}") from error
 
 
 def _sqlite_engine(url: str, timeout: float) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": timeout})
+    path = database or ":memory:"
+    engine = create_async_engine(url, async_creator=lambda: sqlite_driver.connect(path, timeout))
     busy_timeout_ms = int(timeout * 1000)
 
     @event.listens_for(engine.sync_engine, "connect")
