@@ -62,6 +62,11 @@ hash keyed with a server key kept outside the database, plus a record that you v
 <li><strong>Research insights:</strong> what their authors wrote, tags, who they were shared
 with, tag subscriptions and follows, and each Seen / Will act / Disagree answer (with its
 reason).</li>
+<li><strong>Decisions:</strong> each decision record (what a vote on a RACI decision said, who
+was asked to settle it, who ratified, overrode or reopened it and an override's reason, the
+Consulted people who did not vote), votes closed by hand and by whom, recurring votes and who
+set them up, and blockers escalated to a decision's Accountable person (the raiser, the
+blocker's text, who it went to and who answered).</li>
 <li><strong>Digests:</strong> each channel's schedule and which digests were posted.</li>
 <li><strong>Slack installations</strong> (when added with "Add to Slack"): the workspace's and
 organisation's ids and names, who installed it, the bot's ids and permissions, and its tokens,
@@ -88,7 +93,9 @@ that workspace, as JSON. Anonymous ballots are not in it: nothing stored links t
 answers, roles, memberships, follows, places on share lists, directory entry and Teams chat
 references go. What the team still needs stays without them: tallies and turnout (ballots keep
 counting under a random stand-in id), their insights ("a former member"), answers to insights
-as counts, change-log lines with the name replaced.</li>
+as counts, change-log lines with the name replaced, decision records and escalated blockers
+(what was decided and how long it took, settled by "a former member", without their override
+reasons or blocker texts).</li>
 <li>Messages alignbot already posted in Slack or Teams are not changed by this; delete those
 in Slack or Teams.</li>
 <li>For anything else, or to have all of a workspace's data deleted, contact the operator.
@@ -157,7 +164,9 @@ def _kept() -> str:
         return "This deployment sets no retention limit (<code>ALIGNBOT_RETENTION_DAYS</code>)."
     return (
         f"Stand-up answers are deleted once their day is more than {days} days ago, and "
-        f"insight answers {days} days after their last change."
+        f"insight answers {days} days after their last change. Decision records settled and "
+        f"escalated blockers resolved more than {days} days ago stop naming anyone (who, "
+        "override reasons, blocker texts); what was decided and when stays."
     )
 
 
