@@ -77,7 +77,9 @@ class Router:
             name.lower().rstrip("?!.,:"), rest.strip(), message.actor, message.conversation
         )
 
-    async def _route_command(self, command: Command, ctx: Context) -> Outcome:
+    def resolve(self, command: Command) -> tuple[CommandSpec, Command]:
+        """The command's spec, with the umbrella (`/alignbot vote …`) and help (`/vote help`)
+        unwrapped; an unknown or overlong command is a `UserError`."""
         name = command.name.lower().lstrip("/")
         text = command.text.strip()
         if name == UMBRELLA:
@@ -95,8 +97,11 @@ class Router:
         spec = self.commands.get(name)
         if spec is None:
             raise UserError(self._unknown(name))
-        self._taken_by(Command, name)
-        command = replace(command, name=name, text=text)
+        return spec, replace(command, name=name, text=text)
+
+    async def _route_command(self, command: Command, ctx: Context) -> Outcome:
+        spec, command = self.resolve(command)
+        self._taken_by(Command, spec.name)
         if spec.handler is not None:
             return await spec.handler(command, ctx)
         return await self._run_declared(spec, command, ctx)
