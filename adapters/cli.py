@@ -14,6 +14,7 @@ from adapters.slack.tokens import EncryptionKeyError
 from bot import logs
 from bot.app import AlignBot
 from bot.scheduler import Scheduler
+from bot.server_key import ServerKeyError
 from bot.settings import Settings
 from storage.db import DatabaseUnreachable
 
@@ -29,11 +30,11 @@ def _settings() -> Settings:
 
 
 def _run(main: Coroutine[Any, Any, None]) -> None:
-    """Runs `main`; an unreachable database or a missing encryption key ends it with one
-    line, not a traceback."""
+    """Runs `main`; an unreachable database, a missing encryption key or an unusable server
+    key ends it with one line, not a traceback."""
     try:
         asyncio.run(main)
-    except (DatabaseUnreachable, EncryptionKeyError) as error:
+    except (DatabaseUnreachable, EncryptionKeyError, ServerKeyError) as error:
         typer.echo(f"alignbot: {error}", err=True)
         raise typer.Exit(1) from None
 

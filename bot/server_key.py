@@ -35,6 +35,10 @@ FILE_NAME = "alignbot-secret.key"
 MIN_LENGTH = 32  # characters of an operator-provided key
 
 
+class ServerKeyError(ValueError):
+    """The configured server key cannot be used; the message says how to make one."""
+
+
 @dataclass(frozen=True)
 class ServerKey:
     secret: bytes
@@ -89,13 +93,18 @@ def key_file(settings: Settings) -> Path | None:
 def _load(configured: str | None, path: Path | None) -> ServerKey:
     if configured:
         if len(configured) < MIN_LENGTH:
-            raise ValueError(
+            raise ServerKeyError(
                 f"ALIGNBOT_SECRET_KEY must be at least {MIN_LENGTH} characters "
                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
             )
         return ServerKey(configured.encode(), True, "ALIGNBOT_SECRET_KEY")
     if path is not None:
-        return ServerKey(_read_or_create(path), True, str(path))
+        try:
+            return ServerKey(_read_or_create(path), True, str(path))
+        except OSError as error:  # a directory, no permission, a read-only disk
+            reason = error.strerror or type(error).__name__
+            message = f"cannot read or create the server key file {path}: {reason}"
+            raise ServerKeyError(message) from error
     log.warning(
         "No server key: set ALIGNBOT_SECRET_KEY (the same on every replica) or "
         "ALIGNBOT_SECRET_FILE. Until then anonymous votes are refused and forms must be sent "
@@ -121,5 +130,5 @@ def _read_or_create(path: Path) -> bytes:
         log.warning("The server key %s is readable by other users: chmod 600 it", path)
     secret = path.read_text().strip()
     if len(secret) < MIN_LENGTH:
-        raise ValueError(f"The server key file {path} holds no usable key")
+        raise ServerKeyError(f"the server key file {path} holds no usable key")
     return secret.encode()

@@ -1,4 +1,5 @@
-"""`alignbot serve` against a database that never answers gives up fast, in one clear line."""
+"""`alignbot serve` against a database that never answers gives up fast, in one clear line;
+so does one whose server key cannot be used."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 LIMIT_SECONDS = 10
+SECRETS = ("ALIGNBOT_SECRET_KEY", "ALIGNBOT_VOTE_SECRET", "ALIGNBOT_SECRET_FILE")
 
 
 @pytest.mark.parametrize("key", ["new key file", "no key"])
@@ -39,8 +41,7 @@ def test_serve_with_a_silent_database_exits_fast_with_one_line(tmp_path: Path, k
     threading.Thread(target=accept, daemon=True).start()
     url = f"postgresql+asyncpg://alignbot:s3cret-pw@127.0.0.1:{port}/prod"
     env = {**os.environ, "ALIGNBOT_DATABASE_URL": url, "ALIGNBOT_HOST": "127.0.0.1"}
-    secrets = ("ALIGNBOT_SECRET_KEY", "ALIGNBOT_VOTE_SECRET", "ALIGNBOT_SECRET_FILE")
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID", *secrets):
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID", *SECRETS):
         env.pop(name, None)
     key_file = tmp_path / "keys" / "alignbot-secret.key"
     if key == "new key file":
@@ -75,3 +76,36 @@ def test_serve_with_a_silent_database_exits_fast_with_one_line(tmp_path: Path, k
     print(
         f"serve gave up {waited:.1f} s after reaching the database ({ended - started:.1f} s in all)"
     )
+
+
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        ({"ALIGNBOT_SECRET_KEY": "too-short"}, "ALIGNBOT_SECRET_KEY must be at least 32"),
+        ({"ALIGNBOT_SECRET_FILE": "{tmp}"}, "cannot read or create the server key file"),
+    ],
+)
+def test_serve_with_an_unusable_server_key_exits_with_one_line(
+    tmp_path: Path, setting: dict[str, str], says: str
+) -> None:
+    env = {
+        **os.environ,
+        "ALIGNBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/alignbot.db",
+        "ALIGNBOT_HOST": "127.0.0.1",
+        "ALIGNBOT_PORT": "0",
+    }
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID", *SECRETS):
+        env.pop(name, None)
+    env.update({name: value.format(tmp=tmp_path) for name, value in setting.items()})
+    done = subprocess.run(
+        [sys.executable, "-c", "from adapters.cli import main; main()", "serve"],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    lines = done.stderr.decode().strip().splitlines()
+    assert done.returncode == 1, done.stderr
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("alignbot: ")
+    assert says in lines[0]
