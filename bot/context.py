@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.cache import StampedCache
 from bot.metrics import Metrics
 from bot.ports import Clock, MessengerHub
 from bot.settings import Settings
@@ -26,3 +27,5 @@ class Context:
     metrics: Metrics = field(default_factory=Metrics)
     # Set by a running Scheduler: re-reads stored schedules now instead of at the next sync.
     reschedule: Callable[[], Awaitable[None]] | None = None
+    # Teams, roles and RACI matrices as last read, valid while their workspace's stamp holds.
+    cache: StampedCache = field(default_factory=StampedCache)

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.core import ProductTeam
+from storage.repositories.roster import bump
 from storage.upsert import insert_for
 
 DEFAULT_SLUG = "default"
@@ -50,6 +51,7 @@ async def default_team(session: AsyncSession, workspace_id: str, now: datetime) 
     team = (await session.exec(statement)).first()
     if team is not None:
         return team
+    await bump(session, workspace_id)
     insert = insert_for(session, ProductTeam).values(
         workspace_id=workspace_id, slug=DEFAULT_SLUG, name=DEFAULT_NAME, created_at=now
     )

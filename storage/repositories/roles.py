@@ -1,4 +1,6 @@
-"""Roles, who holds them, and the RACI matrix, per product team."""
+"""Roles, who holds them, and the RACI matrix, per product team. Every write here changes the
+workspace's roster stamp in the same transaction (`storage.repositories.roster`): replicas'
+caches of the matrix go by it."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.core import ProductTeam
 from storage.models.roles import Decision, RaciChange, RaciEntry, Role, RoleAssignment
+from storage.repositories.roster import bump
 from storage.upsert import insert_for
 
 
@@ -69,6 +72,7 @@ async def ensure_role(
     session: AsyncSession, team: ProductTeam, name: str, key: str, now: datetime
 ) -> Role:
     """The team's role with this key, created when missing (concurrency-safe)."""
+    await bump(session, team.workspace_id)
     insert = insert_for(session, Role).values(
         workspace_id=team.workspace_id, team_id=_team_id(team), name=name, key=key, created_at=now
     )
@@ -78,6 +82,7 @@ async def ensure_role(
 
 
 async def delete_role(session: AsyncSession, role: Role) -> None:
+    await bump(session, role.workspace_id)
     await session.delete(role)
 
 
@@ -85,6 +90,7 @@ async def assign(
     session: AsyncSession, role: Role, user_id: str, display_name: str, by: str, now: datetime
 ) -> bool:
     """True when the person newly holds the role; assigning twice changes nothing."""
+    await bump(session, role.workspace_id)
     insert = insert_for(session, RoleAssignment).values(
         workspace_id=role.workspace_id,
         team_id=role.team_id,
@@ -101,6 +107,7 @@ async def assign(
 
 
 async def unassign(session: AsyncSession, role: Role, user_id: str) -> bool:
+    await bump(session, role.workspace_id)
     statement = delete(RoleAssignment).where(
         col(RoleAssignment.role_id) == role.id, col(RoleAssignment.user_id) == user_id
     )
@@ -117,6 +124,7 @@ async def save_decision(
     now: datetime,
 ) -> Decision:
     """Creates or renames-in-place the decision with this key."""
+    await bump(session, team.workspace_id)
     statement = select(Decision).where(Decision.team_id == _team_id(team), Decision.key == key)
     decision = (await session.exec(statement)).first()
     if decision is None:
@@ -141,6 +149,7 @@ async def replace_entries(
 ) -> None:
     """The decision's R/A/C/I become exactly `letters_by_role_id`."""
     assert decision.id is not None
+    await bump(session, decision.workspace_id)
     await session.exec(delete(RaciEntry).where(col(RaciEntry.decision_id) == decision.id))
     for role_id, letters in letters_by_role_id.items():
         for letter in sorted(letters):
@@ -156,6 +165,7 @@ async def replace_entries(
 
 
 async def delete_decision(session: AsyncSession, decision: Decision) -> None:
+    await bump(session, decision.workspace_id)
     await session.exec(delete(RaciEntry).where(col(RaciEntry.decision_id) == decision.id))
     await session.delete(decision)
 

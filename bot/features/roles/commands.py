@@ -84,11 +84,10 @@ async def who(command: Command, ctx: Context) -> Outcome:
         raise UserError(
             "Ask about a decision, e.g. `/who owns backlog priority` or `who owns the roadmap?`."
         )
-    async with ctx.db.transaction() as session:
-        tm = await _team_matrix(session, ctx, command)
-    result = find_decision(asked, tm.matrix.decisions)
+    matrix = await service.cached_matrix(ctx, command.conversation)
+    result = find_decision(asked, matrix.decisions, matrix.phrases)
     if isinstance(result, Found):
-        return views.decision_card(result.decision, tm.matrix, asked=_shown(result.query))
+        return views.decision_card(result.decision, matrix, asked=_shown(result.query))
     if isinstance(result, Ambiguous):
         return views.pick_list(_shown(result.query), result.candidates)
     return views.not_found(_shown(result.query), result.nearest)
@@ -99,12 +98,11 @@ def _shown(asked: str) -> str:
 
 
 async def pick(action: Action, ctx: Context) -> Outcome:
-    async with ctx.db.transaction() as session:
-        tm = await _team_matrix(session, ctx, action)
-    decision = tm.matrix.decision(action.value)
+    matrix = await service.cached_matrix(ctx, action.conversation)
+    decision = matrix.decision(action.value)
     if decision is None:
         raise UserError("That decision is no longer in the matrix; ask again with `/who owns ...`.")
-    card = views.decision_card(decision, tm.matrix)
+    card = views.decision_card(decision, matrix)
     return Reply(card.blocks, card.visibility, replace_original=True)
 
 
@@ -138,9 +136,7 @@ async def role(command: Command, ctx: Context) -> Outcome:
 
 
 async def _role_list(command: Command, ctx: Context, _: str) -> Outcome:
-    async with ctx.db.transaction() as session:
-        tm = await _team_matrix(session, ctx, command)
-    return views.role_list(tm.matrix)
+    return views.role_list(await service.cached_matrix(ctx, command.conversation))
 
 
 def _people_and_role(raw: str, verb: str) -> tuple[list[tuple[str, str]], str]:
@@ -295,15 +291,14 @@ async def raci(command: Command, ctx: Context) -> Outcome:
 
 
 async def _raci_show(command: Command, ctx: Context, rest: str) -> Outcome:
-    async with ctx.db.transaction() as session:
-        tm = await _team_matrix(session, ctx, command)
+    matrix = await service.cached_matrix(ctx, command.conversation)
     wanted = rest.strip().strip('"“”')
     if not wanted:
-        return views.grid(tm.matrix)
-    decision = tm.matrix.decision(wanted)
+        return views.grid(matrix)
+    decision = matrix.decision(wanted)
     if decision is None:
         return await who(replace(command, text=wanted), ctx)
-    return views.decision_card(decision, tm.matrix)
+    return views.decision_card(decision, matrix)
 
 
 def _decision_and_letters(raw: str, verb: str) -> tuple[str, list[tuple[str, str]]]:
@@ -608,9 +603,8 @@ async def _raci_export(command: Command, ctx: Context, rest: str) -> Outcome:
     kind = rest.strip().casefold() or "csv"
     if kind not in {"csv", "yaml"}:
         raise UserError("Export as `csv` or `yaml`: `/raci export csv`.")
-    async with ctx.db.transaction() as session:
-        tm = await _team_matrix(session, ctx, command)
-    body = exchange.to_csv(tm.matrix) if kind == "csv" else exchange.to_yaml(tm.matrix)
+    matrix = await service.cached_matrix(ctx, command.conversation)
+    body = exchange.to_csv(matrix) if kind == "csv" else exchange.to_yaml(matrix)
     return reply(
         Preformatted(body), context("Edit it and paste it back with ", Code("/raci import"), ".")
     )

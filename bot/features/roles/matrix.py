@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapidfuzz import utils
 
 from bot.errors import UserError
 
@@ -70,11 +73,49 @@ class DecisionView:
         return normalise(self.name)
 
 
+def word_key(processed: str) -> str:
+    """The words of a phrase in order: two phrases match exactly, in any word order, when
+    their keys are equal (what rapidfuzz scores 100)."""
+    return " ".join(sorted(processed.split()))
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """Every name and alias of some decisions as matching compares them (rapidfuzz's default
+    processing), prepared once per matrix instead of once per question."""
+
+    texts: tuple[str, ...]
+    words: tuple[str, ...]  # each text's `word_key`: token_sort_ratio is `ratio` on these
+    owners: tuple[int, ...]  # the index of the decision each text names
+    exact: Mapping[str, frozenset[int]]  # a `word_key` -> the decisions with a text of it
+
+    @classmethod
+    def of(cls, decisions: Sequence[DecisionView]) -> Phrases:
+        texts: list[str] = []
+        owners: list[int] = []
+        exact: dict[str, set[int]] = {}
+        for index, decision in enumerate(decisions):
+            for phrase in (decision.name, *decision.aliases):
+                texts.append(utils.default_process(phrase))
+                owners.append(index)
+        words = tuple(word_key(text) for text in texts)
+        for key, owner in zip(words, owners, strict=True):
+            if key:
+                exact.setdefault(key, set()).add(owner)
+        frozen = {key: frozenset(indexes) for key, indexes in exact.items()}
+        return cls(tuple(texts), words, tuple(owners), frozen)
+
+
 @dataclass(frozen=True)
 class Matrix:
     decisions: tuple[DecisionView, ...]
     roles: tuple[RoleView, ...]
     is_default: bool = False
+
+    @cached_property
+    def phrases(self) -> Phrases:
+        """Built on first use and kept with the matrix (which the roles cache keeps)."""
+        return Phrases.of(self.decisions)
 
     def role(self, name: str) -> RoleView | None:
         key = normalise(name)

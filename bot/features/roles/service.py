@@ -9,8 +9,9 @@ from datetime import datetime
 from rapidfuzz import fuzz, process, utils
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.context import Context
 from bot.errors import PermissionDenied, UserError
-from bot.events import Actor
+from bot.events import Actor, Conversation
 from bot.features.roles import template
 from bot.features.roles.matrix import (
     DecisionView,
@@ -23,6 +24,7 @@ from bot.features.roles.matrix import (
 )
 from storage.models.core import ProductTeam
 from storage.models.roles import Decision, Role
+from storage.repositories import product_teams, roster
 from storage.repositories import roles as repo
 
 
@@ -46,6 +48,28 @@ class TeamMatrix:
 async def load(session: AsyncSession, team: ProductTeam) -> TeamMatrix:
     rows = await repo.load(session, team)
     return TeamMatrix(team, build_matrix(rows), rows)
+
+
+async def cached_matrix(ctx: Context, conversation: Conversation) -> Matrix:
+    """The conversation's team matrix, for reading only: this process's copy while the
+    workspace's roster stamp is the one it was read under (one statement, outside any
+    transaction), else read afresh and kept. Edits load their own rows in their transaction."""
+    workspace = conversation.workspace_id
+    team_key = ("roles.team", conversation.channel_id)
+    async with ctx.db.connection() as connection:
+        stamp = await roster.stamp(connection, workspace)
+    team_id = ctx.cache.get(workspace, stamp, team_key)
+    matrix = ctx.cache.get(workspace, stamp, ("roles.matrix", team_id))
+    if isinstance(matrix, Matrix):
+        return matrix
+    async with ctx.db.transaction() as session:
+        # The stamp first: the rows read after it are at least as new as what it vouches for.
+        stamp = await roster.stamp_in(session, workspace)
+        team = await product_teams.team_for(session, conversation, ctx.clock.now())
+        matrix = build_matrix(await repo.load(session, team))
+    ctx.cache.put(workspace, stamp, team_key, team.id)
+    ctx.cache.put(workspace, stamp, ("roles.matrix", team.id), matrix)
+    return matrix
 
 
 def build_matrix(rows: repo.MatrixRows) -> Matrix:

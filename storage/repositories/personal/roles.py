@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.core import ProductTeam
 from storage.models.roles import RaciChange, Role, RoleAssignment
+from storage.repositories.roster import bump
 
 FORMER_MEMBER = "a former member"
 
@@ -36,6 +37,7 @@ async def erase(
         )
     )
     names = [*names, *as_assigned.all()]
+    await bump(session, workspace_id)
     dropped = await session.exec(
         delete(RoleAssignment).where(
             col(RoleAssignment.workspace_id) == workspace_id,
