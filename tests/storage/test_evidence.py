@@ -11,6 +11,7 @@ from bot.features.insights import (
     evidence_for_items,
     insights_no_vote_uses,
     top_third,
+    unevidenced_leaders,
     without_evidence,
 )
 from storage.db import Database
@@ -120,6 +121,11 @@ async def test_top_third_without_evidence_is_flagged(database: Database) -> None
     assert without_evidence(top, found) == ["Billing", "Onboarding"]  # private is no evidence
     assert without_evidence(["Not looked up"], found) == ["Not looked up"]
     assert top_third([]) == []
+    async with database.transaction() as session:
+        assert await unevidenced_leaders(session, team_id, ranked) == ["Billing", "Onboarding"]
+        # No research behind any item: flagging every leader would tell nothing.
+        unresearched = [Ranked("Starter", 1, 2), Ranked("Team", 2, 1), Ranked("Pro", 3, 0)]
+        assert await unevidenced_leaders(session, team_id, unresearched) == []
 
 
 async def test_insights_no_vote_refers_to_over_a_period(database: Database) -> None:

@@ -16,14 +16,18 @@ from bot.features.decisions import (
     decisions_made,
     pending_decisions,
 )
-from bot.features.insights import UnusedInsight, insights_no_vote_uses
+from bot.features.insights import (
+    Ranked,
+    UnusedInsight,
+    insights_no_vote_uses,
+    unevidenced_leaders,
+)
 from bot.features.standups import DecisionEscalations, escalations_by_decision
 from bot.features.standups.participation import PersonDay, participation
 from bot.features.standups.questions import Kind
 from bot.features.standups.service import answer_of_kind, is_skipping
 from bot.features.standups.summary import blocker_streak, is_blocker
 from bot.features.votes.ballots import items_of
-from bot.features.votes.evidence import unbacked_leaders
 from bot.features.votes.polls import counted
 from storage.models.digests import DigestSchedule
 from storage.models.standups import StandupAnswer, StandupTeam
@@ -156,10 +160,9 @@ async def _closed_line(session: AsyncSession, poll: Poll) -> PollLine:
     result, _ballots, turnout = await counted(session, poll)
     labels = items_of(poll)
     winners = tuple(labels[index] for index in result.winners)
-    # The same flags as the vote's own results (only where research backs some item).
-    flagged = await unbacked_leaders(session, poll, result)
-    unevidenced = tuple(labels[p.index] for p in result.order if p.index in flagged)
-    return PollLine(poll.id or 0, poll.question, winners, turnout, unevidenced=unevidenced)
+    ranked = [Ranked(labels[p.index], p.rank, p.score) for p in result.order]
+    unevidenced = await unevidenced_leaders(session, poll.team_id, ranked)
+    return PollLine(poll.id or 0, poll.question, winners, turnout, unevidenced=tuple(unevidenced))
 
 
 async def _standup_week(

@@ -14,6 +14,7 @@ from bot.features.insights.evidence import (
     evidence_for_items,
     insights_no_vote_uses,
     top_third,
+    unevidenced_leaders,
     without_evidence,
 )
 from bot.features.insights.forms import FORM_DISAGREE, FORM_EDIT, FORM_NEW
@@ -39,7 +40,8 @@ FEATURE = Feature(
 # What other features may use. The privacy feature: a person's data, erasure, retention.
 # Votes and the digest, the evidence behind backlog items (bot/features/insights/evidence.py):
 # `evidence_for_items` (linked public insights and a RICE Confidence per item),
-# `top_third` and `without_evidence` (top-ranked items no insight supports) and
+# `unevidenced_leaders` (a vote's top-third items no insight supports; `top_third` and
+# `without_evidence` are its parts) and
 # `insights_no_vote_uses` (public research no vote refers to over a period).
 __all__ = [
     "CONFIDENCE_PERCENT",
@@ -54,5 +56,6 @@ __all__ = [
     "insights_no_vote_uses",
     "personal_data",
     "top_third",
+    "unevidenced_leaders",
     "without_evidence",
 ]

@@ -93,6 +93,18 @@ def without_evidence(top: Sequence[str], evidence: Mapping[str, ItemEvidence]) -
     return [item for item in top if not (item in evidence and evidence[item].insights)]
 
 
+async def unevidenced_leaders(
+    session: AsyncSession, team_id: int, ranked: Sequence[Ranked]
+) -> list[str]:
+    """A vote's items ranked in the top third that no public insight supports (`ranked`: all
+    its items), in rank order; none on a vote where research backs no item at all, since a
+    team that links no research would see every leader flagged, which tells it nothing."""
+    found = await evidence_for_items(session, team_id, [r.item for r in ranked])
+    if not any(e.insights for e in found.values()):
+        return []
+    return without_evidence(top_third(ranked), found)
+
+
 async def insights_no_vote_uses(
     session: AsyncSession, team_id: int, since: datetime, until: datetime
 ) -> list[UnusedInsight]:
