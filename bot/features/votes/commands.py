@@ -207,8 +207,9 @@ async def open_ballot(action: Action, ctx: Context) -> Outcome:
 
 async def submit_ballot(submission: Submission, ctx: Context) -> Outcome:
     poll_id = polls.parse_id(submission.metadata)
-    await access.visible_poll(ctx, submission.actor, submission.conversation, poll_id)
-    poll, _ = await polls.current_ballot(ctx, submission.actor, poll_id)
+    poll = await access.visible_poll(ctx, submission.actor, submission.conversation, poll_id)
+    polls.refuse_unless_open(poll, ctx.clock.now())  # `cast` checks again as it stores
+    polls.refuse_unless_allowed(poll, submission.actor)
     ballot = ballots.read(poll, submission)
     if isinstance(ballot, dict):
         return FormErrors(ballot)
