@@ -8,6 +8,7 @@ timer sees; the answer is the time until the reply reaches the command's `respon
 
 `ALIGNBOT_BENCH_BASELINE=/path/to/a/checkout` times that checkout's `alignbot serve` as a third
 server in the same run (e.g. `git worktree add /tmp/base 10776c6`), for before/after figures.
+`ALIGNBOT_BENCH_PROFILE=dir` runs each alignbot server under cProfile, stats in dir.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ async def _server(kind: str, tree: Path, workdir: Path, receiver: Receiver) -> A
     if kind == "bare":
         program = ["-m", "bench._bare_bolt", str(port), str(workdir / f"bare-{port}.db")]
     else:
-        program = ["-c", "from adapters.cli import main; main()", "serve"]
+        program = ["-c", _serve_program(f"{kind}-{port}"), "serve"]
     process = await asyncio.create_subprocess_exec(
         "taskset",
         "-c",
@@ -147,6 +148,16 @@ async def _server(kind: str, tree: Path, workdir: Path, receiver: Receiver) -> A
         except TimeoutError:
             process.kill()
             await process.wait()
+
+
+def _serve_program(name: str) -> str:
+    """`alignbot serve`; with `ALIGNBOT_BENCH_PROFILE=dir`, under cProfile, its stats written
+    to dir/<name>.prof when it stops (`python -m pstats` reads them)."""
+    run = "from adapters.cli import main; main()"
+    where = os.environ.get("ALIGNBOT_BENCH_PROFILE")
+    if not where:
+        return run
+    return f"import cProfile; cProfile.run({run!r}, {str(Path(where).resolve() / name)!r})"
 
 
 def _tail(log: Path) -> str:

@@ -95,8 +95,8 @@ class Inbox:
         return None if stored is None else Admitted(stored)
 
     async def finish(self, key: str) -> None:
-        async with self.db.transaction() as session:
-            await rows.finish(session, key, self._clock.now())
+        async with self.db.connection() as connection:
+            await rows.finish(connection, key, self._clock.now())
 
     def start(self, admitted: Admitted, work: Awaitable[None] | None = None) -> None:
         """Runs `work` (default: the platform's processor) and marks the row done after it."""

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -113,8 +113,35 @@ def _takeover(keys: list[str], owner: str, now: datetime, until: datetime) -> An
     )
 
 
-async def finish(session: AsyncSession, key: str, now: datetime) -> None:
-    await session.exec(update(InboxItem).where(col(InboxItem.key) == key).values(done_at=now))
+async def finish(connection: AsyncConnection, key: str, now: datetime) -> None:
+    """Marks the row done after every answered event: one autocommitted UPDATE, on SQLite
+    straight on the driver in one hop (as `admit`; measured: 0.08 ms of CPU instead of 0.64)."""
+    if connection.dialect.name != "sqlite":
+        await connection.execute(
+            update(InboxItem).where(col(InboxItem.key) == key).values(done_at=now)
+        )
+        return
+    sql, names, processors = _sqlite_finish(connection.dialect)
+    values = {"key": key, "done_at": now}
+    params = [
+        processor(values[name]) if processor else values[name]
+        for name, processor in zip(names, processors, strict=True)
+    ]
+    raw = await connection.get_raw_connection()
+    await raw.driver_connection.execute_fetchall(sql, params)  # type: ignore[union-attr]
+
+
+@cache
+def _sqlite_finish(dialect: Dialect) -> tuple[str, tuple[str, ...], tuple[Any, ...]]:
+    """The UPDATE as SQLAlchemy compiles it, its parameters' order and bind processing."""
+    table: Any = InboxItem.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table).where(table.c.key == bindparam("key")).values(done_at=bindparam("done_at"))
+    )
+    compiled: Any = statement.compile(dialect=dialect)
+    names = tuple(compiled.positiontup)
+    processors = tuple(table.c[name].type.bind_processor(dialect) for name in names)
+    return str(compiled), names, processors
 
 
 async def renew(session: AsyncSession, keys: Sequence[str], owner: str, until: datetime) -> None:
