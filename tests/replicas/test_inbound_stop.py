@@ -31,8 +31,9 @@ from sqlmodel import select
 from storage.db import Database
 from storage.models.core import ProductTeam
 from storage.models.inbound import InboxItem
-from storage.models.votes import Ballot, Poll
+from storage.models.votes import Ballot
 from tests.slack.harness import sign
+from tests.support import builders
 from tests.support.databases import postgres_database_url
 from tests.support.fake_slack import TEAM, FakeSlack
 from tests.support.fake_slack import _parse as parse_call
@@ -93,15 +94,12 @@ async def _open_vote(url: str) -> int:
         session.add(team)
         await session.flush()
         assert team.id is not None
-        poll = Poll(
+        poll = builders.poll(
+            team.id,
             workspace_id=TEAM,
-            team_id=team.id,
-            platform="slack",
-            channel_id="C1",
             creator_id="U0",
             question="Which epic next?",
-            method="single",
-            items=json.dumps(["Search", "Checkout", "Onboarding"]),
+            items=["Search", "Checkout", "Onboarding"],
             message_id=POLL_TS,
             created_at=now,
         )

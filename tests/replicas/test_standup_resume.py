@@ -29,8 +29,9 @@ from bot.features.standups.questions import DEFAULT_QUESTIONS, dump_questions
 from storage.db import Database
 from storage.models.core import Person
 from storage.models.deliveries import Delivery
-from storage.models.standups import StandupPrompt, StandupTeam
+from storage.models.standups import StandupPrompt
 from storage.repositories import standups as repo
+from tests.support.builders import standup_team
 from tests.support.databases import postgres_database_url
 from tests.support.fake_slack import TEAM, FakeSlack
 
@@ -65,22 +66,18 @@ async def _team_due_now(db: Database) -> None:
             )
             for user_id in MEMBERS
         )
-        team = StandupTeam(
+        team = standup_team(
             workspace_id=TEAM,
             platform="slack",
             slug="everyone",
-            name="Everyone",
-            channel_id="C1",
             questions=dump_questions(DEFAULT_QUESTIONS),
             weekdays="1,2,3,4,5,6,7",
             prompt_time=f"{now - timedelta(minutes=10):%H:%M}",
             summary_time=f"{now + timedelta(hours=6):%H:%M}",
             timezone="UTC",
             reminder_minutes=0,
-            style="threaded",
             created_by=MEMBERS[0],
             created_at=now,
-            updated_at=now,
         )
         await repo.save_team(session, team, MEMBERS, now)
 

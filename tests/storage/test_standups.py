@@ -11,34 +11,15 @@ from storage.db import Database
 from storage.models.standups import StandupAnswer, StandupMember, StandupTeam
 from storage.repositories import jobs, people
 from storage.repositories import standups as repo
+from tests.support.builders import standup_team
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MONDAY = date(2026, 11, 23)
 
 
-def _team(slug: str = "design") -> StandupTeam:
-    return StandupTeam(
-        workspace_id="W1",
-        platform="local",
-        slug=slug,
-        name=slug.title(),
-        channel_id="C1",
-        questions="[]",
-        weekdays="1,2,3,4,5",
-        prompt_time="09:30",
-        summary_time="16:00",
-        timezone="Europe/Berlin",
-        reminder_minutes=60,
-        style="threaded",
-        created_by="U1",
-        created_at=NOW,
-        updated_at=NOW,
-    )
-
-
 async def _saved_team(db: Database, members: list[str]) -> StandupTeam:
     async with db.transaction() as session:
-        return await repo.save_team(session, _team(), members, NOW)
+        return await repo.save_team(session, standup_team(created_at=NOW), members, NOW)
 
 
 async def test_members_are_set_exactly_and_keep_their_join_time(database: Database) -> None:
@@ -60,7 +41,7 @@ async def test_a_slug_is_unique_per_workspace(database: Database) -> None:
     await _saved_team(database, ["U1"])
     with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
         async with database.transaction() as session:
-            await repo.save_team(session, _team(), ["U1"], NOW)
+            await repo.save_team(session, standup_team(created_at=NOW), ["U1"], NOW)
 
 
 async def test_answers_upsert_and_keep_the_first_on_time_verdict(database: Database) -> None:

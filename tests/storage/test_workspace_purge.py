@@ -9,8 +9,9 @@ from sqlalchemy import text as sql
 
 from storage.db import Database
 from storage.models.core import Person, ProductTeam
-from storage.models.votes import Ballot, Poll
+from storage.models.votes import Ballot
 from storage.repositories import workspaces
+from tests.support import builders
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -24,17 +25,7 @@ async def seed(db: Database, workspace: str) -> None:
         )
         await session.flush()
         assert team.id is not None
-        poll = Poll(
-            workspace_id=workspace,
-            team_id=team.id,
-            platform="slack",
-            channel_id="C1",
-            creator_id="U1",
-            question="Which?",
-            method="single",
-            items="[]",
-            created_at=NOW,
-        )
+        poll = builders.poll(team.id, workspace_id=workspace, question="Which?", created_at=NOW)
         session.add(poll)
         await session.flush()
         assert poll.id is not None

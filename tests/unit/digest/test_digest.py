@@ -16,9 +16,10 @@ from bot.features.digest.jobs import post_digest
 from bot.features.digest.schedule import parse_when, period_of, trigger
 from bot.replies import Outcome, Reply
 from storage.models.digests import DigestSchedule
-from storage.models.standups import StandupAnswer, StandupPrompt, StandupTeam
+from storage.models.standups import StandupAnswer, StandupPrompt
 from storage.repositories import digests as repo
 from tests.conftest import WORKSPACE, ask, person
+from tests.support.builders import standup_team
 from tests.support.recording import FakeClock, RecordingMessenger
 from tests.unit.insights.helpers import share
 from tests.unit.votes.support import open_vote, pick
@@ -118,23 +119,7 @@ async def test_bad_input_stores_nothing(alignbot: AlignBot, line: str) -> None:
 async def _seed_standups(bot: AlignBot, today: date) -> None:
     now = datetime(2026, 11, 1, tzinfo=UTC)
     async with bot.ctx.db.transaction() as session:
-        team = StandupTeam(
-            workspace_id=WORKSPACE,
-            platform="local",
-            slug="design",
-            name="Design",
-            channel_id="C1",
-            questions="[]",
-            weekdays="1,2,3,4,5",
-            prompt_time="09:30",
-            summary_time="11:00",
-            timezone="Europe/Berlin",
-            reminder_minutes=60,
-            style="compact",
-            created_by="U0",
-            created_at=now,
-            updated_at=now,
-        )
+        team = standup_team(workspace_id=WORKSPACE, created_at=now)
         session.add(team)
         await session.flush()
         assert team.id is not None
