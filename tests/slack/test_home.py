@@ -4,14 +4,17 @@ working from the page, and refreshed through the outbox when what waits for them
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot import deliveries
 from bot.feature import Feature
+from bot.features.standups import jobs
 from tests.slack.harness import TEAM, SlackHarness, initial_values
 from tests.support.fake_slack import default_user
+from tests.support.recording import FakeClock
 
 
 @pytest.fixture
@@ -152,3 +155,104 @@ async def test_a_vote_cast_in_the_channel_refreshes_the_home_through_the_outbox(
     published = slack.fake.called("views.publish")[before:]
     assert [p["user_id"] for p in published].count("U2") == 1
     assert "Which epic next?" not in json.dumps(published[-1]["view"])
+
+
+MONDAY = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+BLOCKED = "Waiting on the pricing & packaging call"
+
+
+async def answer_standup(slack: SlackHarness, user: str, blocker: str) -> None:
+    await run(slack, "/standup", user=user, channel="C1")
+    view = slack.fake.called("views.open")[-1]["view"]
+    done = await slack.submit(view, {"q0": "Wireframes", "q1": "Tests", "q2": blocker}, user=user)
+    assert done.status == 200
+    await slack.settle()
+
+
+async def published_to(slack: SlackHarness, user: str, since: int) -> list[str]:
+    """The pages the outbox publishes for `user` on its next resume tick (published after
+    call number `since`)."""
+    await deliveries.resume(slack.bot.ctx)
+    return [
+        page_text(p["view"] if isinstance(p["view"], dict) else json.loads(p["view"]))
+        for p in slack.fake.called("views.publish")[since:]
+        if p["user_id"] == user
+    ]
+
+
+async def test_blockers_on_your_decisions_follow_answers_escalations_and_your_buttons(
+    slack: SlackHarness, clock: FakeClock
+) -> None:
+    """U6 holds Stakeholder, Accountable for "Pricing & packaging" in the default matrix; U2's
+    stand-up blocker names it, stays for three days, and is escalated to U6."""
+    slack.fake.users["U0"] = {**default_user("U0"), "is_admin": True}
+    clock.current = MONDAY
+    await run(slack, "/role assign <@U6|fay> Stakeholder", user="U0")
+    await run(slack, "/standup setup Design", user="U1")
+    setup = slack.fake.called("views.open")[-1]["view"]
+    values = {**initial_values(setup), "members": ["U1", "U2", "U3"], "summary_time": "16:00"}
+    assert (await slack.submit(setup, values)).status == 200
+    await slack.settle()
+    await deliveries.resume(slack.bot.ctx)
+    calm = page_text(await open_home(slack, "U6", "EvHomeU6"))
+    assert "No stand-up blocker waits on a decision you are Accountable for" in calm
+
+    # U2's answer names the decision: U6's page is queued and shows it.
+    clock.current = MONDAY + timedelta(hours=2)
+    before = len(slack.fake.called("views.publish"))
+    await answer_standup(slack, "U2", BLOCKED)
+    [page] = await published_to(slack, "U6", before)
+    assert "Pricing &amp; packaging" in page
+    assert "blocker in the Design stand-up" in page
+    assert "pricing &amp; packaging call" in page
+    assert "escalated" not in page
+
+    # Three stand-up days on, the summary escalates it: U6's page shows it with the DM's buttons.
+    for day in range(3):
+        clock.current = MONDAY + timedelta(days=day, hours=2)
+        if day:
+            await answer_standup(slack, "U2", BLOCKED)
+            await deliveries.resume(slack.bot.ctx)  # the answer's own refresh goes out first
+        clock.current = MONDAY + timedelta(days=day, hours=8)  # 16:00 Berlin: the summary
+        before = len(slack.fake.called("views.publish"))
+        await jobs.tick(slack.bot.ctx)
+        await slack.settle()
+    pages = await published_to(slack, "U6", before)
+    assert "escalated to you" in pages[-1]
+    assert "no answer from you yet" in pages[-1]
+    view = slack.fake.called("views.publish")[-1]["view"]
+    view = view if isinstance(view, dict) else json.loads(view)
+    assert {"standup.escalation.unblock", "standup.escalation.resolved"} <= set(buttons_on(view))
+
+    # U6 answers from the page: the page is published again at once, with the new state.
+    await click_on_home(slack, view, "standup.escalation.unblock", "U6")
+    after = slack.fake.called("views.publish")[-1]
+    assert after["user_id"] == "U6"
+    assert "you said you will unblock it" in page_text(after["view"])
+
+    # U2 is unblocked: at the next summary the escalation closes and U6's page empties.
+    clock.current = MONDAY + timedelta(days=3, hours=2)
+    before = len(slack.fake.called("views.publish"))
+    await answer_standup(slack, "U2", "none")
+    [page] = await published_to(slack, "U6", before)
+    assert "you said you will unblock it" in page  # still open until the summary sees it
+    clock.current = MONDAY + timedelta(days=3, hours=8)
+    before = len(slack.fake.called("views.publish"))
+    await jobs.tick(slack.bot.ctx)
+    await slack.settle()
+    pages = await published_to(slack, "U6", before)
+    assert "No stand-up blocker waits on a decision you are Accountable for" in pages[-1]
+
+
+async def test_a_role_assigned_or_unassigned_refreshes_the_holders_home(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.users["U0"] = {**default_user("U0"), "is_admin": True}
+    before = len(slack.fake.called("views.publish"))
+    await run(slack, "/role assign <@U2|ben> Product Owner", user="U0")
+    [page] = await published_to(slack, "U2", before)
+    assert "Product Owner" in page
+    before = len(slack.fake.called("views.publish"))
+    await run(slack, "/role unassign <@U2|ben> Product Owner", user="U0")
+    [page] = await published_to(slack, "U2", before)
+    assert "You hold no role yet" in page

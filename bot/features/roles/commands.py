@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import homes
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Command, Submission
@@ -167,6 +168,8 @@ async def _role_assign(command: Command, ctx: Context, rest: str) -> Outcome:
             await repo.log_change(
                 session, tm.team, command.actor.user_id, f"{', '.join(added)} now {role_name}", now
             )
+            actor, held = command.actor, [user_id for user_id, _ in names]
+            await homes.mark_stale(session, ctx, actor.platform, actor.workspace_id, held)
     if not added:
         return say(f"Nothing changed: they already hold {role_name}.")
     return say(
@@ -196,6 +199,8 @@ async def _role_unassign(command: Command, ctx: Context, rest: str) -> Outcome:
             await repo.log_change(
                 session, tm.team, command.actor.user_id, f"{len(removed)} left {role_name}", now
             )
+            actor = command.actor
+            await homes.mark_stale(session, ctx, actor.platform, actor.workspace_id, removed)
     if not removed:
         return say(f"Nothing changed: they don't hold {role_name}.")
     return say(f"Done: {_count(len(removed), 'person', 'people')} no longer in {role_name}.")

@@ -10,6 +10,7 @@ from bot.features.standups import (
     jobs,
     views,
 )
+from bot.features.standups.blocked import blocked_decisions_for
 from bot.features.standups.escalation import (
     DecisionEscalations,
     Resolution,
@@ -37,11 +38,13 @@ FEATURE = Feature(
 )
 
 # What other features may use (the privacy feature: a person's data, erasure, retention; the
-# digest and `/raci check`: escalated blockers per decision, and who resolved them).
+# digest and `/raci check`: escalated blockers per decision, and who resolved them; the home
+# page: the blockers waiting on someone's decisions).
 __all__ = [
     "FEATURE",
     "DecisionEscalations",
     "Resolution",
+    "blocked_decisions_for",
     "erase_answers_before",
     "escalations_by_decision",
     "forget_person",

@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Actor, Command, Submission
 from bot.features.standups import forms, views
+from bot.features.standups.blocked import latest_blocker, mark_owners_stale
 from bot.features.standups.delivery import refresh_summary
 from bot.features.standups.questions import Kind
 from bot.features.standups.schedule import local_day, next_standup_day, parse_date
@@ -24,6 +25,7 @@ from bot.features.standups.service import (
     person_zones,
     settings_of,
 )
+from bot.features.standups.summary import PersonAnswers
 from bot.replies import Form, FormErrors, Outcome, Span, reply, text
 from storage.models.standups import StandupTeam
 from storage.repositories import standups as repo
@@ -189,6 +191,7 @@ async def submit(submission: Submission, ctx: Context) -> Outcome:
         return FormErrors(entries)
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
+        before = await latest_blocker(session, s.team_id, actor.user_id, target.day)
         await repo.save_answer(
             session,
             team,
@@ -198,6 +201,8 @@ async def submit(submission: Submission, ctx: Context) -> Outcome:
             on_time=now <= s.summary_instant(target.day),
             now=now,
         )
+        now_said = PersonAnswers(actor.user_id, "", tuple(entries)).blocker
+        await mark_owners_stale(session, ctx, s, [before, now_said])
     updated = await _refresh(ctx, s, target.day, actor.user_id)
     return views.saved(team, target.day, entries, summary_updated=updated)
 

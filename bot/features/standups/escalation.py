@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import deliveries
+from bot import deliveries, homes
 from bot.context import Context
 from bot.features.roles.owners import NamedDecision, decision_lookup
 from bot.features.standups.escalation_state import days_to_resolve
@@ -122,6 +122,8 @@ async def _escalate_one(
     )
     if row is None or row.id is None:
         return None
+    owners = [holder.user_id for holder in named.owners]
+    await homes.mark_stale(session, ctx, s.team.platform, s.team.workspace_id, owners)
     recipients = [
         deliveries.Recipient(s.team.platform, deliveries.PERSON, holder.user_id)
         for holder in named.owners
@@ -151,6 +153,7 @@ async def _close_cleared(
         row.state, row.resolved_via = RESOLVED, BY_STANDUP
         row.resolved_by, row.resolved_at = row.user_id, ctx.clock.now()
         await repo.save(session, row)
+        await homes.mark_stale(session, ctx, row.platform, row.workspace_id, row.owners)
 
 
 # The DM -------------------------------------------------------------------------------------

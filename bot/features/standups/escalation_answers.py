@@ -11,6 +11,7 @@ import logging
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import homes
 from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Action, Actor, Submission
@@ -63,7 +64,7 @@ async def unblock(action: Action, ctx: Context) -> Outcome:
             action.actor.user_id,
             ctx.clock.now(),
         )
-        await repo.save(session, row)
+        await _save(session, ctx, row)
         assert row.id is not None
         escalation_id, decision = row.id, row.decision
     await _refresh(ctx, row)
@@ -87,7 +88,7 @@ async def resolved(action: Action, ctx: Context) -> Outcome:
         )
         if not row.answered_by:
             row.answered_by, row.answered_at = action.actor.user_id, now
-        await repo.save(session, row)
+        await _save(session, ctx, row)
     await _refresh(ctx, row)
     return reply(
         text(
@@ -136,7 +137,7 @@ async def not_mine_submitted(submission: Submission, ctx: Context) -> Outcome:
             return _form_error(roles)
         row.state, row.suggested_role = NOT_MINE, wanted
         row.answered_by, row.answered_at = submission.actor.user_id, ctx.clock.now()
-        await repo.save(session, row)
+        await _save(session, ctx, row)
     await _refresh(ctx, row)
     return reply(
         text(
@@ -148,6 +149,12 @@ async def not_mine_submitted(submission: Submission, ctx: Context) -> Outcome:
 
 def _form_error(roles: list[str]) -> Outcome:
     return FormErrors({"role": "Pick one of the team's roles: " + ", ".join(roles[:12]) + "."})
+
+
+async def _save(session: AsyncSession, ctx: Context, row: BlockerEscalation) -> None:
+    """The answer, and a fresh home page for everyone it was sent to (it waits on them)."""
+    await repo.save(session, row)
+    await homes.mark_stale(session, ctx, row.platform, row.workspace_id, row.owners)
 
 
 async def _refresh(ctx: Context, row: BlockerEscalation) -> None:
