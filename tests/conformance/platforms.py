@@ -1,6 +1,7 @@
 """Does a reply or a form survive each platform's own limits? Slack's through slack_sdk's block
 and view models, Teams' through the activity size budget, the dialog page budget and its
-action limit (the checks of the rendering corpus, `tests/unit/test_rendering_corpus.py`)."""
+action limit. Used by the conformance tests and the rendering corpus
+(`tests/unit/test_rendering_corpus.py`)."""
 
 from __future__ import annotations
 

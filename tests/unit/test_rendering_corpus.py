@@ -1,30 +1,24 @@
 """The rendering corpus: what the features say at their largest (50 items with long names, 24
 RICE items, every method, long insights), driven through the core as people would, rendered
 by both adapters and checked against each platform's own limits: Slack's through slack_sdk's
-block and view models, Teams' through the activity size budget and its action limit. A new
-reply or form that breaks a limit fails here."""
+block and view models, Teams' through the activity size budget and its action limit (the
+checks in `tests/conformance/platforms.py`). A new reply or form that breaks a limit fails here."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 import pytest
-from slack_sdk.models.blocks import Block as SlackBlock
-from slack_sdk.models.views import View
 
-from adapters.slack import blocks as slack
 from adapters.teams import cards
-from adapters.teams.dialogs import DIALOG_BUDGET, pages
-from adapters.teams.limits import MAX_UTF8, weight
-from adapters.teams.outbox import card_activity
 from bot.app import AlignBot
 from bot.events import Action, Event, Submission
 from bot.features.votes.ballots import IMPACTS
 from bot.features.votes.forms import MAX_ITEMS, MAX_RICE_ITEMS
 from bot.features.votes.tally import Method
 from bot.replies import Form, Outcome, Reply
+from tests.conformance.platforms import assert_form_fits, assert_reply_fits
 from tests.conftest import ask, channel, person
 from tests.support.recording import RecordingMessenger
 
@@ -148,40 +142,18 @@ async def corpus(alignbot: AlignBot, messenger: RecordingMessenger) -> Corpus:
     return collected
 
 
-def teams_action_counts(card: dict[str, Any]) -> list[int]:
-    sets = [e["actions"] for e in card["body"] if e.get("type") == "ActionSet"]
-    return [len(actions) for actions in [*sets, card.get("actions", [])]]
-
-
 async def test_every_reply_fits_slack_and_teams(corpus: Corpus) -> None:
     replies = corpus.replies()
     assert len(replies) > 60
     for reply in replies:
-        rendered = slack.message(reply)
-        assert len(rendered["blocks"]) <= slack.MAX_BLOCKS
-        for block in rendered["blocks"]:
-            SlackBlock.parse(block).validate_json()  # type: ignore[union-attr]
-        for card in cards.reply_cards(reply):
-            activity = card_activity(card, reply.fallback).serialize()
-            assert weight(activity) <= MAX_UTF8, reply.fallback
-            assert all(count <= cards.MAX_ACTIONS for count in teams_action_counts(card))
+        assert_reply_fits(reply)
 
 
 async def test_every_form_fits_a_slack_modal_and_teams_dialog_pages(corpus: Corpus) -> None:
     forms = corpus.forms()
     assert {f.form_id for f in forms} >= {"vote.new", "vote.ballot", "insight.new", "insight.edit"}
     for form in forms:
-        view = slack.modal(form, "m" * 100)
-        View(**view).validate_json()
-        shown = {b.get("block_id") for b in view["blocks"]}
-        assert {i.name for i in form.inputs} <= shown, form.form_id  # nothing hidden
-        on_pages: list[str] = []
-        for page, inputs in enumerate(pages(form)):
-            card = cards.form_card(replace(form, inputs=inputs), [cards.dialog_action("Go", {})])
-            assert weight(card) <= DIALOG_BUDGET, (form.form_id, page)
-            assert all(count <= cards.MAX_ACTIONS for count in teams_action_counts(card))
-            on_pages += [e["id"] for e in card["body"] if "id" in e]
-        assert on_pages == [i.name for i in form.inputs]
+        assert_form_fits(form)
 
 
 async def test_the_corpus_covers_every_method_at_its_largest(corpus: Corpus) -> None:
