@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -105,8 +106,10 @@ class Receiver:
 
 
 @asynccontextmanager
-async def _server(kind: str, tree: Path, workdir: Path, receiver: Receiver) -> AsyncIterator[str]:
-    """One server process on core 0; yields its Slack endpoint once /healthz answers."""
+async def _server(
+    kind: str, tree: Path, workdir: Path, receiver: Receiver
+) -> AsyncIterator[tuple[str, int]]:
+    """One server process on core 0; yields its Slack endpoint and pid once /healthz answers."""
     port = _free_port()
     env = {
         **os.environ,
@@ -139,7 +142,7 @@ async def _server(kind: str, tree: Path, workdir: Path, receiver: Receiver) -> A
         await _wait_healthy(
             f"http://127.0.0.1:{port}/healthz", process, workdir / f"{kind}-{port}.log"
         )
-        yield f"http://127.0.0.1:{port}/slack/events"
+        yield f"http://127.0.0.1:{port}/slack/events", process.pid
     finally:
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(signal.SIGINT)
@@ -158,6 +161,13 @@ def _serve_program(name: str) -> str:
     if not where:
         return run
     return f"import cProfile; cProfile.run({run!r}, {str(Path(where).resolve() / name)!r})"
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time the process used so far (user + system): unlike latency, barely moved by
+    other work sharing the machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _tail(log: Path) -> str:
@@ -226,6 +236,16 @@ async def _load(
     return acks, answers, count - len(answers)
 
 
+@dataclass
+class Samples:
+    """One server's figures at one rate, over every round."""
+
+    acks: list[float] = field(default_factory=list)
+    answers: list[float] = field(default_factory=list)
+    lost: list[int] = field(default_factory=list)
+    cpu: float = 0.0  # seconds of the server's CPU time while it was under this load
+
+
 def _p(samples: list[float], percent: int) -> float:
     if len(samples) < 2:
         return samples[0] if samples else float("nan")
@@ -251,7 +271,7 @@ async def measure(quick: bool) -> list[Result]:
     kinds = {"alignbot": "alignbot", "bare bolt": "bare", "baseline": "alignbot"}
     previous = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {LOAD_CORE})
-    samples: dict[tuple[str, int], tuple[list[float], list[float], list[int]]] = {}
+    samples: dict[tuple[str, int], Samples] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             async with Receiver().running() as receiver, contextlib.AsyncExitStack() as stack:
@@ -261,25 +281,27 @@ async def measure(quick: bool) -> list[Result]:
                         for name, tree in trees.items()
                     )
                 )
-                urls = dict(zip(trees, started, strict=True))
-                for name, url in urls.items():  # warm each up: imports, caches, first queries
+                servers = dict(zip(trees, started, strict=True))
+                for name, (url, _) in servers.items():  # warm up: imports, caches, first queries
                     await _load(url, receiver, 50, 0.5, f"warm-{name}")
                 for round_number in range(rounds):
                     for rate in rates:
-                        for name, url in urls.items():
+                        for name, (url, pid) in servers.items():
                             tag = f"{name}-{rate}-{round_number}".replace(" ", "")
+                            cpu = _cpu_seconds(pid)
                             acks, answers, lost = await _load(url, receiver, rate, seconds, tag)
-                            got = samples.setdefault((name, rate), ([], [], []))
-                            got[0].extend(acks)
-                            got[1].extend(answers)
-                            got[2].append(lost)
+                            got = samples.setdefault((name, rate), Samples())
+                            got.cpu += _cpu_seconds(pid) - cpu
+                            got.acks.extend(acks)
+                            got.answers.extend(answers)
+                            got.lost.append(lost)
     finally:
         os.sched_setaffinity(0, previous)
     return _table(samples, list(trees), rates, seconds, rounds)
 
 
 def _table(
-    samples: dict[tuple[str, int], tuple[list[float], list[float], list[int]]],
+    samples: dict[tuple[str, int], Samples],
     names: list[str],
     rates: tuple[int, ...],
     seconds: float,
@@ -290,15 +312,18 @@ def _table(
     ]
     for rate in rates:
         for name in names:
-            acks, answers, lost = samples[(name, rate)]
+            got = samples[(name, rate)]
+            lost = sum(got.lost)
             results.append(
                 Result(
                     NAME,
-                    f"{rate}/s {name} ack / answer p50 / p99",
-                    f"{_ms(acks)} | {_ms(answers)}" + (f" | {sum(lost)} lost" if any(lost) else ""),
+                    f"{rate}/s {name} ack | answer p50 / p99 | CPU per command",
+                    f"{_ms(got.acks)} | {_ms(got.answers)} | "
+                    f"{got.cpu / len(got.acks) * 1000:.2f} ms"
+                    + (f" | {lost} lost" if lost else ""),
                 )
             )
-        ours, bare = samples[("alignbot", rate)][1], samples[("bare bolt", rate)][1]
+        ours, bare = samples[("alignbot", rate)].answers, samples[("bare bolt", rate)].answers
         results.append(
             Result(
                 NAME,
@@ -308,11 +333,14 @@ def _table(
         )
         if "baseline" in names:
             now, then = samples[("alignbot", rate)], samples[("baseline", rate)]
-            ack = _p(now[0], 50) / _p(then[0], 50)
-            answer = _p(now[1], 50) / _p(then[1], 50)
+            ack = _p(now.acks, 99) / _p(then.acks, 99)
+            answer = _p(now.answers, 99) / _p(then.answers, 99)
+            cpu = (now.cpu / len(now.acks)) / (then.cpu / len(then.acks))
             results.append(
                 Result(
-                    NAME, f"{rate}/s p50 vs baseline: ack / answer", f"{ack:.2f}x / {answer:.2f}x"
+                    NAME,
+                    f"{rate}/s alignbot vs baseline: ack p99 / answer p99 / CPU",
+                    f"{ack:.2f}x / {answer:.2f}x / {cpu:.2f}x",
                 )
             )
     return results
