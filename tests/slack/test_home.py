@@ -256,3 +256,22 @@ async def test_a_role_assigned_or_unassigned_refreshes_the_holders_home(
     await run(slack, "/role unassign <@U2|ben> Product Owner", user="U0")
     [page] = await published_to(slack, "U2", before)
     assert "You hold no role yet" in page
+
+
+async def test_an_insight_acknowledged_in_its_message_refreshes_the_home_through_the_outbox(
+    slack: SlackHarness,
+) -> None:
+    await pending_work_for_u2(slack)
+    assert "Sign-up loses half" in page_text(await open_home(slack, "U2", "EvHome3"))
+    await deliveries.resume(slack.bot.ctx)  # the refreshes queued by the setup go out first
+    sent = next(
+        p
+        for p in slack.fake.called("chat.postMessage")
+        if "Sign-up loses half" in json.dumps(p) and "insight.seen" in json.dumps(p["blocks"])
+    )
+    before = len(slack.fake.called("views.publish"))
+    await slack.click(sent, "insight.seen", user="U2", channel=sent["channel"])
+    await slack.settle()
+    [page] = await published_to(slack, "U2", before)
+    assert "Sign-up loses half" not in page
+    assert "Which epic next?" in page
