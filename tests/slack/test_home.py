@@ -183,11 +183,11 @@ async def published_to(slack: SlackHarness, user: str, since: int) -> list[str]:
 async def test_blockers_on_your_decisions_follow_answers_escalations_and_your_buttons(
     slack: SlackHarness, clock: FakeClock
 ) -> None:
-    """U6 holds Stakeholder, Accountable for "Pricing & packaging" in the default matrix; U2's
-    stand-up blocker names it, stays for three days, and is escalated to U6."""
+    """U6 and U7 hold Stakeholder, Accountable for "Pricing & packaging" in the default matrix;
+    U2's stand-up blocker names it, stays for three days, and is escalated to both."""
     slack.fake.users["U0"] = {**default_user("U0"), "is_admin": True}
     clock.current = MONDAY
-    await run(slack, "/role assign <@U6|fay> Stakeholder", user="U0")
+    await run(slack, "/role assign <@U6|fay> <@U7|gus> Stakeholder", user="U0")
     await run(slack, "/standup setup Design", user="U1")
     setup = slack.fake.called("views.open")[-1]["view"]
     values = {**initial_values(setup), "members": ["U1", "U2", "U3"], "summary_time": "16:00"}
@@ -219,16 +219,21 @@ async def test_blockers_on_your_decisions_follow_answers_escalations_and_your_bu
         await slack.settle()
     pages = await published_to(slack, "U6", before)
     assert "escalated to you" in pages[-1]
-    assert "no answer from you yet" in pages[-1]
+    assert "no answer yet" in pages[-1]
     view = slack.fake.called("views.publish")[-1]["view"]
     view = view if isinstance(view, dict) else json.loads(view)
     assert {"standup.escalation.unblock", "standup.escalation.resolved"} <= set(buttons_on(view))
 
-    # U6 answers from the page: the page is published again at once, with the new state.
+    # U6 answers from the page: the page is published again at once, with the new state, and
+    # U7's (the escalation waits on both) through the outbox.
+    await deliveries.resume(slack.bot.ctx)
     await click_on_home(slack, view, "standup.escalation.unblock", "U6")
     after = slack.fake.called("views.publish")[-1]
     assert after["user_id"] == "U6"
     assert "you said you will unblock it" in page_text(after["view"])
+    [co_holders] = await published_to(slack, "U7", len(slack.fake.called("views.publish")))
+    assert "will unblock it" in co_holders
+    assert "you said" not in co_holders
 
     # U2 is unblocked: at the next summary the escalation closes and U6's page empties.
     clock.current = MONDAY + timedelta(days=3, hours=2)

@@ -71,11 +71,17 @@ async def _of_standup(
         if user_id in {holder.user_id for holder in named.owners}:
             blocked.append((named.name, raiser, blocker or "", answer.day))
     ids = {row.user_id for row in escalated} | {raiser for _, raiser, _, _ in blocked}
+    ids |= {row.answered_by for row in escalated if row.answered_by}
     names = await people.names(session, team.workspace_id, ids) if ids else {}
     blocks: list[Block] = []
     for row in escalated:
         assert row.id is not None
-        state = "no answer from you yet" if row.state == OPEN else "you said you will unblock it"
+        if row.state == OPEN:
+            state = "no answer yet"
+        elif row.answered_by == user_id:
+            state = "you said you will unblock it"
+        else:
+            state = f"{names.get(row.answered_by, row.answered_by)} will unblock it"
         blocks += [
             text(
                 Bold(row.decision),
