@@ -135,8 +135,9 @@ class CommandSpec:
         if declared == (self.handler is not None):
             raise ValueError(f"command {self.name!r}: give a handler or subcommands, not both")
         if declared and not self.examples:
-            alone = () if self.default in (None, *self.subcommands) else (self.default,)
-            subs = tuple(sub for sub in alone if sub) + self.subcommands
+            subs = list(self.subcommands)
+            if self.default is not None and self.default not in subs:
+                subs.insert(0, self.default)
             found = [e for sub in subs for e in sub.examples]
             found += self.scope.examples if self.scope else ()
             object.__setattr__(self, "examples", tuple(found))
