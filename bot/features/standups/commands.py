@@ -161,14 +161,14 @@ async def submit_setup(submission: Submission, ctx: Context) -> Outcome:
         await repo.save_team(session, team, values.member_ids, now)
         zones = await person_zones(session, actor.workspace_id, values.member_ids)
         names = await people.names(session, actor.workspace_id, set(values.member_ids))
-    s = settings_of(team)
-    today = local_day(now, s.tz)
+    schedule = settings_of(team)
+    today = local_day(now, schedule.tz)
     members = [
         views.MemberLine(
             names[uid],
             zones[uid].tz.key,
             zones[uid].source == "fallback",
-            at_local(today, s.prompt_at, zones[uid].tz) > s.summary_instant(today),
+            at_local(today, schedule.prompt_at, zones[uid].tz) > schedule.summary_instant(today),
         )
         for uid in values.member_ids
     ]
@@ -388,9 +388,9 @@ async def _show_skips(session: AsyncSession, actor: Actor, today: date) -> Outco
     if not found:
         return reply(text("You have no days away planned."), usage)
     lines = [
-        views.day_label(s.first_day)
-        + ("" if s.first_day == s.last_day else f" – {views.day_label(s.last_day)}")
-        for s in found
+        views.day_label(away.first_day)
+        + ("" if away.first_day == away.last_day else f" – {views.day_label(away.last_day)}")
+        for away in found
     ]
     return reply(
         text("You're away: " + "; ".join(lines) + "."),
@@ -419,10 +419,10 @@ async def holiday(command: Command, args: Args, ctx: Context) -> Outcome:
     word, _, rest = typed.partition(" ")
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
-        s = settings_of(team)
-        today = local_day(ctx.clock.now(), s.tz)
+        schedule = settings_of(team)
+        today = local_day(ctx.clock.now(), schedule.tz)
         if word.lower() in {"", "list"}:
-            upcoming = await repo.holidays(session, s.team_id, today, date.max)
+            upcoming = await repo.holidays(session, schedule.team_id, today, date.max)
             return _holiday_list(team, upcoming)
         if not await _can_manage(session, command.actor, team):
             raise PermissionDenied(
@@ -430,7 +430,7 @@ async def holiday(command: Command, args: Args, ctx: Context) -> Outcome:
             )
         if word.lower() in {"remove", "delete"}:
             day = _holiday_day(rest.strip(), today, allow_past=True)
-            if not await repo.remove_holiday(session, s.team_id, day):
+            if not await repo.remove_holiday(session, schedule.team_id, day):
                 raise UserError(f"{views.day_label(day)} is not a {team.name} holiday.")
             return reply(text(f"{views.day_label(day)} is a normal stand-up day again."))
         day = _holiday_day(word, today, allow_past=False)
@@ -484,10 +484,10 @@ async def history(command: Command, args: Args, ctx: Context) -> Outcome:
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
         await _ensure_may_read(session, command.actor, team)
-        s = settings_of(team)
-        first, last = _period(period_text, local_day(ctx.clock.now(), s.tz))
+        schedule = settings_of(team)
+        first, last = _period(period_text, local_day(ctx.clock.now(), schedule.tz))
         user_ids = [m.user_id for m in who] or None
-        answers = await repo.answers_between(session, s.team_id, first, last, user_ids)
+        answers = await repo.answers_between(session, schedule.team_id, first, last, user_ids)
         names = await people.names(
             session, team.workspace_id, {a.user_id for a in answers} | {m.user_id for m in who}
         )
@@ -518,27 +518,28 @@ async def stats(command: Command, args: Args, ctx: Context) -> Outcome:
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
         await _ensure_may_read(session, command.actor, team)
-        s = settings_of(team)
-        today = local_day(now, s.tz)
+        schedule = settings_of(team)
+        today = local_day(now, schedule.tz)
         first, last = _period(period or "30d", today)
         last = min(last, today)
-        members = await repo.members(session, s.team_id)
+        members = await repo.members(session, schedule.team_id)
         member_ids = [m.user_id for m in members]
-        answers = await repo.answers_between(session, s.team_id, first, last, member_ids)
-        holidays = await holiday_days(session, s.team_id, first, last)
+        answers = await repo.answers_between(session, schedule.team_id, first, last, member_ids)
+        holidays = await holiday_days(session, schedule.team_id, first, last)
         away = await repo.skips(
-            session, team.workspace_id, member_ids, first, last, team_id=s.team_id
+            session, team.workspace_id, member_ids, first, last, team_id=schedule.team_id
         )
         names = await people.names(session, team.workspace_id, set(member_ids))
     finished = [
-        d
-        for d in days_between(first, last)
-        if is_standup_day(s, d, holidays) and (d < today or now >= s.summary_instant(d))
+        day
+        for day in days_between(first, last)
+        if is_standup_day(schedule, day, holidays)
+        and (day < today or now >= schedule.summary_instant(day))
     ]
     given = {(a.user_id, a.day): a for a in answers}
     rows = []
     for member in members:
-        joined = local_day(member.added_at, s.tz)
+        joined = local_day(member.added_at, schedule.tz)
         expected = [(member.user_id, d) for d in finished if d >= joined]
         counted = participation(
             expected, given, lambda who, day: is_skipping(away.get(who, []), day)
