@@ -118,6 +118,7 @@ def _placeholder(arg: Arg) -> str:
 
 
 def _word(spec: CommandSpec, sub: Subcommand, arg: Arg, word: str) -> int | str:
+    """A WORD argument as typed; a NUMBER one as its value (`12`, `#12`, a `#12` channel link)."""
     if arg.kind is not ArgKind.NUMBER:
         return word
     shown = readable(word).strip()
