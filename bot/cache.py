@@ -5,8 +5,12 @@ staleness, one cheap read of the stamp per use."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
+from typing import TypeVar, cast
+
+T = TypeVar("T")
 
 MAX_WORKSPACES = 1_000
 MAX_ENTRIES = 1_000  # per workspace: a team per channel asked in, a matrix per team
@@ -15,6 +19,18 @@ MAX_ENTRIES = 1_000  # per workspace: a team per channel asked in, a matrix per 
 class StampedCache:
     def __init__(self) -> None:
         self._workspaces: OrderedDict[str, tuple[int, dict[Hashable, object]]] = OrderedDict()
+        self._reading: dict[Hashable, asyncio.Future[object]] = {}
+
+    async def read_once(self, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
+        """Runs `read` once for all callers asking for `key` while it runs: after a change,
+        a burst of lookups waits for one fresh read instead of each making its own."""
+        reading = self._reading.get(key)
+        if reading is None:
+            started: asyncio.Future[T] = asyncio.ensure_future(read())
+            self._reading[key] = cast("asyncio.Future[object]", started)
+            started.add_done_callback(lambda _: self._reading.pop(key, None))
+            return await asyncio.shield(started)
+        return cast(T, await asyncio.shield(reading))
 
     def get(self, workspace_id: str, stamp: int | None, key: Hashable) -> object | None:
         """What was stored under `key` for the workspace at this stamp, else None."""

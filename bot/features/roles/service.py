@@ -62,6 +62,16 @@ async def cached_matrix(ctx: Context, conversation: Conversation) -> Matrix:
     matrix = ctx.cache.get(workspace, stamp, ("roles.matrix", team_id))
     if isinstance(matrix, Matrix):
         return matrix
+    return await ctx.cache.read_once(
+        ("roles.read", workspace, conversation.channel_id, stamp),
+        lambda: _read_matrix(ctx, conversation, team_key),
+    )
+
+
+async def _read_matrix(
+    ctx: Context, conversation: Conversation, team_key: tuple[str, str]
+) -> Matrix:
+    workspace = conversation.workspace_id
     async with ctx.db.transaction() as session:
         # The stamp first: the rows read after it are at least as new as what it vouches for.
         stamp = await roster.stamp_in(session, workspace)

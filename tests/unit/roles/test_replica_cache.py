@@ -3,6 +3,7 @@ every kind of change, although B answers reads from its cache (SQLite file and P
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,3 +206,25 @@ async def test_a_change_through_one_replica_shows_in_the_others_next_answer(
         assert change.appears in after
     if change.goes:
         assert change.goes not in after
+
+
+async def test_a_burst_after_a_change_reads_the_matrix_once(
+    replicas: tuple[AlignBot, AlignBot],
+) -> None:
+    a, b = replicas
+    await read(b, "/who owns the roadmap")
+    await ask(a, '/raci add "Coffee machine" Stakeholder=A PO=R', ADMIN)
+    reads: list[str] = []
+
+    def count(*args: object) -> None:
+        if "FROM decision" in str(args[2]):
+            reads.append(str(args[2]))
+
+    engine = b.ctx.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        answers = await asyncio.gather(*(read(b, "/who owns coffee machine") for _ in range(10)))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert all("== Coffee machine ==" in answer for answer in answers)
+    assert len(reads) == 1
