@@ -118,8 +118,15 @@ class Matrix:
         return Phrases.of(self.decisions)
 
     def role(self, name: str) -> RoleView | None:
-        key = normalise(name)
-        return next((role for role in self.roles if normalise(role.name) == key), None)
+        return self._roles_by_key.get(normalise(name))
+
+    @cached_property
+    def _roles_by_key(self) -> dict[str, RoleView]:
+        """Every answer asks for each of its roles by name: keyed once per (cached) matrix."""
+        keyed: dict[str, RoleView] = {}
+        for role in self.roles:
+            keyed.setdefault(normalise(role.name), role)
+        return keyed
 
     def decision(self, name: str) -> DecisionView | None:
         key = normalise(name)
