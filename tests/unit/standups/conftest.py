@@ -14,9 +14,7 @@ from bot.events import Action, Actor, Command, Submission
 from bot.features.standups import jobs
 from bot.replies import Form, FormErrors, Outcome, Reply
 from tests.conftest import WORKSPACE, channel
-from tests.slack.conftest import fake_slack, slack, slack_settings  # noqa: F401 (Slack fixtures)
 from tests.support.recording import FakeClock, Posted, RecordingMessenger
-from tests.teams.conftest import connector, teams  # noqa: F401 (Teams fixtures)
 
 
 def member(user_id: str, name: str, tz: str | None, *, admin: bool = False) -> Actor:
