@@ -165,3 +165,26 @@ def test_quitting_at_once_prints_no_scheduler_traceback(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "Traceback" not in result.stderr
     assert "ERROR" not in result.stderr
+
+
+async def test_the_console_adds_an_option_with_the_message_s_numbered_button(
+    alignbot: AlignBot,
+) -> None:
+    before_additions = [""] * 9  # deadline date, time, words, anonymous, …, decision
+    out, _ = await converse(
+        alignbot,
+        [
+            *new_vote(["Alpha", "Beta"]),
+            *before_additions,
+            "2",  # voters may add options: Yes
+            "",  # repeat: no
+            "2",  # the vote's "Add an option" button
+            "Gamma",
+            "3",  # the redrawn vote's menu
+            "3",  # Gamma
+        ],
+    )
+    assert "[2] Add an option" in out
+    assert "Added “Gamma” to vote 1 as option 3" in out
+    assert "Added by voters: 3. Gamma (@ana)" in out
+    assert "Leading: Gamma" in out

@@ -15,7 +15,6 @@ from bot.features.votes.personal import forget_person
 from bot.replies import Actions, Button, Form, Outcome, Reply
 from storage.models.votes import AddedOption, Poll
 from tests.conftest import WORKSPACE, ask, channel, person
-from tests.local.test_console_fixes import converse, new_vote
 from tests.support.recording import FakeClock, RecordingMessenger
 from tests.unit.votes.support import (
     ballot_form,
@@ -213,26 +212,3 @@ async def test_the_adder_sees_their_options_in_their_data_and_forgetting_drops_t
     [row] = await added_rows(alignbot)
     assert (row.label, row.added_by) == ("Dark mode", "")
     assert "Dark mode" in await items(alignbot, poll_id)
-
-
-async def test_the_console_adds_an_option_with_the_message_s_numbered_button(
-    alignbot: AlignBot,
-) -> None:
-    before_additions = [""] * 9  # deadline date, time, words, anonymous, …, decision
-    out, _ = await converse(
-        alignbot,
-        [
-            *new_vote(["Alpha", "Beta"]),
-            *before_additions,
-            "2",  # voters may add options: Yes
-            "",  # repeat: no
-            "2",  # the vote's "Add an option" button
-            "Gamma",
-            "3",  # the redrawn vote's menu
-            "3",  # Gamma
-        ],
-    )
-    assert "[2] Add an option" in out
-    assert "Added “Gamma” to vote 1 as option 3" in out
-    assert "Added by voters: 3. Gamma (@ana)" in out
-    assert "Leading: Gamma" in out

@@ -4,47 +4,18 @@ the fake Slack Web API on 127.0.0.1 (Block Kit, modals, chat.update in place).""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession, web
 
-from adapters.server import build_web_app
-from bot.app import AlignBot
-from bot.context import Context
-from bot.ports import MessengerHub
-from bot.settings import Settings
-from storage.db import Database
+from bot.feature import Feature
 from storage.repositories import insights as repo
-from tests.slack.harness import SECRET, SlackHarness, initial_values
-from tests.support.fake_slack import FakeSlack
-from tests.support.recording import FakeClock
+from tests.slack.harness import SlackHarness, initial_values
 
 
 @pytest.fixture
-async def slack(sqlite_db: Database, clock: FakeClock) -> AsyncIterator[SlackHarness]:
-    fake = await FakeSlack().start()
-    settings = Settings(
-        _env_file=None,
-        SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=fake.api_url,
-        ALIGNBOT_ADMINS="",
-    )
-    bot = AlignBot(Context(db=sqlite_db, messenger=MessengerHub(), clock=clock, settings=settings))
-    app = build_web_app(bot, settings)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        async with ClientSession() as session:
-            yield SlackHarness(f"http://127.0.0.1:{port}/slack/events", session, fake, bot, app)
-    finally:
-        await runner.cleanup()
-        await fake.close()
+def features() -> list[Feature] | None:
+    return None  # every real feature, as in production
 
 
 def shown(payload: dict[str, Any]) -> str:
