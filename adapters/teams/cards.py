@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
+from adapters.form_fields import handles_every_field
 from adapters.teams.limits import weight, wire_weight
 from bot.replies import (
     Actions,
@@ -539,27 +540,33 @@ def _people_picker(
 
 
 def form_to_data(form: Form) -> dict[str, Any]:
-    """A JSON-safe copy of a form (spans tagged by kind), as the server keeps it for a dialog."""
-    return {
-        "form_id": form.form_id,
-        "title": form.title,
-        "submit_label": form.submit_label,
-        "metadata": form.metadata,
-        "intro": [_span_to_data(span) for span in form.intro],
-        "inputs": [_input_to_data(item) for item in form.inputs],
-    }
+    """A JSON-safe copy of a form (spans tagged by kind), as the server keeps it for a dialog:
+    every field of `Form` and `Input`, through `_STORED_FORM` and `_STORED_INPUT`."""
+    return _write(form, _STORED_FORM)
 
 
 def form_from_data(data: Mapping[str, Any]) -> Form:
-    """The inverse of `form_to_data`; raises ValueError/KeyError/TypeError on a mangled copy."""
-    return Form(
-        form_id=str(data["form_id"]),
-        title=str(data["title"]),
-        inputs=tuple(_input_from_data(item) for item in data["inputs"]),
-        submit_label=str(data["submit_label"]),
-        metadata=str(data["metadata"]),
-        intro=tuple(_span_from_data(span) for span in data["intro"]),
-    )
+    """The inverse of `form_to_data`; raises ValueError/KeyError/TypeError on a mangled copy.
+    A field the copy lacks (kept before the field existed) takes the model's default."""
+    return Form(**_read(_STORED_FORM, data))
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """How one field of the form model is kept as JSON, and read back."""
+
+    to_data: Callable[[Any], Any]
+    from_data: Callable[[Any], Any]
+
+
+def _write(model: Any, table: Mapping[str, _Stored]) -> dict[str, Any]:
+    return {
+        item.name: table[item.name].to_data(getattr(model, item.name)) for item in fields(model)
+    }
+
+
+def _read(table: Mapping[str, _Stored], data: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: stored.from_data(data[name]) for name, stored in table.items() if name in data}
 
 
 def _span_to_data(span: Span) -> dict[str, str]:
@@ -589,35 +596,49 @@ def _span_from_data(data: Mapping[str, str]) -> Span:
     return value
 
 
-def _input_to_data(item: Input) -> dict[str, Any]:
-    initial = list(item.initial) if isinstance(item.initial, tuple) else item.initial
-    return {
-        "name": item.name,
-        "label": item.label,
-        "kind": item.kind.value,
-        "required": item.required,
-        "initial": initial,
-        "placeholder": item.placeholder,
-        "hint": item.hint,
-        "options": [[option.label, option.value] for option in item.options],
-        "max_length": item.max_length,
-        "min_value": item.min_value,
-        "max_value": item.max_value,
-    }
+def _same(value: Any) -> Any:
+    return value
 
 
-def _input_from_data(data: Mapping[str, Any]) -> Input:
-    initial = data["initial"]
-    return Input(
-        name=str(data["name"]),
-        label=str(data["label"]),
-        kind=InputKind(data["kind"]),
-        required=bool(data["required"]),
-        initial=tuple(initial) if isinstance(initial, list) else initial,
-        placeholder=str(data["placeholder"]),
-        hint=str(data["hint"]),
-        options=tuple(Option(str(label), str(value)) for label, value in data["options"]),
-        max_length=data["max_length"],
-        min_value=data["min_value"],
-        max_value=data["max_value"],
-    )
+def _initial_to_data(value: str | tuple[str, ...] | None) -> str | list[str] | None:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _initial_from_data(value: Any) -> str | tuple[str, ...] | None:
+    return tuple(str(part) for part in value) if isinstance(value, list) else value
+
+
+_TEXT = _Stored(_same, str)
+_AS_IS = _Stored(_same, _same)
+_STORED_INPUT: dict[str, _Stored] = {
+    "name": _TEXT,
+    "label": _TEXT,
+    "kind": _Stored(lambda kind: kind.value, InputKind),
+    "required": _Stored(_same, bool),
+    "initial": _Stored(_initial_to_data, _initial_from_data),
+    "placeholder": _TEXT,
+    "hint": _TEXT,
+    "options": _Stored(
+        lambda options: [[option.label, option.value] for option in options],
+        lambda pairs: tuple(Option(str(label), str(value)) for label, value in pairs),
+    ),
+    "max_length": _AS_IS,
+    "min_value": _AS_IS,
+    "max_value": _AS_IS,
+}
+_STORED_FORM: dict[str, _Stored] = {
+    "form_id": _TEXT,
+    "title": _TEXT,
+    "inputs": _Stored(
+        lambda inputs: [_write(item, _STORED_INPUT) for item in inputs],
+        lambda inputs: tuple(Input(**_read(_STORED_INPUT, item)) for item in inputs),
+    ),
+    "submit_label": _TEXT,
+    "metadata": _TEXT,
+    "intro": _Stored(
+        lambda spans: [_span_to_data(span) for span in spans],
+        lambda spans: tuple(_span_from_data(span) for span in spans),
+    ),
+}
+handles_every_field(Input, _STORED_INPUT, "Teams dialogs kept on the server")
+handles_every_field(Form, _STORED_FORM, "Teams dialogs kept on the server")
