@@ -3,7 +3,6 @@ RICE Confidence per item, unevidenced top-ranked items, and insights no vote ref
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from bot.features.insights import (
@@ -15,10 +14,10 @@ from bot.features.insights import (
     without_evidence,
 )
 from storage.db import Database
-from storage.models.votes import Poll
 from storage.repositories import insights as repo
 from storage.repositories import votes
 from tests.storage.test_insights import NOW, WS, content, team
+from tests.support.builders import poll
 
 DAY = timedelta(days=1)
 
@@ -57,18 +56,7 @@ async def vote(
     async with db.transaction() as session:
         await votes.create(
             session,
-            Poll(
-                workspace_id=WS,
-                team_id=team_id,
-                platform="slack",
-                channel_id="C1",
-                creator_id="U1",
-                question="Which next?",
-                method="single",
-                items=json.dumps(items),
-                created_at=opened,
-                closed_at=closed,
-            ),
+            poll(team_id, workspace_id=WS, items=items, created_at=opened, closed_at=closed),
         )
 
 

@@ -5,10 +5,12 @@ column is added here once, not in every test that stores one."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 
-from storage.models.standups import StandupTeam
+from bot.features.decisions import decision_key
+from storage.models.decisions import PENDING, DecisionRecord
+from storage.models.standups import StandupAnswer, StandupTeam
 from storage.models.votes import Poll
 
 WHEN = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday morning
@@ -63,6 +65,8 @@ def poll(
     question: str = "Which next?",
     method: str = "single",
     items: Sequence[str] = (),
+    max_choices: int = 1,
+    dots: int = 0,
     message_id: str | None = None,
     created_at: datetime = WHEN,
     closed_at: datetime | None = None,
@@ -77,7 +81,69 @@ def poll(
         question=question,
         method=method,
         items=json.dumps(list(items)),
+        max_choices=max_choices,
+        dots=dots,
         message_id=message_id,
         created_at=created_at,
         closed_at=closed_at,
+    )
+
+
+def standup_answer(
+    standup_id: int,
+    user_id: str,
+    day: date,
+    *,
+    entries: Sequence[Mapping[str, str]] = (),
+    workspace_id: str = "W1",
+    on_time: bool = True,
+    submitted_at: datetime = WHEN,
+) -> StandupAnswer:
+    """An unsaved answer for one stand-up day; `entries` as {"question", "kind", "answer"}."""
+    return StandupAnswer(
+        workspace_id=workspace_id,
+        standup_id=standup_id,
+        user_id=user_id,
+        day=day,
+        entries=json.dumps(list(entries)),
+        on_time=on_time,
+        submitted_at=submitted_at,
+        updated_at=submitted_at,
+    )
+
+
+def decision_record(
+    team_id: int,
+    poll_id: int,
+    *,
+    decision_name: str = "Pricing & packaging",
+    workspace_id: str = "W1",
+    platform: str = "local",
+    channel_id: str = "C1",
+    question: str = "Which plan?",
+    result: str = "Winner: Usage-based",
+    status: str = PENDING,
+    decided: str = "",
+    decided_by: str | None = None,
+    decided_by_name: str = "",
+    decided_at: datetime | None = None,
+    created_at: datetime = WHEN,
+) -> DecisionRecord:
+    """An unsaved record of a closed vote on a named decision, keyed as the feature keys it."""
+    return DecisionRecord(
+        workspace_id=workspace_id,
+        team_id=team_id,
+        poll_id=poll_id,
+        decision_key=decision_key(decision_name),
+        decision_name=decision_name,
+        question=question,
+        platform=platform,
+        channel_id=channel_id,
+        result=result,
+        status=status,
+        decided=decided,
+        decided_by=decided_by,
+        decided_by_name=decided_by_name,
+        decided_at=decided_at,
+        created_at=created_at,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,10 +15,10 @@ from bot.features.digest.jobs import post_digest
 from bot.features.digest.schedule import parse_when, period_of, trigger
 from bot.replies import Outcome, Reply
 from storage.models.digests import DigestSchedule
-from storage.models.standups import StandupAnswer, StandupPrompt
+from storage.models.standups import StandupPrompt
 from storage.repositories import digests as repo
 from tests.conftest import WORKSPACE, ask, person
-from tests.support.builders import standup_team
+from tests.support.builders import standup_answer, standup_team
 from tests.support.recording import FakeClock, RecordingMessenger
 from tests.unit.insights.helpers import share
 from tests.unit.votes.support import open_vote, pick
@@ -139,29 +138,13 @@ async def _seed_standups(bot: AlignBot, today: date) -> None:
             blocker = "Waiting for legal review of the consent copy" if offset < 4 else "none"
             entries = [{"question": "Any blockers?", "kind": "blockers", "answer": blocker}]
             session.add(
-                StandupAnswer(
-                    workspace_id=WORKSPACE,
-                    standup_id=team.id,
-                    user_id="U1",
-                    day=day,
-                    entries=json.dumps(entries),
-                    on_time=True,
-                    submitted_at=now,
-                    updated_at=now,
+                standup_answer(
+                    team.id, "U1", day, entries=entries, workspace_id=WORKSPACE, submitted_at=now
                 )
             )
             if offset % 2 == 0:
                 session.add(
-                    StandupAnswer(
-                        workspace_id=WORKSPACE,
-                        standup_id=team.id,
-                        user_id="U2",
-                        day=day,
-                        entries=json.dumps([]),
-                        on_time=True,
-                        submitted_at=now,
-                        updated_at=now,
-                    )
+                    standup_answer(team.id, "U2", day, workspace_id=WORKSPACE, submitted_at=now)
                 )
 
 

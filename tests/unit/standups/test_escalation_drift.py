@@ -8,7 +8,9 @@ from bot.app import AlignBot
 from bot.features.roles.views import DRIFT_CONFIRM_ACTION, DRIFT_FIX_ACTION
 from bot.features.standups import escalation
 from bot.replies import Actions, Button, Reply
+from storage.models.decisions import PENDING, RATIFIED
 from tests.conftest import ask
+from tests.support.builders import decision_record
 from tests.support.recording import FakeClock
 from tests.unit.standups.conftest import BO, Timeline, press, shown
 from tests.unit.standups.test_escalation import ADMIN, _escalated
@@ -73,7 +75,6 @@ async def test_who_resolves_blockers_in_practice_is_compared_with_the_accountabl
 async def test_who_ratifies_in_practice_is_compared_with_the_accountable(
     alignbot: AlignBot, clock: FakeClock
 ) -> None:
-    from storage.models.decisions import RATIFIED, DecisionRecord
     from storage.repositories import product_teams
 
     await ask(alignbot, "/role assign <@U0|Admin> Product Owner", ADMIN)
@@ -84,16 +85,9 @@ async def test_who_ratifies_in_practice_is_compared_with_the_accountable(
         assert team.id is not None
         for poll_id in (1, 2):
             session.add(
-                DecisionRecord(
-                    workspace_id="W1",
-                    team_id=team.id,
-                    poll_id=poll_id,
-                    decision_key="pricing & packaging",
-                    decision_name="Pricing & packaging",
-                    question="Which plan?",
-                    platform="local",
-                    channel_id="C1",
-                    result="Winner: Usage-based",
+                decision_record(
+                    team.id,
+                    poll_id,
                     status=RATIFIED,
                     decided_by="U0",
                     decided_by_name="Admin",
@@ -110,7 +104,6 @@ async def test_who_ratifies_in_practice_is_compared_with_the_accountable(
 async def test_the_digest_lists_decisions_made_by_whom_and_those_not_ratified(
     alignbot: AlignBot, clock: FakeClock
 ) -> None:
-    from storage.models.decisions import PENDING, RATIFIED, DecisionRecord
     from storage.repositories import product_teams
 
     now = clock.now()
@@ -119,16 +112,10 @@ async def test_the_digest_lists_decisions_made_by_whom_and_those_not_ratified(
         assert team.id is not None
         for poll_id, status in ((1, RATIFIED), (2, PENDING)):
             session.add(
-                DecisionRecord(
-                    workspace_id="W1",
-                    team_id=team.id,
-                    poll_id=poll_id,
-                    decision_key="pricing & packaging" if poll_id == 1 else "product roadmap",
+                decision_record(
+                    team.id,
+                    poll_id,
                     decision_name="Pricing & packaging" if poll_id == 1 else "Product roadmap",
-                    question="Which plan?",
-                    platform="local",
-                    channel_id="C1",
-                    result="Winner: Usage-based",
                     status=status,
                     decided="Usage-based" if status == RATIFIED else "",
                     decided_by="U6" if status == RATIFIED else None,

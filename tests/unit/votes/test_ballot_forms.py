@@ -20,23 +20,21 @@ from bot.features.votes.tally import Method, tally
 from bot.features.votes.views import poll_message
 from storage.models.votes import Poll
 from tests.conftest import channel, person
+from tests.support.builders import poll
 
 
 def _poll(method: Method, items: int) -> Poll:
-    return Poll(
-        id=7,
-        workspace_id="W1",
-        team_id=1,
+    largest = poll(
+        1,
         platform="local",
-        channel_id="C1",
-        creator_id="U1",
         question="Which epic next? " * 10,
         method=method.value,
-        items=json.dumps([f"Backlog item number {i} with a long-ish title" for i in range(items)]),
+        items=[f"Backlog item number {i} with a long-ish title" for i in range(items)],
         max_choices=3,
         dots=5,
-        created_at=datetime(2026, 11, 23, tzinfo=UTC),
     )
+    largest.id = 7
+    return largest
 
 
 @pytest.mark.parametrize("method", list(Method))
