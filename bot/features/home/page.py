@@ -7,25 +7,25 @@ from collections.abc import Awaitable, Callable
 
 from bot.context import Context
 from bot.events import Actor
-from bot.features.insights.waiting import waiting_for as insights_waiting
-from bot.features.roles.waiting import held_by as roles_held
-from bot.features.standups import blocked_decisions_for
-from bot.features.standups.waiting import waiting_for as standups_waiting
-from bot.features.votes.waiting import waiting_for as votes_waiting
+from bot.features import insights, roles, standups, votes
 from bot.replies import Block, Code, Divider, Heading, Reply, context, reply, text
 
 Section = Callable[[Context, Actor], Awaitable[tuple[Block, ...]]]
 
 SECTIONS: tuple[tuple[str, Section, str], ...] = (
-    ("Today's stand-up", standups_waiting, "Nothing to answer today."),
-    ("Votes waiting for you", votes_waiting, "No open vote is waiting for your ballot."),
-    ("Insights to answer", insights_waiting, "No insight sent to you is waiting for an answer."),
+    ("Today's stand-up", standups.waiting_for, "Nothing to answer today."),
+    ("Votes waiting for you", votes.waiting_for, "No open vote is waiting for your ballot."),
+    (
+        "Insights to answer",
+        insights.waiting_for,
+        "No insight sent to you is waiting for an answer.",
+    ),
     (
         "Blockers on your decisions",
-        blocked_decisions_for,
+        standups.blocked_decisions_for,
         "No stand-up blocker waits on a decision you are Accountable for.",
     ),
-    ("Your roles", roles_held, "You hold no role yet (/role list shows your team's)."),
+    ("Your roles", roles.held_by, "You hold no role yet (/role list shows your team's)."),
 )
 
 

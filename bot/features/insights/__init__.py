@@ -19,6 +19,7 @@ from bot.features.insights.evidence import (
 )
 from bot.features.insights.forms import FORM_DISAGREE, FORM_EDIT, FORM_NEW
 from bot.features.insights.personal import erase_answers_before, forget_person, personal_data
+from bot.features.insights.waiting import waiting_for
 
 FEATURE = Feature(
     name="insights",
@@ -38,6 +39,7 @@ FEATURE = Feature(
 )
 
 # What other features may use. The privacy feature: a person's data, erasure, retention.
+# The home page: the insights waiting for a person's answer (`waiting_for`).
 # Votes and the digest, the evidence behind backlog items (bot/features/insights/evidence.py):
 # `evidence_for_items` (linked public insights and a RICE Confidence per item),
 # `unevidenced_leaders` (a vote's top-third items no insight supports; `top_third` and
@@ -57,5 +59,6 @@ __all__ = [
     "personal_data",
     "top_third",
     "unevidenced_leaders",
+    "waiting_for",
     "without_evidence",
 ]

@@ -18,6 +18,7 @@ from bot.features.standups.escalation import (
     resolutions,
 )
 from bot.features.standups.personal import erase_answers_before, forget_person, personal_data
+from bot.features.standups.waiting import waiting_for
 
 FEATURE = Feature(
     name="standups",
@@ -39,7 +40,7 @@ FEATURE = Feature(
 
 # What other features may use (the privacy feature: a person's data, erasure, retention; the
 # digest and `/raci check`: escalated blockers per decision, and who resolved them; the home
-# page: the blockers waiting on someone's decisions).
+# page: today's stand-up and the blockers waiting on someone's decisions).
 __all__ = [
     "FEATURE",
     "DecisionEscalations",
@@ -50,4 +51,5 @@ __all__ = [
     "forget_person",
     "personal_data",
     "resolutions",
+    "waiting_for",
 ]

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import homes
 from bot.context import Context
 from bot.events import Actor
-from bot.features.roles.owners import decision_lookup
+from bot.features.roles import decision_lookup
 from bot.features.standups.escalation import answer_buttons
 from bot.features.standups.schedule import local_day
 from bot.features.standups.service import Settings, load_entries, settings_of

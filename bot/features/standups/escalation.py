@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import deliveries, homes
 from bot.context import Context
-from bot.features.roles.owners import NamedDecision, decision_lookup
+from bot.features.roles import NamedDecision, decision_lookup
 from bot.features.standups.escalation_state import days_to_resolve
 from bot.features.standups.schedule import previous_standup_days
 from bot.features.standups.service import Settings, day_summary, holiday_days

@@ -15,7 +15,7 @@ from bot import homes
 from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Action, Actor, Submission
-from bot.features.roles.owners import role_names
+from bot.features.roles import role_names
 from bot.features.standups.delivery import refresh_summary
 from bot.features.standups.escalation import answer_buttons
 from bot.features.standups.escalation_state import days_to_resolve

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.events import Conversation
-from bot.features.roles.owners import decision_lookup
+from bot.features.roles import decision_lookup
 from storage.models.escalations import BY_BUTTON, NOT_MINE, RESOLVED, UNBLOCKING, BlockerEscalation
 from storage.repositories import escalations as repo
 from storage.repositories import people

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Context
 from bot.events import Conversation
-from bot.features.roles.owners import owner_lookup
+from bot.features.roles import owner_lookup
 from bot.features.standups.escalation_state import escalation_lookup
 from bot.features.standups.questions import Kind, Question, load_questions
 from bot.features.standups.schedule import at_local, is_workday, previous_standup_days

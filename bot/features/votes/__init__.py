@@ -8,6 +8,7 @@ from bot.features.votes.ballots import BALLOT_FORM
 from bot.features.votes.forms import NEW_FORM
 from bot.features.votes.personal import forget_person, personal_data
 from bot.features.votes.views import OPEN_BALLOT_ACTION, PICK_ACTION
+from bot.features.votes.waiting import waiting_for
 
 FEATURE = Feature(
     name="votes",
@@ -34,5 +35,6 @@ FEATURE = Feature(
     ticks=(Tick("close_due", 60, polls.close_due), Tick("open_rounds", 60, series.open_due)),
 )
 
-# What other features may use (the privacy feature: a person's data, erasure, retention).
-__all__ = ["FEATURE", "forget_person", "personal_data"]
+# What other features may use (the privacy feature: a person's data, erasure, retention; the
+# home page: the open votes waiting for a person's ballot).
+__all__ = ["FEATURE", "forget_person", "personal_data", "waiting_for"]

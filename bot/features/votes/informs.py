@@ -11,8 +11,7 @@ from rapidfuzz import fuzz, process, utils
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Conversation
-from bot.features.roles import service
-from bot.features.roles.lookup import clean_query
+from bot.features.roles import clean_query, load_matrix
 from bot.features.votes.forms import DecisionChoice, Draft
 from bot.mentions import readable
 from storage.repositories import product_teams
@@ -35,7 +34,7 @@ def split_for(text: str) -> tuple[str, str]:
 async def choices(ctx: Context, where: Conversation) -> list[DecisionChoice]:
     async with ctx.db.transaction() as session:
         team = await product_teams.team_for(session, where, ctx.clock.now())
-        matrix = (await service.load(session, team)).matrix
+        matrix = (await load_matrix(session, team)).matrix
     return [DecisionChoice(d.name, d.key) for d in matrix.decisions]
 
 
