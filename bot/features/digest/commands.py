@@ -12,12 +12,12 @@ from bot.events import Command, Conversation
 from bot.feature import Arg, ArgKind, Args, CommandSpec, Example, Subcommand, Who
 from bot.features.digest import facts, render
 from bot.features.digest.schedule import When, parse_when, trigger
-from bot.features.roles.template import PRODUCT_OWNER
+from bot.features.roles import load_matrix, may_edit
 from bot.replies import Code, Outcome, Reply, context, reply, say, text
+from storage.models.core import ProductTeam
 from storage.models.digests import DigestSchedule
 from storage.repositories import digests as repo
 from storage.repositories import people, product_teams
-from storage.repositories import roles as roles_repo
 
 
 async def _status(command: Command, args: Args, ctx: Context) -> Outcome:
@@ -45,11 +45,9 @@ async def _status(command: Command, args: Args, ctx: Context) -> Outcome:
     return say(f"This channel gets the weekly digest {when.describe()}.{shown}")
 
 
-async def _may_schedule(session: AsyncSession, command: Command, team_id: int) -> None:
-    if command.actor.is_admin:
-        return
-    held = await roles_repo.roles_by_person(session, team_id)
-    if PRODUCT_OWNER not in held.get(command.actor.user_id, []):
+async def _may_schedule(session: AsyncSession, command: Command, team: ProductTeam) -> None:
+    """The roles feature's rule for a team's settings: workspace admins and its Product Owner."""
+    if not may_edit(command.actor, (await load_matrix(session, team)).matrix):
         raise PermissionDenied(
             "Only workspace admins and the team's Product Owner can change the digest schedule."
         )
@@ -63,7 +61,7 @@ async def _schedule(command: Command, args: Args, ctx: Context) -> Outcome:
         when = parse_when(args.text("when"), zone)
         team = await product_teams.team_for(session, conversation, now)
         assert team.id is not None
-        await _may_schedule(session, command, team.id)
+        await _may_schedule(session, command, team)
         schedule = await repo.schedule_for(
             session, conversation.workspace_id, conversation.platform, conversation.channel_id
         ) or DigestSchedule(
@@ -104,7 +102,9 @@ async def _off(command: Command, args: Args, ctx: Context) -> Outcome:
         )
         if schedule is None or not schedule.enabled:
             return say("This channel has no digest to turn off.")
-        await _may_schedule(session, command, schedule.team_id)
+        team = await session.get(ProductTeam, schedule.team_id)
+        assert team is not None
+        await _may_schedule(session, command, team)
         schedule.enabled = False
         schedule.updated_by, schedule.updated_at = command.actor.user_id, ctx.clock.now()
         await repo.save_schedule(session, schedule)

@@ -8,9 +8,9 @@ from bot.features.digest.facts import (
     STUCK_DAYS,
     UNUSED_RESEARCH,
     PollLine,
-    StandupWeek,
     WeekFacts,
 )
+from bot.features.standups import StandupWeek
 from bot.replies import (
     Bar,
     Bars,

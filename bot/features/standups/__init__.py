@@ -19,6 +19,7 @@ from bot.features.standups.escalation import (
 )
 from bot.features.standups.personal import erase_answers_before, forget_person, personal_data
 from bot.features.standups.waiting import waiting_for
+from bot.features.standups.week import StandupWeek, standup_week
 
 FEATURE = Feature(
     name="standups",
@@ -39,17 +40,20 @@ FEATURE = Feature(
 )
 
 # What other features may use (the privacy feature: a person's data, erasure, retention; the
-# digest and `/raci check`: escalated blockers per decision, and who resolved them; the home
-# page: today's stand-up and the blockers waiting on someone's decisions).
+# digest: a team's week of stand-ups, and with `/raci check`, escalated blockers per decision
+# and who resolved them; the home page: today's stand-up and the blockers waiting on someone's
+# decisions).
 __all__ = [
     "FEATURE",
     "DecisionEscalations",
     "Resolution",
+    "StandupWeek",
     "blocked_decisions_for",
     "erase_answers_before",
     "escalations_by_decision",
     "forget_person",
     "personal_data",
     "resolutions",
+    "standup_week",
     "waiting_for",
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bot.feature import CommandSpec, Feature, Tick
 from bot.features.votes import additions, commands, polls, series, shortcut
-from bot.features.votes.ballots import BALLOT_FORM
+from bot.features.votes.ballots import BALLOT_FORM, items_of
 from bot.features.votes.forms import NEW_FORM
 from bot.features.votes.personal import forget_person, personal_data
+from bot.features.votes.polls import counted
 from bot.features.votes.views import OPEN_BALLOT_ACTION, PICK_ACTION
 from bot.features.votes.waiting import waiting_for
 
@@ -36,5 +37,6 @@ FEATURE = Feature(
 )
 
 # What other features may use (the privacy feature: a person's data, erasure, retention; the
-# home page: the open votes waiting for a person's ballot).
-__all__ = ["FEATURE", "forget_person", "personal_data", "waiting_for"]
+# home page: the open votes waiting for a person's ballot; the digest: a closed vote's result,
+# `counted`, and its items' labels, `items_of`).
+__all__ = ["FEATURE", "counted", "forget_person", "items_of", "personal_data", "waiting_for"]

@@ -100,6 +100,10 @@ async def test_only_admins_or_po_change_it_and_nothing_is_stored(alignbot: Align
     assert "Only workspace admins can send" in shown(
         await ask(alignbot, "/digest send", person("U7"))
     )
+    refused = shown(await ask(alignbot, "/digest off", person("U8", "Other")))
+    assert "Only workspace admins and the team's Product Owner" in refused
+    assert "Mondays at 09:00" in shown(await ask(alignbot, "/digest"))
+    assert "is off" in shown(await ask(alignbot, "/digest off", person("U7", "Guest")))
 
 
 @pytest.mark.parametrize(
