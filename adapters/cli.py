@@ -13,6 +13,7 @@ import typer
 from adapters.slack.tokens import EncryptionKeyError
 from bot import logs
 from bot.app import AlignBot
+from bot.feature import DependencyError
 from bot.scheduler import Scheduler
 from bot.server_key import ServerKeyError
 from bot.settings import Settings
@@ -34,7 +35,7 @@ def _run(main: Coroutine[Any, Any, None]) -> None:
     key ends it with one line, not a traceback."""
     try:
         asyncio.run(main)
-    except (DatabaseUnreachable, EncryptionKeyError, ServerKeyError) as error:
+    except (DatabaseUnreachable, DependencyError, EncryptionKeyError, ServerKeyError) as error:
         typer.echo(f"alignbot: {error}", err=True)
         raise typer.Exit(1) from None
 

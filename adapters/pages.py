@@ -12,7 +12,6 @@ from html import escape
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot.features.privacy.settings import PrivacySettings
 from bot.settings import Settings
 
 PRIVACY_PATH = "/privacy"
@@ -136,11 +135,13 @@ its source). The licence covers the software; these terms cover this running ser
 """
 
 
-def mount(app: web.Application, settings: Settings) -> None:
-    """Serves both pages (GET and HEAD), rendered from `settings` now."""
+def mount(app: web.Application, settings: Settings, retention_days: int | None) -> None:
+    """Serves both pages (GET and HEAD), rendered from `settings` now; `retention_days` is the
+    privacy feature's (`PrivacySettings`, as the running bot read it)."""
     grace = f"{settings.uninstall_grace_days:g}"
+    kept = _kept(retention_days)
     privacy = _page(
-        "Privacy policy", PRIVACY.format(**_common(settings), retention=_kept(), grace=grace)
+        "Privacy policy", PRIVACY.format(**_common(settings), retention=kept, grace=grace)
     )
     terms = _page("Terms of use", TERMS.format(**_common(settings), privacy=PRIVACY_PATH))
     app.router.add_get(PRIVACY_PATH, _serve(privacy))
@@ -158,8 +159,7 @@ def _common(settings: Settings) -> dict[str, str]:
     }
 
 
-def _kept() -> str:
-    days = PrivacySettings().retention_days
+def _kept(days: int | None) -> str:
     if days is None:
         return "This deployment sets no retention limit (<code>ALIGNBOT_RETENTION_DAYS</code>)."
     return (

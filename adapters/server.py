@@ -17,6 +17,7 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4 as CONTENT_TYP
 
 from adapters.pages import mount as mount_pages
 from bot.app import AlignBot
+from bot.features.privacy.settings import PrivacySettings
 from bot.metrics import labelling_request
 from bot.replica import REPLICA_ID
 from bot.scheduler import Scheduler
@@ -45,7 +46,7 @@ def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
     app[HEALTH_CHECK_KEY] = HealthCheck()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
-    mount_pages(app, settings)
+    mount_pages(app, settings, bot.ctx.feature_settings.of(PrivacySettings).retention_days)
     enabled = [
         name
         for name, adapter in (("slack", slack), ("teams", teams))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.context import Context
 from bot.events import Event
-from bot.feature import Feature, Tick, discover_features
+from bot.feature import Feature, Tick, check_dependencies, discover_features
 from bot.homes import refresh_after_use
 from bot.inbox import Inbox
 from bot.metrics import Metrics
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 class AlignBot:
     def __init__(self, ctx: Context, features: Sequence[Feature] | None = None) -> None:
         self.features = list(discover_features() if features is None else features)
+        check_dependencies(self.features)
+        ctx.feature_settings.build(f.settings for f in self.features if f.settings is not None)
         self.router = Router(self.features)
         self.ctx = ctx
         self.ctx.commands = tuple(self.router.commands.values())

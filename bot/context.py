@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.cache import StampedCache
+from bot.feature_settings import FeatureSettings
 from bot.metrics import Metrics
 from bot.ports import Clock, MessengerHub
 from bot.settings import Settings
@@ -29,3 +30,5 @@ class Context:
     reschedule: Callable[[], Awaitable[None]] | None = None
     # Teams, roles and RACI matrices as last read, valid while their workspace's stamp holds.
     cache: StampedCache = field(default_factory=StampedCache)
+    # Each feature's own settings (`Feature.settings`), built once at start (or given by a test).
+    feature_settings: FeatureSettings = field(default_factory=FeatureSettings)

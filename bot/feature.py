@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from apscheduler.triggers.base import BaseTrigger
+from pydantic_settings import BaseSettings
 
 from bot.events import Action, Command, Submission
 from bot.mentions import MentionedUser
@@ -187,12 +188,48 @@ CronSource = Callable[["Context"], Awaitable[list[CronJob]]]
 
 @dataclass(frozen=True)
 class Feature:
+    """What one feature handles. `depends_on` names the features it uses (checked at start);
+    `settings`, its own settings class, which the core builds once from the environment and
+    hands over as `ctx.feature_settings.of(cls)` (see `bot.feature_settings`)."""
+
     name: str
     commands: tuple[CommandSpec, ...] = ()
     actions: Mapping[str, ActionHandler] = field(default_factory=dict)
     forms: Mapping[str, SubmissionHandler] = field(default_factory=dict)
     ticks: tuple[Tick, ...] = ()
     cron: CronSource | None = None
+    depends_on: tuple[str, ...] = ()
+    settings: type[BaseSettings] | None = None
+
+
+class DependencyError(ValueError):
+    """A feature depends on one the bot does not run, or features depend on each other in a
+    circle: the start fails with this one line."""
+
+
+def check_dependencies(features: Sequence[Feature]) -> None:
+    """Every `depends_on` names a feature that runs, and no dependencies form a cycle."""
+    by_name = {f.name: f for f in features}
+    for feature in features:
+        missing = [name for name in feature.depends_on if name not in by_name]
+        if missing:
+            raise DependencyError(
+                f"feature {feature.name!r} depends on {', '.join(map(repr, missing))}, "
+                "which this bot does not run"
+            )
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            cycle = " -> ".join((*path[path.index(name) :], name))
+            raise DependencyError(f"features depend on each other in a cycle: {cycle}")
+        if name not in done:
+            for needed in by_name[name].depends_on:
+                visit(needed, (*path, name))
+            done.add(name)
+
+    for feature in features:
+        visit(feature.name, ())
 
 
 def discover_features() -> list[Feature]:

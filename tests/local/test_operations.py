@@ -17,6 +17,8 @@ from adapters.server import build_web_app
 from bot import deliveries, logs
 from bot.app import AlignBot
 from bot.deliveries import Recipient, Topic
+from bot.feature_settings import FeatureSettings
+from bot.features.privacy.settings import PrivacySettings
 from bot.replies import reply, text
 from bot.scheduler import run_once
 from bot.settings import Settings
@@ -135,9 +137,9 @@ async def test_privacy_and_terms_pages_name_the_operator(alignbot: AlignBot) -> 
 
 
 async def test_the_privacy_page_states_the_configured_retention(
-    alignbot: AlignBot, monkeypatch: pytest.MonkeyPatch
+    alignbot: AlignBot,
 ) -> None:
-    monkeypatch.setenv("ALIGNBOT_RETENTION_DAYS", "90")
+    alignbot.ctx.feature_settings = FeatureSettings([PrivacySettings(retention_days=90)])
     async with served(alignbot) as client:
         page = words(await (await client.get("/privacy")).text())
     assert "more than 90 days ago" in page

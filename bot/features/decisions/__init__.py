@@ -48,6 +48,7 @@ FEATURE = Feature(
         views.REOPEN_ACTION: commands.reopen,
     },
     forms={commands.OVERRIDE_FORM: commands.override_submitted},
+    depends_on=("roles", "votes"),
 )
 
 __all__ = [

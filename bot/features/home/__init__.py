@@ -9,6 +9,9 @@ from bot.features.home.page import page
 
 homes.provide(page)
 
-FEATURE = Feature(name="home")
+FEATURE = Feature(
+    name="home",
+    depends_on=("insights", "roles", "standups", "votes"),
+)
 
 __all__ = ["FEATURE", "page"]

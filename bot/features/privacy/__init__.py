@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.feature import Feature
 from bot.features.privacy import commands, retention
+from bot.features.privacy.settings import PrivacySettings
 
 FEATURE = Feature(
     name="privacy",
@@ -13,4 +14,6 @@ FEATURE = Feature(
         commands.KEEP_ACTION: commands.keep,
     },
     ticks=(retention.TICK,),
+    settings=PrivacySettings,
+    depends_on=("decisions", "insights", "roles", "standups", "votes"),
 )

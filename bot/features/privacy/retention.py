@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 async def apply(ctx: Context) -> None:
-    days = PrivacySettings().retention_days
+    days = ctx.feature_settings.of(PrivacySettings).retention_days
     if days is None:
         return
     now = ctx.clock.now()

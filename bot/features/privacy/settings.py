@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings
+
+from bot.feature_settings import feature_config
 
 
 class PrivacySettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = feature_config("privacy")
 
     # Off by default: nothing ages out. Set to N to delete stand-up answers for days more than
     # N days ago and Seen / Will act / Disagree answers not changed for N days, and to unname

@@ -37,6 +37,7 @@ FEATURE = Feature(
         escalation_answers.NOT_MINE_FORM: escalation_answers.not_mine_submitted,
     },
     ticks=(jobs.TICK,),
+    depends_on=("roles",),
 )
 
 # What other features may use (the privacy feature: a person's data, erasure, retention; the

@@ -8,6 +8,7 @@ from bot.features.votes.ballots import BALLOT_FORM, items_of
 from bot.features.votes.forms import NEW_FORM
 from bot.features.votes.personal import forget_person, personal_data
 from bot.features.votes.polls import counted
+from bot.features.votes.settings import VoteSettings
 from bot.features.votes.views import OPEN_BALLOT_ACTION, PICK_ACTION
 from bot.features.votes.waiting import waiting_for
 
@@ -34,6 +35,8 @@ FEATURE = Feature(
         additions.ADD_FORM: additions.submit,
     },
     ticks=(Tick("close_due", 60, polls.close_due), Tick("open_rounds", 60, series.open_due)),
+    settings=VoteSettings,
+    depends_on=("insights", "roles"),
 )
 
 # What other features may use (the privacy feature: a person's data, erasure, retention; the

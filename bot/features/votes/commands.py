@@ -97,7 +97,7 @@ async def _new(command: Command, ctx: Context, rest: str) -> Outcome:
     if len(head) >= 2 and head[0].lower() == "from":
         source = head[1].lower()
         argument = head[2] if len(head) > 2 else ""
-        items = await _import(source, argument)
+        items = await _import(ctx, source, argument)
         chosen = informs.resolve(asked_for, choices) if asked_for else ""
         spec = f"{source} {argument}".strip() if source != "csv" else ""
         return _prefilled(command, items, source, choices, chosen, spec)
@@ -115,10 +115,10 @@ async def _new(command: Command, ctx: Context, rest: str) -> Outcome:
     )
 
 
-async def _import(source: str, argument: str) -> list[str]:
+async def _import(ctx: Context, source: str, argument: str) -> list[str]:
     if source == "csv":
         return importers.from_csv(readable(argument))
-    return await importers.from_source(VoteSettings(), source, argument)
+    return await importers.from_source(ctx.feature_settings.of(VoteSettings), source, argument)
 
 
 def _prefilled(

@@ -92,7 +92,7 @@ async def open_round(ctx: Context, series: VoteSeries, number: int) -> None:
     where = Conversation(series.platform, series.workspace_id, series.channel_id, series.thread_id)
     draft = Draft(
         question=series.question,
-        items=tuple(await _items(series)),
+        items=tuple(await _items(ctx, series)),
         method=Method(series.method),
         deadline=deadline_of(series, number),
         anonymous=series.anonymous,
@@ -109,7 +109,7 @@ async def open_round(ctx: Context, series: VoteSeries, number: int) -> None:
     log.info("opened round %d of recurring vote series %s as vote %s", number, series.id, poll.id)
 
 
-async def _items(series: VoteSeries) -> list[str]:
+async def _items(ctx: Context, series: VoteSeries) -> list[str]:
     """The round's items: imported afresh when the series has a source (what is still open
     carries over), else the first round's. A failed import keeps the last items."""
     kept: list[str] = json.loads(series.items)
@@ -117,7 +117,8 @@ async def _items(series: VoteSeries) -> list[str]:
         return kept
     source, _, argument = series.source.partition(" ")
     try:
-        fresh = await importers.from_source(VoteSettings(), source, argument)
+        settings = ctx.feature_settings.of(VoteSettings)
+        fresh = await importers.from_source(settings, source, argument)
     except UserError as error:
         log.warning("recurring vote %s: import failed (%s); same items", series.id, error)
         return kept

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings
+
+from bot.feature_settings import feature_config
 
 
 class VoteSettings(BaseSettings):
     """Read from the environment / `.env`; tokens are optional for public GitHub repositories."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = feature_config("votes")
 
     github_api_url: str = Field(
         "https://api.github.com", validation_alias="ALIGNBOT_GITHUB_API_URL"

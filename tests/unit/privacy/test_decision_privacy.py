@@ -15,8 +15,10 @@ from adapters.local.render import controls
 from bot.app import AlignBot
 from bot.context import Context
 from bot.events import Action, Actor
+from bot.feature_settings import FeatureSettings
 from bot.features.decisions.views import OVERRIDE_ACTION
 from bot.features.privacy import retention
+from bot.features.privacy.settings import PrivacySettings
 from bot.ports import MessengerHub
 from bot.replies import Button, Form, Reply
 from bot.settings import Settings
@@ -186,9 +188,8 @@ async def test_retention_unnames_what_was_settled_or_resolved_before_the_cutoff(
     bot: AlignBot,
     clock: FakeClock,
     messenger: RecordingMessenger,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("ALIGNBOT_RETENTION_DAYS", "30")
+    bot.ctx.feature_settings = FeatureSettings([PrivacySettings(retention_days=30)])
     await decided_and_escalated(bot, clock, messenger)  # settled Mon 23, resolved Thu 26 Nov
     clock.current = MONDAY + timedelta(days=29)
     await retention.apply(bot.ctx)

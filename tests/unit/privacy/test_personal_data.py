@@ -12,7 +12,9 @@ from adapters.local.render import controls, render
 from bot.app import AlignBot
 from bot.context import Context
 from bot.events import Action
+from bot.feature_settings import FeatureSettings
 from bot.features.privacy import retention
+from bot.features.privacy.settings import PrivacySettings
 from bot.ports import MessengerHub
 from bot.replies import Button, Outcome, Preformatted, Reply
 from bot.settings import Settings
@@ -163,9 +165,8 @@ async def test_retention_deletes_old_answers_once_a_day(
     bot: AlignBot,
     messenger: RecordingMessenger,
     clock: FakeClock,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("ALIGNBOT_RETENTION_DAYS", "30")
+    bot.ctx.feature_settings = FeatureSettings([PrivacySettings(retention_days=30)])
     await ada_everywhere(bot, messenger)  # Mon 23 Nov: an answer and an insight answer
     clock.current = datetime(2026, 12, 22, 8, 0, tzinfo=UTC)  # 29 days later
     await answer(bot, BO, ["late answer", "more", "none"], text="design")

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.app import AlignBot
 from bot.errors import UserError
+from bot.feature_settings import FeatureSettings
 from bot.features.votes import importers
 from bot.features.votes.settings import VoteSettings
 from bot.replies import Form
@@ -144,11 +145,8 @@ def test_csv_uses_the_title_column_and_key_when_there_is_a_header() -> None:
     ]
 
 
-async def test_commands_open_the_form_prefilled(
-    alignbot: AlignBot, trackers: FakeTrackers, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ALIGNBOT_GITHUB_API_URL", trackers.url)
-    monkeypatch.setenv("ALIGNBOT_JIRA_URL", trackers.url)
+async def test_commands_open_the_form_prefilled(alignbot: AlignBot, trackers: FakeTrackers) -> None:
+    alignbot.ctx.feature_settings = FeatureSettings([_settings(trackers)])
     github = await ask(alignbot, "/vote new from github acme/app bug ux")
     assert isinstance(github, Form)
     assert github.inputs[1].initial == "#1 Issue 1\n#2 Issue 2"
