@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, assert_never
 
+from adapters.form_fields import handles_every_field
 from bot.events import FormValue
 from bot.replies import (
     MAX_TEXT_INPUT,
@@ -343,6 +345,119 @@ def home_view(page: Reply) -> JsonDict:
 # Modals -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """One `InputKind` in a modal: its element, what the kind itself adds to it, how a
+    pre-filled value is written, and how `view.state.values` gives the value back."""
+
+    element_type: str
+    base: Callable[[Input], JsonDict]
+    initial: Callable[[Input, list[str]], JsonDict]
+    read: Callable[[Mapping[str, Any]], FormValue]
+
+
+def _nothing(item: Input) -> JsonDict:
+    return {}
+
+
+def _typed(state: Mapping[str, Any]) -> FormValue:
+    value = state.get("value")
+    return value if isinstance(value, str) else None
+
+
+def _selected(key: str) -> Callable[[Mapping[str, Any]], FormValue]:
+    return lambda state: state.get(key)
+
+
+def _initial_text(item: Input, initial: list[str]) -> JsonDict:
+    """`Input` guarantees pre-filled text fits (`MAX_TEXT_INPUT`), so nothing is cut here."""
+    return {"initial_value": initial[0]} if isinstance(item.initial, str) and initial[0] else {}
+
+
+def _chosen(item: Input, initial: list[str]) -> list[JsonDict]:
+    return [_option(o) for o in item.options[:MAX_OPTIONS] if o.value in set(initial)]
+
+
+def _decimals(item: Input) -> JsonDict:
+    """Whole numbers only when the bounds are whole (or there are none)."""
+    bounds = [v for v in (item.min_value, item.max_value) if v is not None]
+    return {"is_decimal_allowed": not bounds or any(not float(v).is_integer() for v in bounds)}
+
+
+def _initial_options(key: str, chosen: list[JsonDict]) -> JsonDict:
+    """`initial_option` (one) or `initial_options` (a list); nothing when none is offered."""
+    if not chosen:
+        return {}
+    return {key: chosen if key == "initial_options" else chosen[0]}
+
+
+def _kind(kind: InputKind) -> _Kind:
+    """Every kind, checked by mypy: a new `InputKind` fails here until it is given a modal
+    element and a way back."""
+    match kind:
+        case InputKind.TEXT | InputKind.MULTILINE:
+            return _Kind(
+                "plain_text_input",
+                lambda item: {"multiline": kind is InputKind.MULTILINE},
+                _initial_text,
+                _typed,
+            )
+        case InputKind.SELECT:
+            return _Kind(
+                "static_select",
+                _nothing,
+                lambda item, initial: _initial_options(
+                    "initial_option", _chosen(item, initial)[:1]
+                ),
+                lambda state: (state.get("selected_option") or {}).get("value"),
+            )
+        case InputKind.MULTI_SELECT:
+            return _Kind(
+                "multi_static_select",
+                _nothing,
+                lambda item, initial: _initial_options("initial_options", _chosen(item, initial)),
+                lambda state: [o["value"] for o in state.get("selected_options") or []],
+            )
+        case InputKind.NUMBER:
+            return _Kind("number_input", _decimals, _initial_text, _typed)
+        case InputKind.DATE:
+            return _Kind(
+                "datepicker",
+                _nothing,
+                lambda item, initial: {"initial_date": initial[0]},
+                _selected("selected_date"),
+            )
+        case InputKind.TIME:
+            return _Kind(
+                "timepicker",
+                _nothing,
+                lambda item, initial: {"initial_time": initial[0]},
+                _selected("selected_time"),
+            )
+        case InputKind.USERS:
+            return _Kind(
+                "multi_users_select",
+                _nothing,
+                lambda item, initial: {"initial_users": initial},
+                lambda state: list(state.get("selected_users") or []),
+            )
+        case InputKind.CHANNEL:
+            return _Kind(
+                "conversations_select",
+                lambda item: {
+                    "filter": {"include": ["public", "private"], "exclude_bot_users": True}
+                },
+                lambda item, initial: {"initial_conversation": initial[0]},
+                _selected("selected_conversation"),
+            )
+        case _:
+            assert_never(kind)
+
+
+_KINDS = {kind: _kind(kind) for kind in InputKind}
+_READERS = {entry.element_type: entry.read for entry in _KINDS.values()}
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -353,101 +468,92 @@ def _initial_list(initial: str | tuple[str, ...] | None) -> list[str]:
     return [initial] if isinstance(initial, str) else list(initial)
 
 
-def _text_element(item: Input, multiline: bool) -> JsonDict:
-    """`Input` guarantees the pre-filled text fits (`MAX_TEXT_INPUT`), so nothing is cut here."""
-    element: JsonDict = {"type": "plain_text_input", "multiline": multiline}
-    element["max_length"] = item.max_length or MAX_TEXT_INPUT
-    if isinstance(item.initial, str) and item.initial:
-        element["initial_value"] = item.initial
-    return element
+def _effective_kind(item: Input) -> InputKind:
+    if item.kind in (InputKind.SELECT, InputKind.MULTI_SELECT) and not item.options:
+        return InputKind.TEXT  # Slack refuses an empty menu; free text is the honest fallback
+    return item.kind
 
 
-def _select_element(item: Input, multi: bool) -> JsonDict:
-    options = [_option(option) for option in item.options[:MAX_OPTIONS]]
-    chosen = set(_initial_list(item.initial))
-    initial = [_option(o) for o in item.options[:MAX_OPTIONS] if o.value in chosen]
-    element: JsonDict = {
-        "type": "multi_static_select" if multi else "static_select",
-        "options": options,
-    }
-    if multi and initial:
-        element["initial_options"] = initial
-    elif initial:
-        element["initial_option"] = initial[0]
-    return element
+# What each field of `Input` becomes in an input block (`block["element"]` is its element);
+# `handles_every_field` refuses this table when the core model has a field it lacks.
+_Rule = Callable[[Input, InputKind, JsonDict], None]
 
 
-def _number_element(item: Input) -> JsonDict:
-    bounds = [v for v in (item.min_value, item.max_value) if v is not None]
-    element: JsonDict = {
-        "type": "number_input",
-        "is_decimal_allowed": not bounds or any(not float(v).is_integer() for v in bounds),
-    }
-    if item.min_value is not None:
-        element["min_value"] = _number(item.min_value)
-    if item.max_value is not None:
-        element["max_value"] = _number(item.max_value)
-    if isinstance(item.initial, str) and item.initial:
-        element["initial_value"] = item.initial
-    return element
+def _name(item: Input, kind: InputKind, block: JsonDict) -> None:
+    block["block_id"] = block["element"]["action_id"] = item.name
 
 
-def _picker(item: Input) -> JsonDict:
-    initial = _initial_list(item.initial)
-    match item.kind:
-        case InputKind.DATE:
-            element: JsonDict = {"type": "datepicker"}
-            if initial:
-                element["initial_date"] = initial[0]
-        case InputKind.TIME:
-            element = {"type": "timepicker"}
-            if initial:
-                element["initial_time"] = initial[0]
-        case InputKind.USERS:
-            element = {"type": "multi_users_select"}
-            if initial:
-                element["initial_users"] = initial
-        case _:
-            element = {
-                "type": "conversations_select",
-                "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-            }
-            if initial:
-                element["initial_conversation"] = initial[0]
-            else:
-                element["default_to_current_conversation"] = True
-    return element
+def _label(item: Input, kind: InputKind, block: JsonDict) -> None:
+    block["label"] = _plain(item.label or item.name, MAX_LABEL)
 
 
-def input_element(item: Input) -> JsonDict:
-    kind = item.kind
-    if kind in (InputKind.SELECT, InputKind.MULTI_SELECT) and not item.options:
-        kind = InputKind.TEXT  # Slack refuses an empty menu; free text is the honest fallback
-    match kind:
-        case InputKind.TEXT | InputKind.MULTILINE:
-            element = _text_element(item, multiline=kind is InputKind.MULTILINE)
-        case InputKind.SELECT | InputKind.MULTI_SELECT:
-            element = _select_element(item, multi=kind is InputKind.MULTI_SELECT)
-        case InputKind.NUMBER:
-            element = _number_element(item)
-        case _:
-            element = _picker(item)
-    element["action_id"] = item.name
-    if item.placeholder and element["type"] not in ("conversations_select",):
-        element["placeholder"] = _plain(item.placeholder, MAX_PLACEHOLDER)
-    return element
+def _element_kind(item: Input, kind: InputKind, block: JsonDict) -> None:
+    block["element"]["type"] = _KINDS[kind].element_type
+    block["element"].update(_KINDS[kind].base(item))
+
+
+def _required(item: Input, kind: InputKind, block: JsonDict) -> None:
+    block["optional"] = not item.required
+
+
+def _initial(item: Input, kind: InputKind, block: JsonDict) -> None:
+    if initial := _initial_list(item.initial):
+        block["element"].update(_KINDS[kind].initial(item, initial))
+    elif kind is InputKind.CHANNEL:
+        block["element"]["default_to_current_conversation"] = True
+
+
+def _placeholder(item: Input, kind: InputKind, block: JsonDict) -> None:
+    if item.placeholder and kind is not InputKind.CHANNEL:
+        block["element"]["placeholder"] = _plain(item.placeholder, MAX_PLACEHOLDER)
+
+
+def _hint(item: Input, kind: InputKind, block: JsonDict) -> None:
+    if item.hint:
+        block["hint"] = _plain(item.hint, MAX_LABEL)
+
+
+def _options(item: Input, kind: InputKind, block: JsonDict) -> None:
+    if kind in (InputKind.SELECT, InputKind.MULTI_SELECT):
+        block["element"]["options"] = [_option(option) for option in item.options[:MAX_OPTIONS]]
+
+
+def _max_length(item: Input, kind: InputKind, block: JsonDict) -> None:
+    if kind in (InputKind.TEXT, InputKind.MULTILINE):
+        block["element"]["max_length"] = item.max_length or MAX_TEXT_INPUT
+
+
+def _bound(key: str, value: Callable[[Input], float | None]) -> _Rule:
+    def rule(item: Input, kind: InputKind, block: JsonDict) -> None:
+        bound = value(item)
+        if kind is InputKind.NUMBER and bound is not None:
+            block["element"][key] = _number(bound)
+
+    return rule
+
+
+_FIELDS: dict[str, _Rule] = {
+    "name": _name,
+    "label": _label,
+    "kind": _element_kind,
+    "required": _required,
+    "initial": _initial,
+    "placeholder": _placeholder,
+    "hint": _hint,
+    "options": _options,
+    "max_length": _max_length,
+    "min_value": _bound("min_value", lambda item: item.min_value),
+    "max_value": _bound("max_value", lambda item: item.max_value),
+}
+handles_every_field(Input, _FIELDS, "Slack modals")
 
 
 def input_block(item: Input) -> JsonDict:
-    block: JsonDict = {
-        "type": "input",
-        "block_id": item.name,
-        "label": _plain(item.label or item.name, MAX_LABEL),
-        "optional": not item.required,
-        "element": input_element(item),
-    }
-    if item.hint:
-        block["hint"] = _plain(item.hint, MAX_LABEL)
+    """One input block: the kind's element, then every field of `item` through `_FIELDS`."""
+    kind = _effective_kind(item)
+    block: JsonDict = {"type": "input", "element": {}}
+    for rule in _FIELDS.values():
+        rule(item, kind, block)
     return block
 
 
@@ -471,24 +577,8 @@ def modal(form: Form, private_metadata: str) -> JsonDict:
 
 
 def _value(state: Mapping[str, Any]) -> FormValue:
-    kind = state.get("type")
-    match kind:
-        case "static_select":
-            option = state.get("selected_option") or {}
-            return option.get("value")
-        case "multi_static_select":
-            return [o["value"] for o in state.get("selected_options") or []]
-        case "datepicker":
-            return state.get("selected_date")
-        case "timepicker":
-            return state.get("selected_time")
-        case "multi_users_select":
-            return list(state.get("selected_users") or [])
-        case "conversations_select":
-            return state.get("selected_conversation")
-        case _:
-            value = state.get("value")
-            return value if isinstance(value, str) else None
+    """One input's value from its `view.state.values` entry, read as its element type says."""
+    return _READERS.get(str(state.get("type")), _typed)(state)
 
 
 def form_values(state_values: Mapping[str, Mapping[str, Any]]) -> dict[str, FormValue]:

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, assert_never
 
 from adapters.form_fields import handles_every_field
 from adapters.teams.limits import weight, wire_weight
@@ -401,19 +401,7 @@ def form_card(
     for message in unknown:
         body.append(_error(message))
     for item in form.inputs:
-        current = _current_value(item, values)
-        body.append(input_element(item, current, names or {}))
-        if item.hint:
-            body.append(
-                {
-                    "type": "TextBlock",
-                    "text": escape(item.hint),
-                    "size": "Small",
-                    "isSubtle": True,
-                    "wrap": True,
-                    "spacing": "None",
-                }
-            )
+        body.extend(input_elements(item, _current_value(item, values), names or {}))
         if item.name in errors:
             body.append(_error(errors[item.name]))
     card = _card(body, mentions)
@@ -458,85 +446,180 @@ def _current_value(item: Input, values: FormValues | None) -> str | tuple[str, .
     return item.initial
 
 
-def _joined(value: str | tuple[str, ...] | None) -> str | None:
-    if value is None:
-        return None
+def _joined(value: str | tuple[str, ...]) -> str:
     return ",".join(value) if isinstance(value, tuple) else value
 
 
-def input_element(
-    item: Input, value: str | tuple[str, ...] | None, names: Mapping[str, str]
-) -> dict[str, Any]:
-    """One Adaptive Card input for a form input, with its label and required marker."""
-    element: dict[str, Any] = {"id": item.name, "label": item.label, "isRequired": item.required}
-    if item.required:
-        element["errorMessage"] = f"{item.label} is required."
-    element.update(_kind_properties(item, names, value))
-    if not element.get("placeholder"):
-        element.pop("placeholder", None)
+@dataclass(frozen=True)
+class _Kind:
+    """One `InputKind` as an Adaptive Card input: its element type and what the kind itself
+    needs, the placeholder it shows when the input has none (None: it shows none), and the
+    card's `value` for a current value."""
+
+    properties: Mapping[str, Any]
+    placeholder: str | None
+    value: Callable[[str | tuple[str, ...], Mapping[str, str]], dict[str, Any]]
+
+
+def _as_text(value: str | tuple[str, ...], names: Mapping[str, str]) -> dict[str, Any]:
+    return {"value": _joined(value)}
+
+
+def _as_number(value: str | tuple[str, ...], names: Mapping[str, str]) -> dict[str, Any]:
     joined = _joined(value)
-    if joined not in (None, ""):
-        element["value"] = _typed_value(item, joined)
-    return element
+    try:
+        number = float(joined)
+    except ValueError:
+        return {"value": joined}
+    return {"value": int(number) if number.is_integer() else number}
 
 
-def _typed_value(item: Input, joined: str | None) -> Any:
-    if item.kind is InputKind.NUMBER and joined is not None:
-        try:
-            number = float(joined)
-        except ValueError:
-            return joined
-        return int(number) if number.is_integer() else number
-    return joined
-
-
-def _kind_properties(
-    item: Input, names: Mapping[str, str], value: str | tuple[str, ...] | None
-) -> dict[str, Any]:
-    kind = item.kind
-    if kind in (InputKind.TEXT, InputKind.MULTILINE, InputKind.CHANNEL):
-        props: dict[str, Any] = {"type": "Input.Text", "placeholder": item.placeholder}
-        if kind is InputKind.MULTILINE:
-            props["isMultiline"] = True
-        if kind is InputKind.CHANNEL and not item.placeholder:
-            props["placeholder"] = "Paste the channel's link (… > Get link to channel)"
-        if item.max_length:
-            props["maxLength"] = item.max_length
-        return props
-    if kind in (InputKind.SELECT, InputKind.MULTI_SELECT):
-        return {
-            "type": "Input.ChoiceSet",
-            "style": "compact",
-            "isMultiSelect": kind is InputKind.MULTI_SELECT,
-            "placeholder": item.placeholder,
-            "choices": _choices(item.options),
-        }
-    if kind is InputKind.NUMBER:
-        props = {"type": "Input.Number", "placeholder": item.placeholder}
-        if item.min_value is not None:
-            props["min"] = item.min_value
-        if item.max_value is not None:
-            props["max"] = item.max_value
-        return props
-    if kind is InputKind.DATE:
-        return {"type": "Input.Date"}
-    if kind is InputKind.TIME:
-        return {"type": "Input.Time"}
-    return _people_picker(item, names, value)
-
-
-def _people_picker(
-    item: Input, names: Mapping[str, str], value: str | tuple[str, ...] | None
-) -> dict[str, Any]:
-    """Teams' people picker: searches the organisation's directory; values are AAD object ids."""
-    chosen = value if isinstance(value, tuple) else tuple(filter(None, (value or "").split(",")))
+def _as_people(value: str | tuple[str, ...], names: Mapping[str, str]) -> dict[str, Any]:
+    """Pre-chosen people are offered as choices with their names (`names`), AAD ids as values."""
+    chosen = value if isinstance(value, tuple) else tuple(filter(None, value.split(",")))
     return {
-        "type": "Input.ChoiceSet",
-        "isMultiSelect": True,
-        "placeholder": item.placeholder or "Type a name",
         "choices": [{"title": names.get(uid, uid), "value": uid} for uid in chosen],
-        "choices.data": {"type": "Data.Query", "dataset": PEOPLE_DATASET},
+        "value": _joined(value),
     }
+
+
+def _kind(kind: InputKind) -> _Kind:
+    """Every kind, checked by mypy: a new `InputKind` fails here until it has a card input."""
+    match kind:
+        case InputKind.TEXT:
+            return _Kind({"type": "Input.Text"}, "", _as_text)
+        case InputKind.MULTILINE:
+            return _Kind({"type": "Input.Text", "isMultiline": True}, "", _as_text)
+        case InputKind.CHANNEL:
+            link = "Paste the channel's link (… > Get link to channel)"
+            return _Kind({"type": "Input.Text"}, link, _as_text)
+        case InputKind.SELECT | InputKind.MULTI_SELECT:
+            multi = kind is InputKind.MULTI_SELECT
+            chooser = {"type": "Input.ChoiceSet", "style": "compact", "isMultiSelect": multi}
+            return _Kind(chooser, "", _as_text)
+        case InputKind.NUMBER:
+            return _Kind({"type": "Input.Number"}, "", _as_number)
+        case InputKind.DATE:
+            return _Kind({"type": "Input.Date"}, None, _as_text)
+        case InputKind.TIME:
+            return _Kind({"type": "Input.Time"}, None, _as_text)
+        case InputKind.USERS:
+            # Teams' people picker: searches the organisation's directory (AAD object ids).
+            people = {
+                "type": "Input.ChoiceSet",
+                "isMultiSelect": True,
+                "choices": [],
+                "choices.data": {"type": "Data.Query", "dataset": PEOPLE_DATASET},
+            }
+            return _Kind(people, "Type a name", _as_people)
+        case _:
+            assert_never(kind)
+
+
+_KINDS = {kind: _kind(kind) for kind in InputKind}
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """An input on a card: its element, what is shown under it, and what it currently holds
+    (typed before a refusal, else its initial value) with the names of chosen people."""
+
+    element: dict[str, Any]
+    below: list[dict[str, Any]]
+    value: str | tuple[str, ...] | None
+    names: Mapping[str, str]
+
+
+def _name(item: Input, shown: _Shown) -> None:
+    shown.element["id"] = item.name
+
+
+def _label(item: Input, shown: _Shown) -> None:
+    shown.element["label"] = item.label
+
+
+def _element_kind(item: Input, shown: _Shown) -> None:
+    shown.element.update(_KINDS[item.kind].properties)
+
+
+def _required(item: Input, shown: _Shown) -> None:
+    shown.element["isRequired"] = item.required
+    if item.required:
+        shown.element["errorMessage"] = f"{item.label} is required."
+
+
+def _initial(item: Input, shown: _Shown) -> None:
+    """The current value: what was typed before a refusal, else `initial`."""
+    if shown.value is not None and _joined(shown.value):
+        shown.element.update(_KINDS[item.kind].value(shown.value, shown.names))
+
+
+def _placeholder(item: Input, shown: _Shown) -> None:
+    default = _KINDS[item.kind].placeholder
+    if default is not None and (item.placeholder or default):
+        shown.element["placeholder"] = item.placeholder or default
+
+
+def _hint(item: Input, shown: _Shown) -> None:
+    if item.hint:
+        shown.below.append(
+            {
+                "type": "TextBlock",
+                "text": escape(item.hint),
+                "size": "Small",
+                "isSubtle": True,
+                "wrap": True,
+                "spacing": "None",
+            }
+        )
+
+
+def _options(item: Input, shown: _Shown) -> None:
+    if item.kind in (InputKind.SELECT, InputKind.MULTI_SELECT):
+        shown.element["choices"] = _choices(item.options)
+
+
+def _max_length(item: Input, shown: _Shown) -> None:
+    if item.max_length and item.kind in (InputKind.TEXT, InputKind.MULTILINE, InputKind.CHANNEL):
+        shown.element["maxLength"] = item.max_length
+
+
+def _bound(key: str, value: Callable[[Input], float | None]) -> Callable[[Input, _Shown], None]:
+    def rule(item: Input, shown: _Shown) -> None:
+        bound = value(item)
+        if item.kind is InputKind.NUMBER and bound is not None:
+            shown.element[key] = bound
+
+    return rule
+
+
+# What each field of `Input` becomes on a card; `handles_every_field` refuses this table when
+# the core model has a field it lacks.
+_FIELDS: dict[str, Callable[[Input, _Shown], None]] = {
+    "name": _name,
+    "label": _label,
+    "kind": _element_kind,
+    "required": _required,
+    "initial": _initial,
+    "placeholder": _placeholder,
+    "hint": _hint,
+    "options": _options,
+    "max_length": _max_length,
+    "min_value": _bound("min", lambda item: item.min_value),
+    "max_value": _bound("max", lambda item: item.max_value),
+}
+handles_every_field(Input, _FIELDS, "Teams form cards")
+
+
+def input_elements(
+    item: Input, value: str | tuple[str, ...] | None, names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """One Adaptive Card input for a form input, and its hint under it: every field of `item`
+    through `_FIELDS`. `value` is what it holds now; `names` labels pre-chosen people."""
+    shown = _Shown({}, [], value, names)
+    for rule in _FIELDS.values():
+        rule(item, shown)
+    return [shown.element, *shown.below]
 
 
 def form_to_data(form: Form) -> dict[str, Any]:

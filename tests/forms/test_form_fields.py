@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from adapters.form_fields import UnhandledFormField, handles_every_field
+from adapters.slack import blocks as bk
 from adapters.teams import cards
-from bot.replies import Form, InputKind
-from tests.forms.samples import everything_form, input_fields
+from bot.replies import Form, Input, InputKind
+from tests.forms.samples import everything_form, input_fields, plain_input, varied
 
 
 @pytest.mark.parametrize("kind", list(InputKind))
@@ -43,3 +46,41 @@ def test_a_table_missing_a_field_of_the_model_fails_loudly() -> None:
     handles_every_field(
         Form, {f: None for f in cards.form_to_data(everything_form(InputKind.TEXT))}, "x"
     )
+
+
+# Fields that mean something only for some kinds (the rest of `Input` applies to every kind).
+APPLIES_TO = {
+    "options": {InputKind.SELECT, InputKind.MULTI_SELECT},
+    "max_length": {InputKind.TEXT, InputKind.MULTILINE, InputKind.CHANNEL},
+    "min_value": {InputKind.NUMBER},
+    "max_value": {InputKind.NUMBER},
+}
+# What a platform deliberately does not show, and why.
+NOT_SHOWN = {
+    "slack": {
+        ("max_length", InputKind.CHANNEL): "a Slack channel is picked from a menu, not typed",
+        ("placeholder", InputKind.CHANNEL): "the picker starts at the current conversation",
+    },
+    "teams": {
+        ("placeholder", InputKind.DATE): "Teams' date picker shows the date format itself",
+        ("placeholder", InputKind.TIME): "Teams' time picker shows the time format itself",
+    },
+}
+RENDER: dict[str, Callable[[Input], Any]] = {
+    "slack": bk.input_block,
+    "teams": lambda item: cards.input_elements(item, item.initial, {}),
+}
+
+
+@pytest.mark.parametrize("platform", list(RENDER))
+@pytest.mark.parametrize("kind", list(InputKind))
+def test_every_field_of_every_kind_reaches_the_platform(platform: str, kind: InputKind) -> None:
+    """Changing any field changes what the platform gets, unless it does not apply to the kind
+    or the platform says here why it does not show it."""
+    render = RENDER[platform]
+    plain = plain_input(kind)
+    for name in input_fields():
+        shown = render(varied(plain, name)) != render(plain)
+        expected = kind in APPLIES_TO.get(name, set(InputKind))
+        expected = expected and (name, kind) not in NOT_SHOWN[platform]
+        assert shown == expected, f"{platform}: Input.{name} on a {kind.value} input"
