@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.features.roles.matrix import normalise
+from bot.features.roles import normalise
 from storage.models.decisions import DecisionRecord
 from storage.repositories import decisions as repo
 from storage.repositories import votes as votes_repo

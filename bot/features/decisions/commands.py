@@ -10,7 +10,7 @@ from bot.events import Action, Actor, Command, Conversation, Submission
 from bot.feature import Example
 from bot.features.decisions import records, views
 from bot.features.decisions.people import matrix_of, people_for, refuse_unless_may_settle
-from bot.features.roles.lookup import Ambiguous, Found, find_decision
+from bot.features.roles import Ambiguous, Found, find_decision
 from bot.mentions import readable
 from bot.replies import (
     Code,

@@ -8,8 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.errors import PermissionDenied
 from bot.events import Actor
-from bot.features.roles import service
-from bot.features.roles.matrix import DecisionView, Holder, Matrix
+from bot.features.roles import DecisionView, Holder, Matrix, load_matrix
 from storage.models.core import ProductTeam
 
 
@@ -29,7 +28,7 @@ class DecisionPeople:
 async def matrix_of(session: AsyncSession, team_id: int) -> Matrix:
     team = await session.get(ProductTeam, team_id)
     assert team is not None
-    return (await service.load(session, team)).matrix
+    return (await load_matrix(session, team)).matrix
 
 
 async def people_for(session: AsyncSession, team_id: int, decision_key: str) -> DecisionPeople:

@@ -19,10 +19,7 @@ from bot.errors import UserError
 from bot.events import Actor
 from bot.features.decisions import views
 from bot.features.decisions.people import people_for, refuse_unless_may_settle
-from bot.features.votes import polls
-from bot.features.votes.ballots import items_of
-from bot.features.votes.tally import Result
-from bot.features.votes.views import RoleSplit
+from bot.features.votes import Result, RoleSplit, items_of, on_close, reopen_vote
 from bot.replies import Reply
 from storage.models.decisions import OVERRIDDEN, PENDING, RATIFIED, REOPENED, DecisionRecord
 from storage.models.deliveries import Delivery
@@ -147,7 +144,7 @@ async def settle(
             )
         record = await load(session, actor.workspace_id, record_id)
     if status == REOPENED:
-        await polls.reopen(ctx, record.workspace_id, record.poll_id)
+        await reopen_vote(ctx, record.workspace_id, record.poll_id)
     for batch in batches:
         await deliveries.deliver(ctx, batch)
     return record
@@ -193,4 +190,4 @@ async def _render_informed(ctx: Context, row: Delivery) -> Reply | None:
 ASK = deliveries.register(deliveries.Topic("decision.ask", _render_ask))
 POSTED = deliveries.register(deliveries.Topic("decision.record", _render_posted))
 INFORMED = deliveries.register(deliveries.Topic("decision.informed", _render_informed))
-polls.on_close(record_on_close)
+on_close(record_on_close)

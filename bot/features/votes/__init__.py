@@ -7,9 +7,11 @@ from bot.features.votes import additions, commands, polls, series, shortcut
 from bot.features.votes.ballots import BALLOT_FORM, items_of
 from bot.features.votes.forms import NEW_FORM
 from bot.features.votes.personal import forget_person, personal_data
-from bot.features.votes.polls import counted
+from bot.features.votes.polls import counted, on_close
+from bot.features.votes.polls import reopen as reopen_vote
 from bot.features.votes.settings import VoteSettings
-from bot.features.votes.views import OPEN_BALLOT_ACTION, PICK_ACTION
+from bot.features.votes.tally import Result
+from bot.features.votes.views import OPEN_BALLOT_ACTION, PICK_ACTION, RoleSplit
 from bot.features.votes.waiting import waiting_for
 
 FEATURE = Feature(
@@ -39,7 +41,20 @@ FEATURE = Feature(
     depends_on=("insights", "roles"),
 )
 
-# What other features may use (the privacy feature: a person's data, erasure, retention; the
-# home page: the open votes waiting for a person's ballot; the digest: a closed vote's result,
-# `counted`, and its items' labels, `items_of`).
-__all__ = ["FEATURE", "counted", "forget_person", "items_of", "personal_data", "waiting_for"]
+# What other features may use: the privacy feature (a person's data, erasure, retention); the
+# home page (the open votes waiting for a person's ballot); the digest (a closed vote's result,
+# `counted`, and its items' labels, `items_of`); decision records (a hook run in each vote's
+# closing transaction, `on_close`, with its `Result` and `RoleSplit`, and `reopen_vote` for
+# another round).
+__all__ = [
+    "FEATURE",
+    "Result",
+    "RoleSplit",
+    "counted",
+    "forget_person",
+    "items_of",
+    "on_close",
+    "personal_data",
+    "reopen_vote",
+    "waiting_for",
+]
