@@ -83,7 +83,7 @@ def pages(form: Form) -> list[tuple[Input, ...]]:
 
 def _fits(form: Form, index: int, inputs: Sequence[Input]) -> bool:
     trial = _page_form(form, index, 2, inputs)
-    return weight(_card(trial, {})) + ERROR_ROOM * len(inputs) <= DIALOG_BUDGET
+    return weight(dialog_card(trial, {})) + ERROR_ROOM * len(inputs) <= DIALOG_BUDGET
 
 
 def _balanced(form: Form, split: list[tuple[Input, ...]]) -> list[tuple[Input, ...]]:
@@ -102,7 +102,7 @@ def _page_form(form: Form, index: int, total: int, inputs: Sequence[Input]) -> F
     return replace(form, title=title, inputs=tuple(inputs), intro=form.intro if index == 0 else ())
 
 
-def _card(
+def dialog_card(
     page: Form,
     actions_data: Mapping[str, Any],
     last: bool = True,
@@ -110,6 +110,7 @@ def _card(
     values: Mapping[str, FormValue] | None = None,
     names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
+    """One page of a form as the dialog's card: its submit button says "Next" but on the last."""
     label = page.submit_label if last else "Next"
     data = dict(actions_data) if last else {**actions_data, STEP_KEY: NEXT}
     return cards.form_card(
@@ -209,7 +210,7 @@ class Dialogs:
         shown = _page_form(form, page, len(split), split[page])
         page_errors = _page_errors(split, page, errors)
         names = await self.names(actor.workspace_id, _people(form, values))
-        card = _card(
+        card = dialog_card(
             shown,
             formrefs.encode(token),
             last=page + 1 == len(split),

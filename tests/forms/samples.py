@@ -97,3 +97,22 @@ def answer_for(kind: InputKind) -> FormValue:
 
 def jsonable(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+# For every field of `Form`: the form with that field changed.
+FORM_VARIATIONS: dict[str, Callable[[Form], Form]] = {
+    "form_id": lambda form: replace(form, form_id="samples.other"),
+    "title": lambda form: replace(form, title="Another title"),
+    "inputs": lambda form: replace(
+        form, inputs=(*form.inputs, plain_input(InputKind.TEXT, "more"))
+    ),
+    "submit_label": lambda form: replace(form, submit_label="Send it"),
+    "metadata": lambda form: replace(form, metadata="m-other"),
+    "intro": lambda form: replace(form, intro=("Read this first.",)),
+}
+
+
+def varied_form(form: Form, field_name: str) -> Form:
+    if field_name not in FORM_VARIATIONS:
+        raise KeyError(f"tests/forms/samples.py: give Form.{field_name} a variation")
+    return FORM_VARIATIONS[field_name](form)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pytest
 
 from adapters.form_fields import UnhandledFormField, handles_every_field
 from adapters.slack import blocks as bk
-from adapters.teams import cards
+from adapters.slack import translate
+from adapters.teams import cards, dialogs
+from bot.events import Conversation
 from bot.replies import Form, Input, InputKind
-from tests.forms.samples import everything_form, input_fields, plain_input, varied
+from bot.server_key import ServerKey
+from tests.forms.samples import everything_form, input_fields, plain_input, varied, varied_form
 
 
 @pytest.mark.parametrize("kind", list(InputKind))
@@ -84,3 +87,25 @@ def test_every_field_of_every_kind_reaches_the_platform(platform: str, kind: Inp
         expected = kind in APPLIES_TO.get(name, set(InputKind))
         expected = expected and (name, kind) not in NOT_SHOWN[platform]
         assert shown == expected, f"{platform}: Input.{name} on a {kind.value} input"
+
+
+KEY = ServerKey.ephemeral()
+WHERE = Conversation("slack", "T1", "C1", None, False)
+
+
+def _slack_form(form: Form) -> Any:
+    """The modal and, opened again, the sealed origin it carries back on submit."""
+    view = bk.modal(form, translate.private_metadata(form, WHERE, "U1", KEY))
+    return view | {"private_metadata": translate.origin(view, "U1", KEY)}
+
+
+def _teams_form(form: Form) -> Any:
+    """The dialog's card and the copy of the form the server keeps for it."""
+    return dialogs.dialog_card(form, {}), cards.form_to_data(form)
+
+
+@pytest.mark.parametrize("render", [_slack_form, _teams_form])
+def test_every_field_of_a_form_reaches_the_platform(render: Callable[[Form], Any]) -> None:
+    form = everything_form(InputKind.TEXT)
+    for item in fields(Form):
+        assert render(varied_form(form, item.name)) != render(form), f"Form.{item.name}"
