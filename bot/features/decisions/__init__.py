@@ -17,11 +17,12 @@ taking the caller's session:
   informing a decision by hand (user id -> count).
 - `decision_key(name)`: the key decisions are matched by (the RACI matrix's folding).
 
-Evidence flags for results and the digest live with votes: `bot.features.votes.evidence`.
+Evidence flags for results and the digest come from the insights feature's public API
+(`unevidenced_leaders`).
 """
 
 from bot.feature import CommandSpec, Feature
-from bot.features.decisions import commands, records, views
+from bot.features.decisions import commands, views
 from bot.features.decisions.api import (
     DecisionMade,
     PendingDecision,
@@ -58,7 +59,6 @@ __all__ = [
     "decision_key",
     "decisions_made",
     "pending_decisions",
-    "records",
     "who_closes_votes",
     "who_settles",
 ]
