@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import pytest
+from slack_sdk.models.views import View
 
 from adapters.form_fields import UnhandledFormField, handles_every_field
 from adapters.slack import blocks as bk
@@ -109,3 +110,14 @@ def test_every_field_of_a_form_reaches_the_platform(render: Callable[[Form], Any
     form = everything_form(InputKind.TEXT)
     for item in fields(Form):
         assert render(varied_form(form, item.name)) != render(form), f"Form.{item.name}"
+
+
+@pytest.mark.parametrize("kind", list(InputKind))
+def test_slack_sdk_accepts_every_field_of_every_kind(kind: InputKind) -> None:
+    """slack_sdk's own models validate each modal and know every attribute it holds."""
+    plain = plain_input(kind)
+    for item in [plain, *(varied(plain, name) for name in input_fields())]:
+        view = bk.modal(Form("samples.one", "One", (item,)), "{}")
+        parsed = View(**view)
+        parsed.validate_json()
+        assert parsed.to_dict()["blocks"] == view["blocks"], item
