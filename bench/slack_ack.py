@@ -93,7 +93,7 @@ class Receiver:
     async def running(self) -> AsyncIterator[Receiver]:
         app = web.Application()
         app.router.add_post("/respond/{tag}", self._respond)
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)  # users.info is a GET
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         port = _free_port()
