@@ -384,11 +384,14 @@ def _decimals(item: Input) -> JsonDict:
     return {"is_decimal_allowed": not bounds or any(not float(v).is_integer() for v in bounds)}
 
 
-def _initial_options(key: str, chosen: list[JsonDict]) -> JsonDict:
-    """`initial_option` (one) or `initial_options` (a list); nothing when none is offered."""
-    if not chosen:
-        return {}
-    return {key: chosen if key == "initial_options" else chosen[0]}
+def _initial_option(item: Input, initial: list[str]) -> JsonDict:
+    chosen = _chosen(item, initial)
+    return {"initial_option": chosen[0]} if chosen else {}
+
+
+def _initial_options(item: Input, initial: list[str]) -> JsonDict:
+    chosen = _chosen(item, initial)
+    return {"initial_options": chosen} if chosen else {}
 
 
 def _kind(kind: InputKind) -> _Kind:
@@ -406,16 +409,14 @@ def _kind(kind: InputKind) -> _Kind:
             return _Kind(
                 "static_select",
                 _nothing,
-                lambda item, initial: _initial_options(
-                    "initial_option", _chosen(item, initial)[:1]
-                ),
+                _initial_option,
                 lambda state: (state.get("selected_option") or {}).get("value"),
             )
         case InputKind.MULTI_SELECT:
             return _Kind(
                 "multi_static_select",
                 _nothing,
-                lambda item, initial: _initial_options("initial_options", _chosen(item, initial)),
+                _initial_options,
                 lambda state: [o["value"] for o in state.get("selected_options") or []],
             )
         case InputKind.NUMBER:

@@ -28,7 +28,7 @@ from botbuilder.schema.teams import (
     TaskModuleTaskInfo,
 )
 
-from adapters.teams import cards, formrefs
+from adapters.teams import cards, formrefs, kept_forms
 from adapters.teams.inbound import form_values
 from adapters.teams.limits import weight
 from bot.events import Actor, Conversation, FormValue, Submission
@@ -139,7 +139,7 @@ class Dialogs:
     async def offer(self, form: Form, actor: Actor) -> str:
         """Keeps `form` for `actor`; the token names it in card data."""
         token = formrefs.new_token()
-        stored = json.dumps(cards.form_to_data(form), ensure_ascii=False)
+        stored = json.dumps(kept_forms.form_to_data(form), ensure_ascii=False)
         async with self.db.transaction() as session:
             await teams_dialogs.keep(
                 session, token, actor.workspace_id, actor.user_id, stored, self.clock.now()
@@ -267,7 +267,7 @@ def _page_errors(
 
 
 def _stored(found: TeamsDialog) -> tuple[Form, dict[str, FormValue]]:
-    form = cards.form_from_data(json.loads(found.form))
+    form = kept_forms.form_from_data(json.loads(found.form))
     raw = json.loads(found.values or "{}")
     values: dict[str, FormValue] = {
         str(name): value

@@ -13,7 +13,7 @@ from slack_sdk.models.views import View
 from adapters.form_fields import UnhandledFormField, handles_every_field
 from adapters.slack import blocks as bk
 from adapters.slack import translate
-from adapters.teams import cards, dialogs
+from adapters.teams import cards, dialogs, kept_forms
 from bot.events import Conversation
 from bot.replies import Form, Input, InputKind
 from bot.server_key import ServerKey
@@ -23,16 +23,16 @@ from tests.forms.samples import everything_form, input_fields, plain_input, vari
 @pytest.mark.parametrize("kind", list(InputKind))
 def test_a_teams_dialog_kept_on_the_server_keeps_every_field(kind: InputKind) -> None:
     form = everything_form(kind)
-    kept = json.loads(json.dumps(cards.form_to_data(form)))
-    assert cards.form_from_data(kept) == form
+    kept = json.loads(json.dumps(kept_forms.form_to_data(form)))
+    assert kept_forms.form_from_data(kept) == form
     assert set(kept["inputs"][0]) == set(input_fields())
 
 
 def test_a_dialog_kept_before_a_field_existed_reads_it_as_the_default() -> None:
     form = everything_form(InputKind.TEXT)
-    kept = cards.form_to_data(form)
+    kept = kept_forms.form_to_data(form)
     del kept["inputs"][0]["hint"]
-    assert cards.form_from_data(kept).inputs[0].hint == ""
+    assert kept_forms.form_from_data(kept).inputs[0].hint == ""
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def test_a_table_missing_a_field_of_the_model_fails_loudly() -> None:
         handles_every_field(_Grown, {"name": str, "colour": str, "size": int}, "somewhere")
     handles_every_field(_Grown, {"name": str, "colour": str}, "somewhere")
     handles_every_field(
-        Form, {f: None for f in cards.form_to_data(everything_form(InputKind.TEXT))}, "x"
+        Form, {f: None for f in kept_forms.form_to_data(everything_form(InputKind.TEXT))}, "x"
     )
 
 
@@ -102,7 +102,7 @@ def _slack_form(form: Form) -> Any:
 
 def _teams_form(form: Form) -> Any:
     """The dialog's card and the copy of the form the server keeps for it."""
-    return dialogs.dialog_card(form, {}), cards.form_to_data(form)
+    return dialogs.dialog_card(form, {}), kept_forms.form_to_data(form)
 
 
 @pytest.mark.parametrize("render", [_slack_form, _teams_form])

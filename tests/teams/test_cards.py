@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.teams import cards
+from adapters.teams import cards, kept_forms
 from bot.replies import (
     Bar,
     Bars,
@@ -336,15 +336,15 @@ def test_refused_form_shows_errors_beside_inputs_and_keeps_typed_values() -> Non
 
 
 def test_a_form_survives_the_round_trip_through_card_data() -> None:
-    data = json.loads(json.dumps(cards.form_to_data(FORM)))
-    assert cards.form_from_data(data) == FORM
+    data = json.loads(json.dumps(kept_forms.form_to_data(FORM)))
+    assert kept_forms.form_from_data(data) == FORM
 
 
 def test_mention_and_code_spans_survive_the_round_trip() -> None:
     form = Form(
         "x.y", "T", (Input("a", "A"),), intro=(Mention("u1", "Ann"), Code("c"), Italic("i"))
     )
-    assert cards.form_from_data(cards.form_to_data(form)) == form
+    assert kept_forms.form_from_data(kept_forms.form_to_data(form)) == form
 
 
 # Size limits ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from adapters.teams import cards
+from adapters.teams import kept_forms
 from bot.app import AlignBot
 from bot.events import Action, Event, Submission
 from bot.features.votes.ballots import IMPACTS
@@ -159,5 +159,5 @@ async def test_every_form_fits_a_slack_modal_and_teams_dialog_pages(corpus: Corp
 async def test_the_corpus_covers_every_method_at_its_largest(corpus: Corpus) -> None:
     ballots = [f for f in corpus.forms() if f.form_id == "vote.ballot"]
     assert len(ballots) == len(Method) * len(VOTERS)
-    biggest = max(len(json.dumps(cards.form_to_data(f))) for f in ballots)
+    biggest = max(len(json.dumps(kept_forms.form_to_data(f))) for f in ballots)
     assert biggest > 20_000  # the largest ballots are really in the corpus
