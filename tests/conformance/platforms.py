@@ -36,15 +36,25 @@ def assert_reply_fits(reply: Reply) -> None:
 
 
 def assert_form_fits(form: Form) -> None:
-    """A Slack modal with every input shown, and Teams dialog pages holding every input once."""
+    """A Slack modal with every input shown, and Teams dialog pages holding every input once;
+    on both, each menu offers every option (none cut off at a platform's limit)."""
     view = slack.modal(form, "m" * 100)
     View(**view).validate_json()
     shown = {b.get("block_id") for b in view["blocks"]}
     assert {i.name for i in form.inputs} <= shown, form.form_id
+    menus = {i.name: [o.value for o in i.options] for i in form.inputs if i.options}
+    for block in view["blocks"]:
+        if block.get("block_id") in menus:
+            offered = [o["value"] for o in block["element"].get("options", [])]
+            assert offered == menus[block["block_id"]], (form.form_id, block["block_id"])
     on_pages: list[str] = []
     for page, inputs in enumerate(pages(form)):
         card = cards.form_card(replace(form, inputs=inputs), [cards.dialog_action("Go", {})])
         assert weight(card) <= DIALOG_BUDGET, (form.form_id, page)
         assert all(count <= cards.MAX_ACTIONS for count in _action_counts(card)), form.form_id
+        for element in card["body"]:
+            if element.get("id") in menus:
+                offered = [c["value"] for c in element["choices"]]
+                assert offered == menus[element["id"]], (form.form_id, element["id"])
         on_pages += [e["id"] for e in card["body"] if "id" in e]
     assert on_pages == [i.name for i in form.inputs], form.form_id
