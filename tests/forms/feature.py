@@ -2,7 +2,8 @@
 
 `formcheck <kind>` opens `everything_form(kind)`; `formcheck all` one input of every kind, each
 with every field set; `formcheck long` a text longer than one input holds, spread over
-continued inputs (`bot.limits.text_inputs`).
+continued inputs (`bot.limits.text_inputs`); `formcheck huge` one too long for one Teams dialog
+card, so it comes in pages.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tests.forms.samples import everything_form
 LONG_ID = "samples.long"
 # Five paragraphs of 900 characters: more than one input's 3,000, so it takes two.
 PARAGRAPHS = tuple(f"{number} " + "word " * 179 + "end." for number in range(5))
+HUGE = tuple(f"{number} " + "word " * 179 + "end." for number in range(40))
 
 
 def all_kinds_form() -> Form:
@@ -26,8 +28,8 @@ def all_kinds_form() -> Form:
     return Form("samples.everything", "Every kind", inputs, metadata="m-all")
 
 
-def long_form() -> Form:
-    return Form(LONG_ID, "Long text", text_inputs("story", "Story", PARAGRAPHS), metadata="m-long")
+def long_form(paragraphs: tuple[str, ...] = PARAGRAPHS) -> Form:
+    return Form(LONG_ID, "Long text", text_inputs("story", "Story", paragraphs), metadata="m-long")
 
 
 def sample_form(word: str) -> Form:
@@ -35,6 +37,8 @@ def sample_form(word: str) -> Form:
         return all_kinds_form()
     if word == "long":
         return long_form()
+    if word == "huge":
+        return long_form(HUGE)
     return replace(everything_form(InputKind(word)), metadata=f"m-{word}")
 
 

@@ -13,7 +13,7 @@ from slack_sdk.models.views import View
 from bot.feature import Feature
 from bot.limits import joined_text
 from bot.replies import InputKind
-from tests.forms.feature import PARAGRAPHS, Received, formcheck_feature
+from tests.forms.feature import HUGE, PARAGRAPHS, Received, formcheck_feature, long_form
 from tests.forms.samples import answer_for
 from tests.slack.harness import TEAM, SlackHarness
 
@@ -121,3 +121,18 @@ async def test_a_long_text_spread_over_continued_inputs_comes_back_joined(
     await _answer(slack, view, unchanged)
     (submission,) = received.submissions
     assert joined_text(submission, "story") == "\n".join(PARAGRAPHS)
+
+
+async def test_a_text_of_many_continued_inputs_comes_back_joined(
+    slack: SlackHarness, received: Received
+) -> None:
+    view = await _opened(slack, "huge")
+    unchanged = {
+        block["block_id"]: block["element"]["initial_value"]
+        for block in view["blocks"]
+        if block["type"] == "input"
+    }
+    assert len(unchanged) == len(long_form(HUGE).inputs)
+    await _answer(slack, view, unchanged)
+    (submission,) = received.submissions
+    assert joined_text(submission, "story") == "\n".join(HUGE)

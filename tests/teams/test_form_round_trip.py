@@ -14,7 +14,7 @@ from bot.events import FormValue
 from bot.feature import Feature
 from bot.limits import joined_text
 from bot.replies import InputKind
-from tests.forms.feature import PARAGRAPHS, Received, formcheck_feature
+from tests.forms.feature import HUGE, PARAGRAPHS, Received, formcheck_feature, long_form
 from tests.forms.samples import answer_for
 from tests.teams.activities import message, task_fetch, task_submit
 from tests.teams.conftest import TeamsHarness
@@ -107,3 +107,27 @@ async def test_a_long_text_spread_over_continued_inputs_comes_back_joined(
     await _submit(teams, data, unchanged)
     (submission,) = received.submissions
     assert joined_text(submission, "story") == "\n".join(PARAGRAPHS)
+
+
+async def test_a_text_too_long_for_one_dialog_card_comes_back_joined_over_its_pages(
+    teams: TeamsHarness, received: Received
+) -> None:
+    """Each page is sent as Teams sends it (its inputs beside the button's data, "Next" but on
+    the last page); what earlier pages held is kept on the server until the last one."""
+    elements, data = await _dialog(teams, "huge")
+    seen_pages = 0
+    while True:
+        seen_pages += 1
+        answers = {element["id"]: element["value"] for element in elements}
+        response = await teams.send(task_submit(teams.service_url, {**data, **answers}))
+        task = (await response.json())["task"]
+        card = task["value"]["card"]["content"]
+        if received.submissions:
+            break
+        elements = [element for element in card["body"] if "id" in element]
+        [submit] = card["actions"]
+        data = submit["data"]
+    assert seen_pages > 1
+    (submission,) = received.submissions
+    assert len(submission.values) == len(long_form(HUGE).inputs)
+    assert joined_text(submission, "story") == "\n".join(HUGE)
