@@ -22,17 +22,14 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import claims
 from bot.context import Context
 from bot.events import Conversation, MessageRef
 from bot.feature import Tick
-from bot.metrics import CLAIMED, SKIPPED
 from bot.ports import Unreachable
-from bot.replica import REPLICA_ID
 from bot.replies import Reply
-from bot.scheduler import job_name, lease_of, run_claimed
 from storage.models.deliveries import Delivery
 from storage.repositories import deliveries as repo
-from storage.repositories import jobs
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +103,7 @@ async def queue(
     batch = f"{topic.name}:{subject}:{secrets.token_hex(4)}"
     await _add(session, now, topic, subject, workspace_id, recipients, batch)
     if claim:
-        await jobs.claim(session, CLAIM_PREFIX + batch, REPLICA_ID, now, lease_of(ctx))
-        ctx.metrics.scheduled_run(job_name(CLAIM_PREFIX), CLAIMED)
+        await claims.claim(session, ctx, CLAIM_PREFIX + batch)
     return batch
 
 
@@ -172,10 +168,9 @@ async def deliver(ctx: Context, batch: str, reply: Reply | None = None) -> Outco
     async def work() -> None:
         await _post_pending(ctx, batch, reply, outcome)
 
-    await run_claimed(ctx, key, work, lease=lease_of(ctx))
+    await claims.run_claimed(ctx, key, work)
     if outcome.retry:
-        async with ctx.db.transaction() as session:
-            await jobs.release(session, key, REPLICA_ID)
+        await claims.release(ctx, key)
     return outcome
 
 
@@ -186,10 +181,7 @@ async def take(ctx: Context, batch: str, reply: Reply | None = None) -> Outcome 
     async with ctx.db.transaction() as session:
         if not await repo.pending(session, batch, limit=1):
             return None
-        claimed = await jobs.claim(
-            session, CLAIM_PREFIX + batch, REPLICA_ID, ctx.clock.now(), lease_of(ctx)
-        )
-    ctx.metrics.scheduled_run(job_name(CLAIM_PREFIX), CLAIMED if claimed else SKIPPED)
+        claimed = await claims.claim(session, ctx, CLAIM_PREFIX + batch)
     return await deliver(ctx, batch, reply) if claimed else None
 
 

@@ -158,7 +158,7 @@ class CommandSpec:
 
 @dataclass(frozen=True)
 class Tick:
-    """A periodic job: it finds what is due and claims each run (`bot.scheduler.run_once`);
+    """A periodic job: it finds what is due and claims each run (`bot.claims.run_once`);
     `at_start` runs it when the scheduler starts as well, not only one interval later."""
 
     name: str

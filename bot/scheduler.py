@@ -3,7 +3,7 @@
 Two kinds of jobs. Ticks: a feature's periodic job that asks storage what is due (stand-up
 prompts, poll deadlines). Cron jobs: wall-clock schedules kept in storage (weekly digests),
 rebuilt from the database at start, on change and at every sync, so replicas follow edits
-made on another replica. Either way each due item is wrapped in `run_once`: the claim row
+made on another replica. Either way each due item is wrapped in `bot.claims.run_once`: the claim row
 makes it run exactly once across replicas and restarts, and a run whose replica crashed is
 taken over when its lease runs out.
 """
@@ -13,88 +13,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.claims import run_once
 from bot.context import Context
 from bot.feature import CronJob, Feature, Tick
-from bot.metrics import CLAIMED, FAILED, RAN, SKIPPED
-from bot.replica import REPLICA_ID
-from storage.repositories import jobs
 
 log = logging.getLogger(__name__)
 
+# `from bot.scheduler import run_once` still works for the features not yet moved to bot.claims.
+__all__ = ["CRON_PREFIX", "Scheduler", "run_once"]
+
 CRON_PREFIX = "cron:"
 STOP_WAIT_SECONDS = 10.0  # how long stopping waits for running jobs before cutting them off
-
-
-async def run_once(
-    ctx: Context,
-    key: str,
-    work: Callable[[], Awaitable[None]],
-    *,
-    lease: timedelta | None = None,
-    owner: str = REPLICA_ID,
-) -> bool:
-    """Runs `work` unless another replica has run it or is running it; True when it ran here."""
-    lease = lease or lease_of(ctx)
-    async with ctx.db.transaction() as session:
-        claimed = await jobs.claim(session, key, owner, ctx.clock.now(), lease)
-    ctx.metrics.scheduled_run(job_name(key), CLAIMED if claimed else SKIPPED)
-    if not claimed:
-        return False
-    await run_claimed(ctx, key, work, lease=lease, owner=owner)
-    return True
-
-
-def job_name(key: str) -> str:
-    """The job a claim key belongs to (`vote.close:12` → `vote.close`): a metrics label."""
-    return key.partition(":")[0]
-
-
-def lease_of(ctx: Context) -> timedelta:
-    return timedelta(seconds=ctx.settings.job_lease_seconds)
-
-
-async def run_claimed(
-    ctx: Context,
-    key: str,
-    work: Callable[[], Awaitable[None]],
-    *,
-    lease: timedelta,
-    owner: str = REPLICA_ID,
-) -> None:
-    """Runs `work` under a claim already taken (e.g. in the transaction that created the
-    work): renews its lease meanwhile and completes it after; a failure leaves the claim to
-    be taken over once its lease runs out."""
-    keeper = asyncio.create_task(_keep_lease(ctx, key, owner, lease))
-    try:
-        await work()
-    except Exception:
-        ctx.metrics.scheduled_run(job_name(key), FAILED)
-        raise
-    finally:
-        keeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await keeper
-    ctx.metrics.scheduled_run(job_name(key), RAN)
-    async with ctx.db.transaction() as session:
-        await jobs.complete(session, key, owner, ctx.clock.now())
-
-
-async def _keep_lease(ctx: Context, key: str, owner: str, lease: timedelta) -> None:
-    """While the work runs (slow posts, rate limits), renews the lease every third of it, so
-    only a replica that really died loses its run to another."""
-    while True:
-        await asyncio.sleep(lease.total_seconds() / 3)
-        try:
-            async with ctx.db.transaction() as session:
-                await jobs.extend(session, key, owner, ctx.clock.now(), lease)
-        except Exception:
-            log.warning("could not renew the lease of %s; retrying", key, exc_info=True)
 
 
 class Scheduler:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from bot.claims import run_once
 from bot.context import Context
 from bot.feature import Tick
-from bot.scheduler import run_once
 from storage.models.slack_installations import SlackInstallation
 from storage.repositories import slack_installations as installations
 from storage.repositories import workspaces

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,29 +18,51 @@ async def claim(
     session: AsyncSession, key: str, owner: str, now: datetime, lease: timedelta
 ) -> bool:
     """True when this owner may run `key` now; false while another holds it or it is done."""
-    insert = insert_for(session, JobClaim).values(
-        key=key, owner=owner, claimed_at=now, lease_until=now + lease
+    return key in await claim_many(session, [key], owner, now, lease)
+
+
+async def claim_many(
+    session: AsyncSession, keys: Collection[str], owner: str, now: datetime, lease: timedelta
+) -> set[str]:
+    """The keys this owner may run now, in two statements: new ones, and ones whose crashed
+    run's lease ran out."""
+    if not keys:
+        return set()
+    rows = [
+        {"key": key, "owner": owner, "claimed_at": now, "lease_until": now + lease} for key in keys
+    ]
+    insert = (
+        insert_for(session, JobClaim)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(col(JobClaim.key))
     )
-    inserted: Any = await session.exec(insert.on_conflict_do_nothing(index_elements=["key"]))
-    if inserted.rowcount == 1:
-        return True
-    takeover = (
-        update(JobClaim)
-        .where(
-            col(JobClaim.key) == key,
-            col(JobClaim.done_at).is_(None),
-            col(JobClaim.lease_until) < now,
+    won = set((await session.exec(insert)).scalars().all())
+    rest = [key for key in keys if key not in won]
+    if rest:
+        takeover = (
+            update(JobClaim)
+            .where(
+                col(JobClaim.key).in_(rest),
+                col(JobClaim.done_at).is_(None),
+                col(JobClaim.lease_until) < now,
+            )
+            .values(owner=owner, claimed_at=now, lease_until=now + lease)
+            .returning(col(JobClaim.key))
         )
-        .values(owner=owner, claimed_at=now, lease_until=now + lease)
-    )
-    taken: Any = await session.exec(takeover)
-    return bool(taken.rowcount == 1)
+        won |= set((await session.exec(takeover)).scalars().all())
+    return won
 
 
-async def complete(session: AsyncSession, key: str, owner: str, now: datetime) -> None:
+async def complete_many(
+    session: AsyncSession, keys: Collection[str], owner: str, now: datetime
+) -> None:
+    """Marks this owner's runs of `keys` done: they are never claimed again."""
+    if not keys:
+        return
     done = (
         update(JobClaim)
-        .where(col(JobClaim.key) == key, col(JobClaim.owner) == owner)
+        .where(col(JobClaim.key).in_(list(keys)), col(JobClaim.owner) == owner)
         .values(done_at=now)
     )
     await session.exec(done)

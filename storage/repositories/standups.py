@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.core import Person
-from storage.models.jobs import JobClaim
 from storage.models.standups import (
     StandupAnswer,
     StandupHoliday,
@@ -435,53 +434,6 @@ async def record_prompts(
 
 
 # Claims in bulk -----------------------------------------------------------------------------
-
-
-async def claim_many(
-    session: AsyncSession, keys: Collection[str], owner: str, now: datetime, lease: timedelta
-) -> set[str]:
-    """`storage.repositories.jobs.claim` for many keys in two statements: the keys this owner
-    may run now (new ones, or ones whose crashed run's lease ran out)."""
-    if not keys:
-        return set()
-    rows = [
-        {"key": key, "owner": owner, "claimed_at": now, "lease_until": now + lease} for key in keys
-    ]
-    insert = (
-        insert_for(session, JobClaim)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(col(JobClaim.key))
-    )
-    won = set((await session.exec(insert)).scalars().all())
-    rest = [key for key in keys if key not in won]
-    if rest:
-        takeover = (
-            update(JobClaim)
-            .where(
-                col(JobClaim.key).in_(rest),
-                col(JobClaim.done_at).is_(None),
-                col(JobClaim.lease_until) < now,
-            )
-            .values(owner=owner, claimed_at=now, lease_until=now + lease)
-            .returning(col(JobClaim.key))
-        )
-        won |= set((await session.exec(takeover)).scalars().all())
-    return won
-
-
-async def complete_many(
-    session: AsyncSession, keys: Collection[str], owner: str, now: datetime
-) -> None:
-    """`storage.repositories.jobs.complete` for many keys in one statement."""
-    if not keys:
-        return
-    done = (
-        update(JobClaim)
-        .where(col(JobClaim.key).in_(list(keys)), col(JobClaim.owner) == owner)
-        .values(done_at=now)
-    )
-    await session.exec(done)
 
 
 # Summaries ----------------------------------------------------------------------------------

@@ -16,11 +16,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.server import build_web_app
 from bot import deliveries, logs
 from bot.app import AlignBot
+from bot.claims import run_once
 from bot.deliveries import Recipient, Topic
 from bot.feature_settings import FeatureSettings
 from bot.features.privacy.settings import PrivacySettings
 from bot.replies import reply, text
-from bot.scheduler import run_once
 from bot.settings import Settings
 from storage.db import Database
 from tests.support.metrics import scrape, value

@@ -80,19 +80,19 @@ async def test_prompts_are_recorded_once(database: Database) -> None:
 async def test_bulk_claims_are_won_once_and_taken_over_after_a_crash(database: Database) -> None:
     lease = timedelta(minutes=5)
     async with database.transaction() as session:
-        assert await repo.claim_many(session, ["a", "b"], "r1", NOW, lease) == {"a", "b"}
+        assert await jobs.claim_many(session, ["a", "b"], "r1", NOW, lease) == {"a", "b"}
     async with database.transaction() as session:
-        assert await repo.claim_many(session, ["a", "b", "c"], "r2", NOW, lease) == {"c"}
-        await repo.complete_many(session, ["c"], "r2", NOW)
-        await repo.complete_many(session, ["a"], "r2", NOW)  # not r2's: changes nothing
+        assert await jobs.claim_many(session, ["a", "b", "c"], "r2", NOW, lease) == {"c"}
+        await jobs.complete_many(session, ["c"], "r2", NOW)
+        await jobs.complete_many(session, ["a"], "r2", NOW)  # not r2's: changes nothing
     later = NOW + lease + timedelta(seconds=1)
     async with database.transaction() as session:
         # r1 crashed: its unfinished claims can be taken over; finished ones never run again.
-        assert await repo.claim_many(session, ["a", "b", "c"], "r3", later, lease) == {"a", "b"}
-        await repo.complete_many(session, ["a", "b"], "r3", later)
+        assert await jobs.claim_many(session, ["a", "b", "c"], "r3", later, lease) == {"a", "b"}
+        await jobs.complete_many(session, ["a", "b"], "r3", later)
     async with database.transaction() as session:
         assert (
-            await repo.claim_many(session, ["a", "b", "c"], "r4", later + lease * 2, lease) == set()
+            await jobs.claim_many(session, ["a", "b", "c"], "r4", later + lease * 2, lease) == set()
         )
     async with database.transaction() as session:
         assert await jobs.claim(session, "a", "r5", later + lease * 2, lease) is False

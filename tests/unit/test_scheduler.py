@@ -9,9 +9,10 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.app import AlignBot
+from bot.claims import run_once
 from bot.context import Context
 from bot.feature import CronJob, Feature, Tick
-from bot.scheduler import Scheduler, run_once
+from bot.scheduler import Scheduler
 from storage.db import Database
 from tests.support.recording import FakeClock
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot.claims import run_once
 from bot.context import Context
 from bot.feature import Tick
 from bot.features import insights, standups
 from bot.features.privacy import decisions
 from bot.features.privacy.settings import PrivacySettings
-from bot.scheduler import run_once
 
 log = logging.getLogger(__name__)
 

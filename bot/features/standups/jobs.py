@@ -2,7 +2,8 @@
 
 Each tick looks back `CATCH_UP`, so items whose time passed during missed ticks (a restart, a
 slow replica) still go out, once: storage remembers what was sent, and every item is claimed
-(`run_once`, or `claim_many` in bulk), so concurrent ticks or replicas queue it exactly once.
+(`bot.claims`: `run_once`, or `claim_many` in bulk), so concurrent ticks or replicas queue it
+exactly once.
 What is claimed goes through the outbox (`delivery`), which posts it, records it and resumes
 it after a crash; the tick also retries the stand-up deliveries that failed.
 """
@@ -15,7 +16,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot import deliveries
+from bot import claims, deliveries
+from bot.claims import run_once
 from bot.context import Context
 from bot.feature import Tick
 from bot.features.standups.delivery import (
@@ -37,9 +39,7 @@ from bot.features.standups.service import (
     person_zones,
     settings_of,
 )
-from bot.replica import REPLICA_ID
 from bot.replies import Reply
-from bot.scheduler import lease_of, run_once
 from storage.repositories import standups as repo
 
 log = logging.getLogger(__name__)
@@ -167,8 +167,7 @@ async def _send_batch(ctx: Context, s: Settings, batch: list[_Message]) -> None:
     keys = {_key(s, m): m for m in batch}
     queued: list[tuple[str, Reply]] = []
     async with ctx.db.transaction() as session:
-        now = ctx.clock.now()
-        won = await repo.claim_many(session, list(keys), REPLICA_ID, now, lease_of(ctx))
+        won = await claims.claim_many(session, ctx, list(keys))
         groups: dict[tuple[date, str, bool], list[str]] = defaultdict(list)
         for key in sorted(won):
             message = keys[key]
@@ -177,7 +176,7 @@ async def _send_batch(ctx: Context, s: Settings, batch: list[_Message]) -> None:
         for (day, kind, zone_hint), user_ids in groups.items():
             queue = await queue_prompts(session, ctx, s, day, kind, zone_hint, user_ids)
             queued.append((queue, prompt_reply(s, day, kind, zone_hint)))
-        await repo.complete_many(session, won, REPLICA_ID, now)
+        await claims.complete_many(session, ctx, won)
     for queue, dm in queued:
         outcome = await deliveries.deliver(ctx, queue, dm)
         for row in outcome.failed:

@@ -14,6 +14,7 @@ import json
 import logging
 from datetime import datetime, timedelta
 
+from bot.claims import run_once
 from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Actor, Conversation
@@ -22,7 +23,6 @@ from bot.features.votes.forms import Draft
 from bot.features.votes.settings import VoteSettings
 from bot.features.votes.tally import Method
 from bot.replies import Outcome, reply, text
-from bot.scheduler import run_once
 from bot.timezones import zone_or_utc
 from storage.models.votes import VoteSeries
 from storage.repositories import votes
