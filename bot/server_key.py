@@ -25,9 +25,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from bot.settings import Settings
+from storage.urls import sqlite_file
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +83,8 @@ def server_key(settings: Settings) -> ServerKey:
 def key_file(settings: Settings) -> Path | None:
     if settings.secret_file:
         return Path(settings.secret_file)
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).parent / FILE_NAME
-    return None
+    database = sqlite_file(settings.database_url)
+    return database.parent / FILE_NAME if database else None
 
 
 def _load(configured: str | None, path: Path | None) -> ServerKey:

@@ -9,16 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from copy import copy
 from dataclasses import dataclass, field
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ChannelAccount, ConversationParameters, ConversationReference
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.teams.cards import reply_cards, single_card
 from adapters.teams.inbound import PLATFORM, THREAD_MARK, split_conversation_id
@@ -36,6 +33,7 @@ from bot.ports import Clock, NoRouteError
 from bot.replies import Reply
 from storage.db import Database
 from storage.models.teams_refs import TeamsReference
+from storage.reader import SideReader
 from storage.repositories import teams_refs
 
 log = logging.getLogger(__name__)
@@ -56,9 +54,12 @@ class TeamsMessenger:
     app_id: str | None
     policy: RetryPolicy
     metrics: Metrics
-    _reader: AsyncEngine | None = None
     _writes: set[asyncio.Task[None]] = field(default_factory=set)
     _memberships: dict[tuple[str, str, str], tuple[float, bool]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Reference lookups while a feature's transaction may be open (see storage.reader).
+        self._reader = SideReader(self.db)
 
     async def settle(self) -> None:
         """Waits until newly opened 1:1 chats are stored (see `_in_background`)."""
@@ -67,25 +68,7 @@ class TeamsMessenger:
 
     async def close(self) -> None:
         await self.settle()
-        if self._reader is not None:
-            await self._reader.dispose()
-
-    @asynccontextmanager
-    async def _reading(self) -> AsyncIterator[AsyncSession]:
-        """A session for looking references up while a feature's transaction may be open.
-
-        Features post from inside their own transaction. On SQLite that transaction holds the
-        write lock (BEGIN IMMEDIATE), so a second transaction here would wait for it forever;
-        a plain autocommit read (WAL) does not. PostgreSQL needs no such care.
-        """
-        if self.db.dialect != "sqlite":
-            async with self.db.transaction() as session:
-                yield session
-            return
-        if self._reader is None:
-            self._reader = create_async_engine(self.db.url, connect_args={"timeout": 30})
-        async with AsyncSession(self._reader, expire_on_commit=False) as session:
-            yield session
+        await self._reader.dispose()
 
     async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
         row = await self._conversation_row(conversation.workspace_id, conversation.channel_id)
@@ -106,7 +89,7 @@ class TeamsMessenger:
         return MessageRef(PLATFORM, conversation.workspace_id, target, message_id)
 
     async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
-        async with self._reading() as session:
+        async with self._reader.session() as session:
             personal = await teams_refs.for_person(
                 session, workspace_id, user_id, teams_refs.PERSONAL
             )
@@ -166,7 +149,7 @@ class TeamsMessenger:
     async def _open_and_send(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
         """No 1:1 chat yet: open one through the connector, from the person's (or any) reference
         in their tenant, send the card, and remember the new chat for next time."""
-        async with self._reading() as session:
+        async with self._reader.session() as session:
             member = await teams_refs.for_person(session, workspace_id, user_id, teams_refs.MEMBER)
             row = member or await teams_refs.any_in_workspace(session, workspace_id)
         if row is None:
@@ -232,7 +215,7 @@ class TeamsMessenger:
 
     async def _conversation_row(self, workspace_id: str, conversation_id: str) -> TeamsReference:
         base, _ = split_conversation_id(conversation_id)
-        async with self._reading() as session:
+        async with self._reader.session() as session:
             row = await teams_refs.for_conversation(session, workspace_id, base)
         if row is None:
             raise NoRouteError(
