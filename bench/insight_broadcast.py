@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from adapters.slack.messenger import Outbox, SlackMessenger, web_client
 from bench import Result
+from bench._fakes.slack import TEAM, FakeSlack
 from bot.app import AlignBot
 from bot.context import Context
 from bot.events import Action, Actor, Conversation, Submission
@@ -25,7 +26,6 @@ from bot.settings import Settings
 from storage.db import Database
 from storage.repositories import insights as repo
 from storage.repositories.insights import SubscriptionTarget
-from tests.support.fake_slack import TEAM, FakeSlack
 
 NAME = "insight_broadcast"
 AUTHOR = Actor("slack", TEAM, "UAUTHOR", "Rita Researcher")

@@ -22,6 +22,8 @@ from aiohttp import ClientSession
 
 from adapters.slack.messenger import PLATFORM, Outbox, SlackMessenger, web_client
 from bench import Result
+from bench._fakes.recording import FakeClock, RecordingMessenger
+from bench._fakes.slack import FakeSlack
 from bot import deliveries
 from bot.context import Context
 from bot.features.standups import jobs
@@ -34,8 +36,6 @@ from storage.models.core import Person
 from storage.models.standups import StandupTeam
 from storage.repositories import standups as repo
 from storage.upsert import insert_for
-from tests.support.fake_slack import FakeSlack
-from tests.support.recording import FakeClock, RecordingMessenger
 
 NAME = "standup_fanout"
 WORKSPACE = "T1"
