@@ -33,6 +33,8 @@ from tests.support.recording import RecordingMessenger
 ADMIN = person("U1", "Ada", admin=True)
 TEAM = ("U1", "U2", "U3")
 NUMBER = re.compile(r"(?<=\s)\d+(?=\s|$)")  # a word that is a number: an id in an example
+PERSON = re.compile(r"(?<![\w<])@(?!alignbot\b)([a-z][\w.-]*)", re.IGNORECASE)
+CHANNEL = re.compile(r"(^|\s)#([a-z][\w-]*)", re.IGNORECASE)
 DAYS = 4  # days of pressing everything, then running the ticks (prompts, deadlines)
 
 
@@ -228,3 +230,10 @@ _SOMETHING: dict[InputKind, str | list[str]] = {
     InputKind.USERS: list(TEAM),
     InputKind.CHANNEL: "C1",
 }
+
+
+def as_delivered(typed: str) -> str:
+    """`@ana` and `#design` as Slack delivers them (the other adapters rewrite theirs the same
+    way): mention tokens, which is what the router and the features read."""
+    typed = PERSON.sub(lambda m: f"<@U{m.group(1).upper()}|{m.group(1)}>", typed)
+    return CHANNEL.sub(lambda m: f"{m.group(1)}<#C{m.group(2).upper()}|{m.group(2)}>", typed)

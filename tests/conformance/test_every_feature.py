@@ -6,8 +6,6 @@ Slack and on Teams."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from adapters.local.render import render
@@ -17,6 +15,7 @@ from bot.feature import CommandSpec, Example, Feature, discover_features
 from bot.replies import Form, Outcome, Reply
 from bot.router import Router
 from bot.subcommands import choose, read_args
+from tests.conformance.explore import as_delivered
 from tests.conformance.platforms import assert_form_fits, assert_reply_fits
 from tests.conftest import ask, channel, person
 from tests.support.recording import RecordingMessenger
@@ -24,15 +23,6 @@ from tests.support.recording import RecordingMessenger
 FEATURES = discover_features()
 ROUTER = Router(FEATURES)
 ADMIN = person("U1", "Ada", admin=True)
-PERSON = re.compile(r"(?<![\w<])@(?!alignbot\b)([a-z][\w.-]*)", re.IGNORECASE)
-CHANNEL = re.compile(r"(^|\s)#([a-z][\w-]*)", re.IGNORECASE)
-
-
-@pytest.fixture(autouse=True)
-def nothing_leaves_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`/vote new from github …` is an example: its import meets a closed local port."""
-    monkeypatch.setenv("ALIGNBOT_GITHUB_API_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("ALIGNBOT_JIRA_URL", "")
 
 
 def _by_name(features: list[Feature]) -> list[object]:
@@ -112,10 +102,3 @@ async def test_what_the_examples_produce_renders_on_slack_and_teams(
     for form in forms:
         assert form.form_id in ROUTER.forms, f"no feature takes {form.form_id} back"
         assert_form_fits(form)
-
-
-def as_delivered(typed: str) -> str:
-    """`@ana` and `#design` as Slack delivers them (the other adapters rewrite theirs the same
-    way): mention tokens, which is what the router and the features read."""
-    typed = PERSON.sub(lambda m: f"<@U{m.group(1).upper()}|{m.group(1)}>", typed)
-    return CHANNEL.sub(lambda m: f"{m.group(1)}<#C{m.group(2).upper()}|{m.group(2)}>", typed)

@@ -5,14 +5,11 @@ answer): found by using a workspace from the features' examples alone
 
 from __future__ import annotations
 
-import pytest
-
 from bot.app import AlignBot
 from bot.feature import discover_features
 from bot.router import Router
-from tests.conformance.explore import Exploration
+from tests.conformance.explore import Exploration, as_delivered
 from tests.conformance.platforms import assert_form_fits, assert_reply_fits
-from tests.conformance.test_every_feature import as_delivered
 from tests.support.recording import RecordingMessenger
 
 FEATURES = discover_features()
@@ -24,13 +21,6 @@ NOT_REACHED = {
     "standup.escalation.not_mine": "opens from a blocker escalation, which needs one blocker "
     "naming a decision on three stand-up days running",
 }
-
-
-@pytest.fixture(autouse=True)
-def nothing_leaves_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`/vote new from github …` is an example: its import meets a closed local port."""
-    monkeypatch.setenv("ALIGNBOT_GITHUB_API_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("ALIGNBOT_JIRA_URL", "")
 
 
 async def test_every_form_and_message_renders_on_slack_and_teams(
