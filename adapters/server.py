@@ -47,6 +47,8 @@ def build_web_app(bot: AlignBot, settings: Settings) -> web.Application:
     app[HEALTH_CHECK_KEY] = HealthCheck()
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    # The privacy page states the retention period, also for a bot run without that feature.
+    bot.ctx.feature_settings.build([PrivacySettings])
     mount_pages(app, settings, bot.ctx.feature_settings.of(PrivacySettings).retention_days)
     enabled = [
         name
