@@ -185,6 +185,18 @@ async def take(ctx: Context, batch: str, reply: Reply | None = None) -> Outcome 
     return await deliver(ctx, batch, reply) if claimed else None
 
 
+async def posted_copies(ctx: Context, topic: Topic) -> list[tuple[str, MessageRef]]:
+    """Each copy of the topic's posts in channels and chats, with its subject: what a feature
+    edits in place when what it posted has changed (a person's home page is not a copy)."""
+    async with ctx.db.transaction() as session:
+        rows = await repo.delivered_in_topic(session, topic.name)
+    return [
+        (row.subject, MessageRef(row.platform, row.workspace_id, row.channel_id, row.message_id))
+        for row in rows
+        if row.target_kind != HOME and row.channel_id and row.message_id
+    ]
+
+
 async def resume(ctx: Context, topics: Collection[str] | None = None) -> None:
     """The tick: takes over batches left undelivered by a replica that died (its lease ran
     out) or released for a retry; batches still held elsewhere are skipped. `topics` limits

@@ -48,7 +48,10 @@ def command_menu(specs: list[CommandSpec]) -> list[dict[str, str]]:
 
 
 def _ordered(specs: list[CommandSpec]) -> list[CommandSpec]:
-    return sorted(specs, key=lambda spec: (spec.name != "help", spec.name))
+    """`help`, then commands with a slash command of their own, then the umbrella's
+    (`/alignbot my data`, `/alignbot about`): a new feature of either kind keeps the menu's
+    everyday commands in it."""
+    return sorted(specs, key=lambda spec: (spec.name != "help", spec.umbrella_only, spec.name))
 
 
 def _titles(menu: list[dict[str, str]]) -> set[str]:

@@ -90,6 +90,16 @@ async def delivered(session: AsyncSession, topic: str, subject: str) -> list[Del
     return list((await session.exec(statement)).all())
 
 
+async def delivered_in_topic(session: AsyncSession, topic: str) -> list[Delivery]:
+    """Every posted copy of every subject of `topic` (to keep them all current)."""
+    statement = (
+        select(Delivery)
+        .where(Delivery.topic == topic, col(Delivery.delivered_at).is_not(None))
+        .order_by(col(Delivery.id))
+    )
+    return list((await session.exec(statement)).all())
+
+
 async def queued(session: AsyncSession, topic: str, subject_prefix: str) -> bool:
     """Whether any delivery of `topic` whose subject starts so was queued (sent or not)."""
     statement = (
