@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 from aiohttp import ClientSession
 
 from storage.db import Database
+from tests.replicas.processes import free_port
 from tests.slack.harness import SECRET, SlackHarness, initial_values
 from tests.support.fake_slack import FakeSlack
 
@@ -29,12 +29,6 @@ CHANNELS = [f"C{n:03d}" for n in range(1, 101)]
 ANSWERED_BEFORE_KILL = 50
 LEASE_SECONDS = 3
 WAIT_SECONDS = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _serve(url: str, fake: FakeSlack, port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -98,7 +92,7 @@ async def test_a_broadcast_killed_half_way_reaches_every_channel_once(tmp_path: 
     await db.dispose()
     logs = tmp_path / "serve.log"
     fake = await FakeSlack(wall_clock_ts=True).start()
-    port = _free_port()
+    port = free_port()
     first = _serve(url, fake, port, logs)
     second: subprocess.Popen[bytes] | None = None
     try:

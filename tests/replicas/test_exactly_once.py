@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from aiohttp import web
 from storage.db import Database
 from storage.models.core import ProductTeam
 from storage.models.digests import DigestSchedule
+from tests.replicas.processes import free_port
 from tests.support.databases import postgres_database_url
 
 pytestmark = pytest.mark.postgres
@@ -78,12 +78,6 @@ class HangingSlack:
         )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 async def replica_database() -> AsyncIterator[str]:
     """A whole database of its own: the replicas connect to it by URL alone."""
@@ -124,7 +118,7 @@ def _start_replica(url: str, slack: HangingSlack, log: Path) -> subprocess.Popen
         **os.environ,
         "ALIGNBOT_DATABASE_URL": url,
         "ALIGNBOT_HOST": "127.0.0.1",
-        "ALIGNBOT_PORT": str(_free_port()),
+        "ALIGNBOT_PORT": str(free_port()),
         "ALIGNBOT_SCHEDULE_SYNC_SECONDS": "1",
         "ALIGNBOT_JOB_LEASE_SECONDS": str(LEASE_SECONDS),
         "ALIGNBOT_LOG_LEVEL": "INFO",

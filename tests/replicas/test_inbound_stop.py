@@ -11,39 +11,32 @@ replicas sharing PostgreSQL at once is handled once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from aiohttp import ClientError, ClientSession, web
+from aiohttp import ClientSession, web
 from sqlmodel import select
 
 from storage.db import Database
 from storage.models.core import ProductTeam
 from storage.models.inbound import InboxItem
 from storage.models.votes import Ballot
-from tests.slack.harness import sign
+from tests.replicas.processes import INBOX_LEASE_SECONDS, Replica, replicas
 from tests.support import builders
 from tests.support.databases import postgres_database_url
 from tests.support.fake_slack import TEAM, FakeSlack
 from tests.support.fake_slack import _parse as parse_call
 
-SECRET = "inbound-stop-secret"
 BALLOTS = 175
 DMS = 16
 SIGNAL_AFTER = 152  # acknowledged ballots before the signal
 LOOKUP_SECONDS = 0.4  # users.info latency: work stays in flight after its ack
-LEASE_SECONDS = 2
 POLL_TS = "1700000000.000100"
 
 
@@ -119,90 +112,6 @@ async def _ballots(url: str, poll_id: int) -> set[str]:
             return {str(voter) for voter in rows.all()}
     finally:
         await db.dispose()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Replica:
-    """One `alignbot serve` process."""
-
-    def __init__(self, url: str, slack: FakeSlack, log: Path, grace: float = 0.5) -> None:
-        self.port = _free_port()
-        env = {
-            **os.environ,
-            "ALIGNBOT_DATABASE_URL": url,
-            "ALIGNBOT_HOST": "127.0.0.1",
-            "ALIGNBOT_PORT": str(self.port),
-            "ALIGNBOT_INBOX_LEASE_SECONDS": str(LEASE_SECONDS),
-            "ALIGNBOT_SHUTDOWN_GRACE_SECONDS": str(grace),  # short: the rest must resume
-            "ALIGNBOT_LOG_LEVEL": "INFO",
-            "SLACK_BOT_TOKEN": "xoxb-inbound-test",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.api_url,
-        }
-        env.pop("SLACK_APP_TOKEN", None)
-        self.log = log
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from adapters.cli import main; main()", "serve"],
-            env=env,
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    async def ready(self, session: ClientSession) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()[-3000:]
-            with contextlib.suppress(ClientError):
-                async with session.get(f"{self.url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            await asyncio.sleep(0.1)
-        raise AssertionError(f"replica never became healthy\n{self.log.read_text()[-3000:]}")
-
-    async def post(self, session: ClientSession, body: str, content_type: str) -> int:
-        """Signs and sends `body` as Slack would; the HTTP status, or 0 when unreachable."""
-        ts = int(time.time())
-        headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(ts),
-            "X-Slack-Signature": sign(SECRET, ts, body),
-        }
-        try:
-            async with session.post(
-                f"{self.url}/slack/events", data=body.encode(), headers=headers
-            ) as response:
-                await response.read()
-                return response.status
-        except (ClientError, OSError):
-            return 0
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-@contextlib.contextmanager
-def _replicas() -> Iterator[list[Replica]]:
-    started: list[Replica] = []
-    try:
-        yield started
-    finally:
-        for replica in started:
-            replica.stop()
 
 
 def ballot_body(slack: FakeSlack, poll_id: int, voter: str, choice: int) -> str:
@@ -313,7 +222,7 @@ async def test_nothing_acknowledged_is_lost_when_a_replica_stops(
 ) -> None:
     poll_id = await _open_vote(database_url)
     log = tmp_path / "replica.log"
-    with _replicas() as running:
+    with replicas() as running:
         async with ClientSession() as session:
             first = Replica(database_url, slack, log)
             running.append(first)
@@ -330,7 +239,7 @@ async def test_nothing_acknowledged_is_lost_when_a_replica_stops(
                 if voters <= stored and dms <= dm_answers(slack).keys():
                     break
                 await asyncio.sleep(0.2)
-            await asyncio.sleep(2 * LEASE_SECONDS)  # a few more sweeps: nothing runs twice
+            await asyncio.sleep(2 * INBOX_LEASE_SECONDS)  # a few more sweeps: nothing runs twice
     stored = await _ballots(database_url, poll_id)
     answers = dm_answers(slack)
     report = (
@@ -352,7 +261,7 @@ async def test_one_payload_delivered_to_two_replicas_is_handled_once(
 ) -> None:
     async with postgres_database_url("alignbot_inbound") as url:
         poll_id = await _open_vote(url)
-        with _replicas() as running:
+        with replicas() as running:
             running += [Replica(url, slack, tmp_path / f"r{i}.log") for i in range(2)]
             async with ClientSession() as session:
                 for replica in running:
@@ -363,7 +272,7 @@ async def test_one_payload_delivered_to_two_replicas_is_handled_once(
                 )
                 assert statuses == [200] * 10
                 await slack.until(lambda: len(slack.responses) >= len(bodies))
-                await asyncio.sleep(2 * LEASE_SECONDS)  # a late second answer would show now
+                await asyncio.sleep(2 * INBOX_LEASE_SECONDS)  # a late second answer would show now
         stored = await _ballots(url, poll_id)
         handled = await _inbox_attempts(url)
     confirmations = sorted(name for name, _ in slack.responses)
@@ -388,7 +297,7 @@ async def test_sigterm_refuses_new_work_at_once_and_drains_what_was_acked(
     slack.lookup_seconds = 2.0  # the acknowledged DM is still being answered at the signal
     url = f"sqlite+aiosqlite:///{tmp_path / 'alignbot.db'}"
     log = tmp_path / "replica.log"
-    with _replicas() as running:
+    with replicas() as running:
         replica = Replica(url, slack, log, grace=15)
         running.append(replica)
         async with ClientSession() as session:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from aiohttp import ClientSession
 
-from tests.replicas.test_inbound_stop import Replica, _replicas
+from tests.replicas.processes import Replica, replicas
 from tests.support.fake_slack import TEAM, FakeSlack
 from tests.support.metrics import scrape, value
 
@@ -57,7 +57,7 @@ async def test_each_replica_serves_its_own_metrics_and_writes_json_logs(tmp_path
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
     try:
         async with ClientSession() as session:
-            with _replicas() as started:
+            with replicas() as started:
                 first = Replica(url, slack, logs[0])
                 started.append(first)
                 await first.ready(session)  # migrated before the second starts

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from storage.models.core import Person
 from storage.models.deliveries import Delivery
 from storage.models.standups import StandupPrompt
 from storage.repositories import standups as repo
+from tests.replicas.processes import free_port
 from tests.support.builders import standup_team
 from tests.support.databases import postgres_database_url
 from tests.support.fake_slack import TEAM, FakeSlack
@@ -82,18 +82,12 @@ async def _team_due_now(db: Database) -> None:
         await repo.save_team(session, team, MEMBERS, now)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _serve(url: str, fake: FakeSlack, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "ALIGNBOT_DATABASE_URL": url,
         "ALIGNBOT_HOST": "127.0.0.1",
-        "ALIGNBOT_PORT": str(_free_port()),
+        "ALIGNBOT_PORT": str(free_port()),
         "ALIGNBOT_JOB_LEASE_SECONDS": str(LEASE_SECONDS),
         "ALIGNBOT_LOG_LEVEL": "INFO",
         "SLACK_BOT_TOKEN": "xoxb-standup-test",
