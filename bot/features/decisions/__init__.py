@@ -21,7 +21,7 @@ Evidence flags for results and the digest come from the insights feature's publi
 (`unevidenced_leaders`).
 """
 
-from bot.feature import CommandSpec, Feature
+from bot.feature import Feature
 from bot.features.decisions import commands, views
 from bot.features.decisions.api import (
     DecisionMade,
@@ -35,14 +35,7 @@ from bot.features.decisions.api import (
 
 FEATURE = Feature(
     name="decisions",
-    commands=(
-        CommandSpec(
-            name="decision",
-            summary="decision records: votes on RACI decisions, ratified by the Accountable",
-            handler=commands.decision,
-            examples=commands.EXAMPLES,
-        ),
-    ),
+    commands=(commands.SPEC,),
     actions={
         views.RATIFY_ACTION: commands.ratify,
         views.OVERRIDE_ACTION: commands.override_form,

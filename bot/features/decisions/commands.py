@@ -1,4 +1,4 @@
-"""`/decision log` and `/decision show`, and the Ratify / Override / Reopen answers."""
+"""`/decision log` and `/decision show` (its `SPEC`), and the Ratify / Override / Reopen answers."""
 
 from __future__ import annotations
 
@@ -7,19 +7,17 @@ import json
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Actor, Command, Conversation, Submission
-from bot.feature import Example
+from bot.feature import Arg, ArgKind, Args, CommandSpec, Example, Subcommand
 from bot.features.decisions import records, views
 from bot.features.decisions.people import matrix_of, people_for, refuse_unless_may_settle
 from bot.features.roles import Ambiguous, Found, find_decision
 from bot.mentions import readable
 from bot.replies import (
-    Code,
     Form,
     FormErrors,
     Input,
     InputKind,
     Outcome,
-    Reply,
     done_in_place,
     reply,
     text,
@@ -30,41 +28,14 @@ from storage.repositories import product_teams
 
 OVERRIDE_FORM = "decision.override"
 MAX_DECIDED_CHARS, MAX_REASON_CHARS = 500, 1000
-EXAMPLES = (
-    Example("/decision log", "this team's decision records, newest first"),
-    Example('/decision log "Pricing & packaging"', "the records of one RACI decision"),
-    Example("/decision show 4", "record 4: what was decided, the vote by role, the evidence"),
-    Example(
-        '/vote new Which tier first? for "Pricing & packaging"',
-        "a vote that informs a decision; its Accountable person ratifies the result",
-    ),
-)
-
-
-async def decision(command: Command, ctx: Context) -> Outcome:
-    sub, _, rest = command.text.strip().partition(" ")
-    sub = sub.lower()
-    if sub in ("log", "list", "records"):
-        return await _log(command, ctx, rest.strip())
-    if sub == "show":
-        return await _show(command, ctx, rest.strip())
-    return usage(sub)
-
-
-def usage(sub: str = "help") -> Reply:
-    spans: list[str | Code] = []
-    if sub not in ("", "help", "?"):
-        spans.append(f"I don't know `/decision {sub[:30]}`. ")
-    spans.append("Here is what `/decision` can do:")
-    for example in EXAMPLES:
-        spans += ["\n", Code(example.command), f"  {example.meaning}"]
-    return reply(text(*spans))
+MAX_RECORD_DIGITS = 9  # beyond any record number handed out (and a 32-bit column)
 
 
 def parse_id(raw: str) -> int:
+    """A record number a button sends back (untrusted): `4` or `#4`."""
     typed = readable(raw).strip().split()[0] if raw.strip() else ""
     value = typed.lstrip("#")
-    if not value.isdigit() or len(value) > 9:
+    if not value.isdigit() or len(value) > MAX_RECORD_DIGITS:
         raise UserError(
             f"Decision records have numbers, like `/decision show 4`; “{typed[:20]}” isn't one."
         )
@@ -85,10 +56,11 @@ async def visible(
     return await ctx.messenger.is_member(where, actor.user_id)
 
 
-async def _show(command: Command, ctx: Context, rest: str) -> Outcome:
-    if not rest:
-        raise UserError("Which record? Add its number, like `/decision show 4`.")
-    record_id = parse_id(rest)
+async def _show(command: Command, args: Args, ctx: Context) -> Outcome:
+    record_id = args.number("id")
+    assert record_id is not None  # a required argument: the router refused its absence
+    if record_id >= 10**MAX_RECORD_DIGITS:
+        raise records.missing(record_id)
     async with ctx.db.transaction() as session:
         record = await records.load(session, command.actor.workspace_id, record_id)
         people = await people_for(session, record.team_id, record.decision_key)
@@ -97,8 +69,8 @@ async def _show(command: Command, ctx: Context, rest: str) -> Outcome:
     return views.show(record, people.may_settle(command.actor))
 
 
-async def _log(command: Command, ctx: Context, rest: str) -> Outcome:
-    wanted = " ".join(readable(rest).strip().strip("\"“”'").split())
+async def _log(command: Command, args: Args, ctx: Context) -> Outcome:
+    wanted = " ".join(readable(args.text("decision")).strip().strip("\"“”'").split())
     async with ctx.db.transaction() as session:
         team = await product_teams.team_for(session, command.conversation, ctx.clock.now())
         assert team.id is not None
@@ -196,3 +168,38 @@ async def override_submitted(submission: Submission, ctx: Context) -> Outcome:
             "record shows it beside the vote's result; the Informed roles are told."
         )
     )
+
+
+_LOG = Subcommand(
+    "log",
+    "this team's decision records, newest first, or one RACI decision's",
+    _log,
+    args=(Arg("decision", ArgKind.TEXT, required=False),),
+    examples=(
+        Example("/decision log", "this team's decision records, newest first"),
+        Example('/decision log "Pricing & packaging"', "the records of one RACI decision"),
+    ),
+    aliases=("list", "records"),
+)
+_SHOW = Subcommand(
+    "show",
+    "one record: what was decided, the vote by role, the evidence",
+    _show,
+    args=(Arg("id", ArgKind.NUMBER, label="a record number"),),
+    examples=(
+        Example("/decision show 4", "record 4: what was decided, the vote by role, the evidence"),
+    ),
+)
+SPEC = CommandSpec(
+    name="decision",
+    summary="decision records: votes on RACI decisions, ratified by the Accountable",
+    subcommands=(_LOG, _SHOW),
+    examples=(
+        *_LOG.examples,
+        *_SHOW.examples,
+        Example(
+            '/vote new Which tier first? for "Pricing & packaging"',
+            "a vote that informs a decision; its Accountable person ratifies the result",
+        ),
+    ),
+)

@@ -8,10 +8,14 @@ from datetime import timedelta
 from adapters.local.render import render
 from bot import deliveries
 from bot.app import AlignBot
+from bot.context import Context
 from bot.features import decisions
 from bot.features.decisions.views import OVERRIDE_ACTION, RATIFY_ACTION, REOPEN_ACTION
 from bot.features.votes import polls
+from bot.ports import MessengerHub
 from bot.replies import Form, Reply
+from bot.settings import Settings
+from storage.db import Database
 from storage.models.decisions import OVERRIDDEN, PENDING, RATIFIED, REOPENED
 from storage.repositories import product_teams
 from tests.conftest import WORKSPACE, ask, channel
@@ -172,7 +176,13 @@ async def test_log_and_show_only_where_the_vote_was(
     assert "No decision records" in render_of(await ask(alignbot, "/decision log", CY, where="C9"))
     messenger.members["C1"] = {CY.user_id}
     assert "Decision record 1" in render_of(await ask(alignbot, "/decision show 1", CY, "C9"))
-    assert "Here is what `/decision` can do" in render_of(await ask(alignbot, "/decision oops"))
+    assert "I don't know `/decision oops`" in render_of(await ask(alignbot, "/decision oops"))
+    assert "`/decision show <id>` needs a record number" in render_of(
+        await ask(alignbot, "/decision show")
+    )
+    assert "`seven` is not a record number" in render_of(
+        await ask(alignbot, "/decision show seven")
+    )
 
 
 async def test_public_api_for_the_digest_and_drift(
@@ -215,3 +225,14 @@ async def test_nobody_accountable_is_said_in_the_channel(
     await polls.finish(alignbot.ctx, WORKSPACE, poll_id)
     assert any("nobody holds its Accountable role" in p for p in channel_posts(messenger))
     assert "Ratify" in render_of(await ask(alignbot, "/decision show 1", ADMIN))
+
+
+async def test_a_record_number_beyond_any_stored_is_unknown_on_every_database(
+    database: Database, clock: FakeClock, messenger: RecordingMessenger, settings: Settings
+) -> None:
+    """11 digits read as a number, but no integer column holds it: asked, never queried."""
+    hub = MessengerHub()
+    hub.connect("local", messenger)
+    bot = AlignBot(Context(db=database, messenger=hub, clock=clock, settings=settings))
+    shown = render_of(await ask(bot, "/decision show 99999999999", ADMIN))
+    assert "There's no decision record 99999999999 here" in shown
