@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import typer
 from pydantic import Field
 from pydantic_settings import BaseSettings
 
+from adapters import cli
 from adapters.local.render import render
 from bot.app import AlignBot
 from bot.context import Context
@@ -110,3 +112,16 @@ def test_settings_no_feature_declares_are_not_handed_out(alignbot: AlignBot) -> 
     bot = AlignBot(alignbot.ctx, [GREETER])
     with pytest.raises(LookupError):
         bot.ctx.feature_settings.of(Undeclared)
+
+
+def test_the_command_line_says_a_refused_start_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def start() -> None:
+        check_dependencies([Feature("digest", depends_on=("votes",))])
+
+    with pytest.raises(typer.Exit):
+        cli._run(start())
+    assert capsys.readouterr().err == (
+        "alignbot: feature 'digest' depends on 'votes', which this bot does not run\n"
+    )
