@@ -45,6 +45,7 @@ class SlackHarness:
     bot: AlignBot
     app: web.Application
     secret: str = SECRET
+    sent: list[tuple[str, str]] = field(default_factory=list)  # body, content type
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -64,6 +65,7 @@ class SlackHarness:
         signature: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> Reply:
+        self.sent.append((body, content_type))
         ts = int(time.time()) if timestamp is None else timestamp
         sent = {
             "Content-Type": content_type,
@@ -73,6 +75,12 @@ class SlackHarness:
         }
         async with self.session.post(self.url, data=body.encode(), headers=sent) as response:
             return Reply(response.status, await response.text())
+
+    async def replay(self, times: int) -> list[Reply]:
+        """The last request sent again, byte for byte and freshly signed, as Slack retries it
+        (or as anyone inside the signature window could)."""
+        body, content_type = self.sent[-1]
+        return [await self.send(body, content_type) for _ in range(times)]
 
     # Slash commands ----------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -17,32 +16,13 @@ from sqlmodel import select
 from adapters.slack.delivery import Delivery
 from bot.inbox import Inbox
 from storage.models.inbound import InboxItem
-from tests.slack.harness import Reply, SlackHarness, initial_values
+from tests.slack.harness import SlackHarness, initial_values
 from tests.slack.probe import Seen
-
-FORM = "application/x-www-form-urlencoded"
 
 
 async def _rows(slack: SlackHarness) -> list[InboxItem]:
     async with slack.bot.ctx.db.transaction() as session:
         return list((await session.exec(select(InboxItem))).all())
-
-
-async def _signed_body(slack: SlackHarness, send: Callable[[], Awaitable[Reply]]) -> str:
-    """Sends through the harness and returns the exact body it signed, for replaying."""
-    sent: list[str] = []
-    real = slack.send
-
-    async def capture(body: str, content_type: str, **kwargs: Any) -> Reply:
-        sent.append(body)
-        return await real(body, content_type, **kwargs)
-
-    slack.send = capture  # type: ignore[method-assign]
-    try:
-        assert (await send()).status == 200
-    finally:
-        slack.send = real  # type: ignore[method-assign]
-    return sent[0]
 
 
 def _kinds(seen: Seen) -> list[str]:
@@ -53,8 +33,8 @@ async def test_a_replayed_button_payload_is_handled_once(slack: SlackHarness, se
     await slack.command("/probe shout hi")
     await slack.settle()
     post = slack.fake.called("chat.postMessage")[-1]
-    body = await _signed_body(slack, lambda: slack.click(post, "probe.count::2"))
-    replays = [await slack.send(body, FORM) for _ in range(2)]
+    assert (await slack.click(post, "probe.count::2")).status == 200
+    replays = await slack.replay(2)
     await slack.settle()
     assert [r.status for r in replays] == [200, 200]
     assert _kinds(seen).count("Action") == 1
@@ -66,8 +46,8 @@ async def test_a_replayed_form_submission_writes_once(slack: SlackHarness, seen:
     await slack.settle()
     (opened,) = slack.fake.called("views.open")
     values = initial_values(opened["view"]) | {"title": "Roadmap"}
-    body = await _signed_body(slack, lambda: slack.submit(opened["view"], values))
-    replays = [await slack.send(body, FORM) for _ in range(2)]
+    assert (await slack.submit(opened["view"], values)).status == 200
+    replays = await slack.replay(2)
     await slack.settle()
     assert [r.status for r in replays] == [200, 200]
     assert _kinds(seen).count("Submission") == 1
