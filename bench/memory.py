@@ -100,6 +100,8 @@ async def _drive(
         in_flight.add(task)
         task.add_done_callback(in_flight.discard)
         if failures:
+            for unfinished in in_flight:
+                unfinished.cancel()
             raise RuntimeError(f"a request failed: {failures[0]}")
     await asyncio.gather(*in_flight)
     samples.append(((time.perf_counter() - start) / 60, _rss_mb(pid)))
@@ -146,8 +148,12 @@ async def measure(quick: bool) -> list[Result]:
             ):
                 voting = Voting(endpoint, fake, session)
                 await voting.open_vote()
-                samples, sent = await _drive(voting, fake, pid, seconds, every)
-                await _until_stored(url, min(VOTERS, sent // 2), "memory")
+                try:
+                    samples, sent = await _drive(voting, fake, pid, seconds, every)
+                    await _until_stored(url, min(VOTERS, sent // 2), "memory")
+                except RuntimeError as failure:
+                    log = (Path(tmp) / "serve-memory.log").read_text()[-3000:]
+                    raise RuntimeError(f"{failure}\nthe server's log ends:\n{log}") from None
     finally:
         await fake.close()
         os.sched_setaffinity(0, previous)

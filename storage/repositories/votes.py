@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, update
@@ -53,6 +55,17 @@ async def set_message(session: AsyncSession, poll_id: int, message_id: str) -> N
     await session.exec(update(Poll).where(col(Poll.id) == poll_id).values(message_id=message_id))
 
 
+@dataclass(frozen=True)
+class NewBallot:
+    """One person's ballot, ready to store: `owner_key` keys it, `user_id` flags who voted."""
+
+    user_id: str
+    owner_key: str
+    voter_id: str | None
+    roles: str
+    choice: str
+
+
 async def cast(
     session: AsyncSession,
     poll: Poll,
@@ -64,25 +77,46 @@ async def cast(
     choice: str,
 ) -> bool:
     """Stores or replaces this owner's ballot and flags the person; True for a first ballot."""
+    ballot = NewBallot(user_id, owner_key, voter_id, roles, choice)
+    return user_id in await cast_all(session, poll, [ballot])
+
+
+async def cast_all(session: AsyncSession, poll: Poll, ballots: Sequence[NewBallot]) -> set[str]:
+    """Stores or replaces each owner's ballot (an owner's last one wins) and flags each person,
+    in two statements however many there are; returns who voted in this poll for the first
+    time. Upserts, so a concurrent writer of the same ballot or flag never collides."""
     assert poll.id is not None
-    ballot = insert_for(session, Ballot).values(
-        id=secrets.token_hex(16),
-        poll_id=poll.id,
-        owner_key=owner_key,
-        voter_id=voter_id,
-        roles=roles,
-        choice=choice,
-    )
+    if not ballots:
+        return set()
+    latest = {b.owner_key: b for b in ballots}  # one row per key: an upsert may not hit one twice
+    rows = [
+        {
+            "id": secrets.token_hex(16),
+            "poll_id": poll.id,
+            "owner_key": b.owner_key,
+            "voter_id": b.voter_id,
+            "roles": b.roles,
+            "choice": b.choice,
+        }
+        for b in latest.values()
+    ]
+    upsert = insert_for(session, Ballot).values(rows)
     await session.exec(
-        ballot.on_conflict_do_update(
-            index_elements=["poll_id", "owner_key"], set_={"choice": choice, "roles": roles}
+        upsert.on_conflict_do_update(
+            index_elements=["poll_id", "owner_key"],
+            set_={"choice": upsert.excluded.choice, "roles": upsert.excluded.roles},
         )
     )
-    flag = insert_for(session, PollVoter).values(
-        poll_id=poll.id, user_id=user_id, workspace_id=poll.workspace_id
+    people = dict.fromkeys(b.user_id for b in ballots)
+    flags = insert_for(session, PollVoter).values(
+        [{"poll_id": poll.id, "user_id": u, "workspace_id": poll.workspace_id} for u in people]
     )
-    result = await session.exec(flag.on_conflict_do_nothing(index_elements=["poll_id", "user_id"]))
-    return bool(result.rowcount)
+    first = await session.exec(
+        flags.on_conflict_do_nothing(index_elements=["poll_id", "user_id"]).returning(
+            col(PollVoter.user_id)
+        )
+    )
+    return set(first.scalars().all())
 
 
 async def ballot_of(session: AsyncSession, poll_id: int, owner_key: str) -> Ballot | None:

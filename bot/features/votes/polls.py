@@ -28,6 +28,7 @@ from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Actor, Conversation, MessageRef
 from bot.features.votes import evidence, views
+from bot.features.votes.ballot_box import BallotBox
 from bot.features.votes.ballots import describe, items_of, method_of, short
 from bot.features.votes.forms import Draft
 from bot.features.votes.tally import Method, Payload, Result, tally
@@ -274,30 +275,9 @@ async def research_support(session: AsyncSession, poll: Poll) -> dict[str, int]:
 
 
 async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Reply:
-    """Stores the ballot (replacing an earlier one), then refreshes the live message."""
-    now = ctx.clock.now()
-    async with ctx.db.transaction() as session:
-        poll = await votes.get(session, actor.workspace_id, poll_id, for_vote=True)
-        if poll is None:
-            raise UserError(f"Vote {poll_id} no longer exists.")
-        refuse_unless_open(poll, now)
-        refuse_unless_allowed(poll, actor)
-        role_names = await _anonymous_role(session, poll, actor.user_id) if poll.anonymous else ""
-        key = owner_key(poll, actor.user_id, server_key(ctx.settings))
-        if poll.anonymous and await _keyed_before_rotation(session, poll, actor.user_id, key):
-            raise UserError(
-                f"Your anonymous ballot for vote {poll_id} was cast before this server's key "
-                "changed: it still counts, but it can no longer be changed."
-            )
-        first = await votes.cast(
-            session,
-            poll,
-            user_id=actor.user_id,
-            owner_key=key,
-            voter_id=None if poll.anonymous else actor.user_id,
-            roles=role_names,
-            choice=json.dumps(payload),
-        )
+    """Stores the ballot (replacing an earlier one, together with any cast at the same moment:
+    see `ballot_box`), then refreshes the live message."""
+    poll, first = await _ballot_box.cast(ctx, actor, poll_id, payload)
     await refresh(ctx, poll.workspace_id, poll_id)
     verb = "is in" if first else "was updated"
     until = f" until {views.when(poll, poll.deadline)}" if poll.deadline else " until it closes"
@@ -306,6 +286,31 @@ async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Re
         text(f"Your ballot for vote {poll_id} {verb}: ", Italic(mine)),
         context(f"You can change it{until}."),
     )
+
+
+async def _prepared(
+    session: AsyncSession, ctx: Context, poll: Poll, actor: Actor, payload: Payload
+) -> votes.NewBallot:
+    """One voter's ballot checked against the share-locked vote, as it will be stored."""
+    refuse_unless_open(poll, ctx.clock.now())
+    refuse_unless_allowed(poll, actor)
+    role_names = await _anonymous_role(session, poll, actor.user_id) if poll.anonymous else ""
+    key = owner_key(poll, actor.user_id, server_key(ctx.settings))
+    if poll.anonymous and await _keyed_before_rotation(session, poll, actor.user_id, key):
+        raise UserError(
+            f"Your anonymous ballot for vote {poll.id} was cast before this server's key "
+            "changed: it still counts, but it can no longer be changed."
+        )
+    return votes.NewBallot(
+        user_id=actor.user_id,
+        owner_key=key,
+        voter_id=None if poll.anonymous else actor.user_id,
+        roles=role_names,
+        choice=json.dumps(payload),
+    )
+
+
+_ballot_box = BallotBox(_prepared)
 
 
 async def _anonymous_role(session: AsyncSession, poll: Poll, user_id: str) -> str:

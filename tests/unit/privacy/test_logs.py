@@ -19,10 +19,10 @@ async def test_a_failing_anonymous_ballot_logs_neither_the_choice_nor_the_form_v
 ) -> None:
     poll_id = await open_vote(alignbot, method="multi", anonymous="yes", max_choices="2")
 
-    async def broken_cast(*_: object, **__: object) -> bool:
+    async def broken_cast(*_: object, **__: object) -> set[str]:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(votes, "cast", broken_cast)
+    monkeypatch.setattr(votes, "cast_all", broken_cast)
     caplog.set_level(logging.INFO)  # the default level in production
     outcome = await vote_form(alignbot, poll_id, VOTER, {"choices": ["2", "0"]})
 
