@@ -50,15 +50,15 @@ async def test_closing_waits_for_a_ballot_still_being_saved(
     bot = AlignBot(Context(db=pg_db, messenger=hub, clock=clock, settings=settings))
     poll_id = await open_vote(bot, method="single")
     saving, release = asyncio.Event(), asyncio.Event()
-    cast = votes_repo.cast
+    cast_all = votes_repo.cast_all
 
-    async def slow_cast(*args: Any, **kwargs: Any) -> bool:
-        first = await cast(*args, **kwargs)
+    async def slow_cast(*args: Any, **kwargs: Any) -> set[str]:
+        first = await cast_all(*args, **kwargs)
         saving.set()
         await release.wait()  # the ballot's transaction is open, not yet committed
         return first
 
-    monkeypatch.setattr(votes_repo, "cast", slow_cast)
+    monkeypatch.setattr(votes_repo, "cast_all", slow_cast)
     ballot = asyncio.create_task(pick(bot, poll_id, 0, person("U9", "Late voter")))
     await saving.wait()
     closing = asyncio.create_task(polls.finish(bot.ctx, WORKSPACE, poll_id))
