@@ -2,39 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-CLI = [sys.executable, "-c", "from adapters.cli import main; main()"]
-
-
-def run_cli(args: list[str], stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "ALIGNBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/chat.db",
-        "ALIGNBOT_LOG_LEVEL": "WARNING",
-    }
-    for name in (
-        "SLACK_BOT_TOKEN",
-        "SLACK_SIGNING_SECRET",
-        "MICROSOFT_APP_ID",
-        "MICROSOFT_APP_PASSWORD",
-    ):
-        env.pop(name, None)
-    return subprocess.run(
-        [*CLI, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-    )
+from tests.local.console import run_cli
 
 
 def test_a_newcomer_asks_who_owns_backlog_priority(tmp_path: Path) -> None:

@@ -4,44 +4,14 @@ that are not everyone, pasted blocks, compact RICE ballots and posts above the p
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from pathlib import Path
 
-from adapters.local.console import ConsoleChat, ConsoleMessenger
-from adapters.local.terminal import PLATFORM, Board, Terminal
+from adapters.local.terminal import Terminal
 from bot.app import AlignBot
-from tests.local.test_console import run_cli
+from tests.local.console import converse, new_vote, run_cli
 
 # deadline date, time, words, anonymous, hidden, voters, picks, dots, decision, additions, repeat
 NO_DEADLINE_OR_OPTIONS = [""] * 11
-
-
-class Script:
-    """Types the given lines, one per prompt, and counts the prompts."""
-
-    def __init__(self, lines: Sequence[str]) -> None:
-        self.lines = list(lines)
-        self.prompts = 0
-
-    def read(self) -> str:
-        self.prompts += 1
-        return self.lines.pop(0) + "\n" if self.lines else ""
-
-
-async def converse(
-    bot: AlignBot, lines: Sequence[str], *, user: str = "ana", admins: Sequence[str] = ("ana",)
-) -> tuple[str, Script]:
-    out = io.StringIO()
-    script = Script(lines)
-    terminal = Terminal(out, script.read)
-    board = Board()
-    bot.messenger.connect(PLATFORM, ConsoleMessenger(terminal, board))
-    await ConsoleChat(bot, user, terminal, board, set(admins)).run()
-    return out.getvalue(), script
-
-
-def new_vote(items: Sequence[str], method: str = "1", *extra: str) -> list[str]:
-    return ["/vote new", "Which first?", *items, ".", method, *extra]
 
 
 async def test_a_number_presses_that_button_on_any_message(alignbot: AlignBot) -> None:

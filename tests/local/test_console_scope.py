@@ -6,7 +6,7 @@ from adapters.local.console import PLATFORM, WORKSPACE
 from bot.app import AlignBot
 from bot.events import Actor, Command, Conversation, Submission
 from bot.replies import Form
-from tests.local.test_console_fixes import converse
+from tests.local.console import converse
 from tests.unit.votes.support import new_values
 
 

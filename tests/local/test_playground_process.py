@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.local.test_console import CLI
+from tests.local.console import CLI
 
 
 def test_start_serves_the_playground_and_stops_on_ctrl_c(tmp_path: Path) -> None:
