@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.feature import CommandSpec, Feature, Tick
+from bot.feature import Feature, Tick
 from bot.features.votes import additions, commands, polls, series, shortcut
 from bot.features.votes.ballots import BALLOT_FORM, items_of
 from bot.features.votes.forms import NEW_FORM
@@ -16,14 +16,7 @@ from bot.features.votes.waiting import waiting_for
 
 FEATURE = Feature(
     name="votes",
-    commands=(
-        CommandSpec(
-            name="vote",
-            summary="prioritise the backlog together: six voting methods, results by role",
-            handler=commands.vote,
-            examples=commands.EXAMPLES,
-        ),
-    ),
+    commands=(commands.SPEC,),
     actions={
         PICK_ACTION: commands.pick,
         OPEN_BALLOT_ACTION: commands.open_ballot,

@@ -1,4 +1,5 @@
-"""`/vote` and its subcommands, the ballot actions and the two forms' handlers."""
+"""`/vote` and its subcommands (declared in `SPEC`), the ballot actions and the two forms'
+handlers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.context import Context
 from bot.errors import PermissionDenied, UserError
 from bot.events import Action, Actor, Command, Submission
-from bot.feature import Example
+from bot.feature import Arg, ArgKind, Args, CommandSpec, Example, Subcommand, SubcommandHandler
 from bot.features.votes import (
     access,
     ballots,
@@ -27,7 +28,6 @@ from bot.replies import (
     Code,
     FormErrors,
     Outcome,
-    Reply,
     confirmation,
     done_in_place,
     reply,
@@ -38,60 +38,14 @@ from storage.models.votes import Poll
 from storage.repositories import people, votes
 
 DELETE_ACTION = "vote.delete"
-EXAMPLES = (
-    Example("/vote new", "open the form: question, items, method, deadline, who votes"),
-    Example("/vote new Which epic next?", "the same form with the question filled in"),
-    Example(
-        '/vote new Which tier first? for "Pricing & packaging"',
-        "a vote informing a RACI decision: its Accountable person ratifies the result",
-    ),
-    Example("/vote new from csv <pasted CSV>", "the form with items from CSV (title column)"),
-    Example("/vote new from github acme/app bug,ux", "items from open GitHub issues (labels)"),
-    Example("/vote new from jira project = APP AND status = Open", "items from a Jira search"),
-    Example("/vote list", "this channel's votes, open and closed"),
-    Example("/vote results 7", "results of vote 7, split by role"),
-    Example("/vote close 7", "close vote 7 now and post the final result (creator or admin)"),
-    Example("/vote delete 7", "delete vote 7 and its ballots (creator or admin)"),
-    Example("/vote stop 7", "a repeating vote 7 opens no more rounds (creator or admin)"),
-    Example("/vote export 7", "the result as CSV"),
-)
-
-
-async def vote(command: Command, ctx: Context) -> Outcome:
-    parts = command.text.split(None, 1)
-    sub = parts[0].lower() if parts else "help"
-    rest = parts[1] if len(parts) > 1 else ""
-    if sub == "new":
-        return await _new(command, ctx, rest)
-    handler = BY_ID.get(sub)
-    if handler is not None:
-        if not rest.strip():
-            raise UserError(f"Which vote? Add its number, like `/vote {sub} 7`.")
-        poll_id = polls.parse_id(rest.split()[0])
-        await access.visible_poll(ctx, command.actor, command.conversation, poll_id)
-        if sub == "delete" and rest.split()[1:2] not in (["confirm"], ["yes"]):
-            return await confirm_delete(command.actor, ctx, poll_id)
-        return await handler(command.actor, ctx, poll_id)
-    if sub == "list":
-        return await _list(command, ctx)
-    return usage(sub)
-
-
-def usage(sub: str = "help") -> Reply:
-    lines: list[str | Code] = []
-    if sub not in ("help", "?"):
-        lines.append(f"I don't know `/vote {sub[:30]}`. ")
-    lines.append("Here is what `/vote` can do:")
-    for example in EXAMPLES:
-        lines += ["\n", Code(example.command), f"  {example.meaning}"]
-    return reply(text(*lines))
 
 
 # /vote new ---------------------------------------------------------------------------------
 
 
-async def _new(command: Command, ctx: Context, rest: str) -> Outcome:
-    rest, asked_for = informs.split_for(rest)
+async def _new(command: Command, args: Args, ctx: Context) -> Outcome:
+    """`/vote new [question] [for "decision"]`, or `/vote new from <source> <what>`."""
+    rest, asked_for = informs.split_for(args.rest)
     choices = await informs.choices(ctx, command.conversation)
     head = rest.split(None, 2)
     if len(head) >= 2 and head[0].lower() == "from":
@@ -219,12 +173,36 @@ async def submit_ballot(submission: Submission, ctx: Context) -> Outcome:
 # Subcommands taking a vote id ----------------------------------------------------------------
 
 
-async def _list(command: Command, ctx: Context) -> Outcome:
+async def _list(command: Command, args: Args, ctx: Context) -> Outcome:
     where = command.conversation
     async with ctx.db.transaction() as session:
         found = await votes.in_channel(session, where.workspace_id, where.channel_id)
         turnouts = {p.id: await votes.turnout(session, p.id) for p in found if p.id is not None}
     return views.list_reply(found, turnouts, ctx.clock.now())
+
+
+VoteHandler = Callable[[Actor, Context, int], Awaitable[Outcome]]
+
+
+def _on_visible_vote(handler: VoteHandler) -> SubcommandHandler:
+    """A subcommand on one vote: the number checked (`polls.parse_id`: no vote that large),
+    the vote visible to the asker, then `handler`."""
+
+    async def run(command: Command, args: Args, ctx: Context) -> Outcome:
+        poll_id = polls.parse_id(str(args.number("id")))
+        await access.visible_poll(ctx, command.actor, command.conversation, poll_id)
+        return await handler(command.actor, ctx, poll_id)
+
+    return run
+
+
+async def _delete(command: Command, args: Args, ctx: Context) -> Outcome:
+    """Deleting throws away every ballot: without `confirm` (or `yes`) it asks first."""
+    poll_id = polls.parse_id(str(args.number("id")))
+    await access.visible_poll(ctx, command.actor, command.conversation, poll_id)
+    if args.text("confirm").casefold() not in ("confirm", "yes"):
+        return await confirm_delete(command.actor, ctx, poll_id)
+    return await polls.delete(ctx, command.actor, poll_id)
 
 
 async def results(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
@@ -274,10 +252,6 @@ async def delete_confirmed(action: Action, ctx: Context) -> Outcome:
     return done_in_place(await polls.delete(ctx, action.actor, polls.parse_id(action.value)))
 
 
-async def delete(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
-    return await polls.delete(ctx, actor, poll_id)
-
-
 async def export(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
     """CSV of the result; the creator or an admin also gets each voter's ballot on open polls."""
     now = ctx.clock.now()
@@ -300,11 +274,79 @@ async def export(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
     return views.export_reply(poll, result, rows)
 
 
-BY_ID: dict[str, Callable[[Actor, Context, int], Awaitable[Outcome]]] = {
-    "results": results,
-    "result": results,
-    "close": close,
-    "delete": delete,
-    "export": export,
-    "stop": series.stop,
-}
+_ID = Arg("id", ArgKind.NUMBER, label="a vote number")
+_NEW_EXAMPLES = (
+    Example("/vote new", "open the form: question, items, method, deadline, who votes"),
+    Example("/vote new Which epic next?", "the same form with the question filled in"),
+    Example(
+        '/vote new Which tier first? for "Pricing & packaging"',
+        "a vote informing a RACI decision: its Accountable person ratifies the result",
+    ),
+    Example("/vote new from csv <pasted CSV>", "the form with items from CSV (title column)"),
+    Example("/vote new from github acme/app bug,ux", "items from open GitHub issues (labels)"),
+    Example("/vote new from jira project = APP AND status = Open", "items from a Jira search"),
+)
+
+
+def _on_one_vote(
+    name: str, handler: VoteHandler, summary: str, meaning: str, *aliases: str
+) -> Subcommand:
+    """`/vote <name> <id>`, documented by `/vote <name> 7` and what it does to vote 7."""
+    return Subcommand(
+        name,
+        summary,
+        _on_visible_vote(handler),
+        args=(_ID,),
+        examples=(Example(f"/vote {name} 7", meaning),),
+        aliases=aliases,
+    )
+
+
+SPEC = CommandSpec(
+    name="vote",
+    summary="prioritise the backlog together: six voting methods, results by role",
+    subcommands=(
+        Subcommand(
+            "new",
+            "open the form: question, items, method, deadline, who votes",
+            _new,
+            args=(Arg("question", ArgKind.TEXT, required=False),),
+            examples=_NEW_EXAMPLES,
+        ),
+        Subcommand(
+            "list",
+            "this channel's votes, open and closed",
+            _list,
+            examples=(Example("/vote list", "this channel's votes, open and closed"),),
+        ),
+        _on_one_vote(
+            "results",
+            results,
+            "a vote's results, split by role",
+            "results of vote 7, split by role",
+            "result",
+        ),
+        _on_one_vote(
+            "close",
+            close,
+            "close a vote now and post the final result (its creator or an admin)",
+            "close vote 7 now and post the final result (creator or admin)",
+        ),
+        Subcommand(
+            "delete",
+            "delete a vote and its ballots, asking first (its creator or an admin)",
+            _delete,
+            args=(_ID, Arg("confirm", required=False)),
+            examples=(
+                Example("/vote delete 7", "delete vote 7 and its ballots (creator or admin)"),
+            ),
+        ),
+        _on_one_vote(
+            "stop",
+            series.stop,
+            "a repeating vote opens no more rounds (its creator or an admin)",
+            "a repeating vote 7 opens no more rounds (creator or admin)",
+        ),
+        _on_one_vote("export", export, "a vote's result as CSV", "the result as CSV"),
+    ),
+)
