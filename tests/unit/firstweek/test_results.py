@@ -8,8 +8,7 @@ from bot.app import AlignBot
 from bot.replies import Bars, Heading, Reply, Text
 from tests.conftest import ask, person
 from tests.support.recording import RecordingMessenger
-from tests.unit.votes.support import open_vote, pick, ranks, text_of, vote_form
-from tests.unit.votes.test_flows import _give_roles
+from tests.unit.votes.support import give_roles, open_vote, pick, ranks, text_of, vote_form
 
 ADA, BO, CY, DI, EVE = (
     person(f"U{i}", name) for i, name in enumerate(["Ada", "Bo", "Cy", "Di", "Eve"], 1)
@@ -89,7 +88,7 @@ async def test_when_borda_and_schulze_agree_one_winner_line(alignbot: AlignBot) 
 
 
 async def test_role_rows_only_where_a_role_differs(alignbot: AlignBot) -> None:
-    await _give_roles(alignbot, {"U1": ["Product Owner"], "U2": ["UX"], "U3": ["UX"]})
+    await give_roles(alignbot, {"U1": ["Product Owner"], "U2": ["UX"], "U3": ["UX"]})
     poll_id = await open_vote(alignbot, method="single")
     await pick(alignbot, poll_id, 0, ADA)
     await pick(alignbot, poll_id, 2, BO)

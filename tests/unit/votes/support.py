@@ -12,7 +12,10 @@ from adapters.local.render import render
 from bot.app import AlignBot
 from bot.events import Action, Actor, Submission
 from bot.replies import Form, FormErrors, Outcome, Reply
+from storage.models.core import ProductTeam
+from storage.models.roles import Role, RoleAssignment
 from storage.models.votes import Ballot, Poll, PollVoter
+from storage.repositories import product_teams
 from tests.conftest import ask, channel, person
 
 FormValues = Mapping[str, str | list[str] | None]
@@ -99,3 +102,36 @@ def errors_of(outcome: Outcome) -> dict[str, str]:
 def ranks(order: list[int]) -> dict[str, str]:
     """A ranked ballot's form values: item indexes, best first."""
     return {f"rank_{i + 1}": str(item) for i, item in enumerate(order)}
+
+
+async def give_roles(bot: AlignBot, held: dict[str, list[str]]) -> None:
+    """Each person holds the named roles in the channel's team (roles made as first named)."""
+    now = bot.ctx.clock.now()
+    async with bot.ctx.db.transaction() as session:
+        team: ProductTeam = await product_teams.team_for(session, channel(), now)
+        assert team.id is not None
+        made: dict[str, int] = {}
+        for user_id, names in held.items():
+            for name in names:
+                if name not in made:
+                    role = Role(
+                        workspace_id="W1",
+                        team_id=team.id,
+                        name=name,
+                        key=name.lower(),
+                        created_at=now,
+                    )
+                    session.add(role)
+                    await session.flush()
+                    assert role.id is not None
+                    made[name] = role.id
+                session.add(
+                    RoleAssignment(
+                        workspace_id="W1",
+                        team_id=team.id,
+                        role_id=made[name],
+                        user_id=user_id,
+                        assigned_by="U1",
+                        created_at=now,
+                    )
+                )

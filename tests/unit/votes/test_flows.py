@@ -8,14 +8,12 @@ from adapters.local.render import render
 from bot.app import AlignBot
 from bot.features.votes import FEATURE, polls
 from bot.replies import Form, InputKind
-from storage.models.core import ProductTeam
-from storage.models.roles import Role, RoleAssignment
-from storage.repositories import product_teams
 from tests.conftest import ask, channel, person
 from tests.support.recording import FakeClock, RecordingMessenger
 from tests.unit.votes.support import (
     ballot_form,
     counts,
+    give_roles,
     open_vote,
     pick,
     ranks,
@@ -216,40 +214,8 @@ async def test_open_vote_export_lists_ballots_for_the_creator_only(alignbot: Ali
     assert "1,Onboarding,2" in other_view
 
 
-async def _give_roles(bot: AlignBot, held: dict[str, list[str]]) -> None:
-    now = bot.ctx.clock.now()
-    async with bot.ctx.db.transaction() as session:
-        team: ProductTeam = await product_teams.team_for(session, channel(), now)
-        assert team.id is not None
-        made: dict[str, int] = {}
-        for user_id, names in held.items():
-            for name in names:
-                if name not in made:
-                    role = Role(
-                        workspace_id="W1",
-                        team_id=team.id,
-                        name=name,
-                        key=name.lower(),
-                        created_at=now,
-                    )
-                    session.add(role)
-                    await session.flush()
-                    assert role.id is not None
-                    made[name] = role.id
-                session.add(
-                    RoleAssignment(
-                        workspace_id="W1",
-                        team_id=team.id,
-                        role_id=made[name],
-                        user_id=user_id,
-                        assigned_by="U1",
-                        created_at=now,
-                    )
-                )
-
-
 async def test_results_split_by_role_show_disagreement(alignbot: AlignBot) -> None:
-    await _give_roles(alignbot, {"U1": ["Product Owner"], "U2": ["UX"], "U3": ["UX"]})
+    await give_roles(alignbot, {"U1": ["Product Owner"], "U2": ["UX"], "U3": ["UX"]})
     poll_id = await open_vote(alignbot, method="single")
     await pick(alignbot, poll_id, 0, ADA)
     await pick(alignbot, poll_id, 2, BO)
@@ -264,7 +230,7 @@ async def test_results_split_by_role_show_disagreement(alignbot: AlignBot) -> No
 
 async def test_anonymous_role_split_merges_groups_under_three(alignbot: AlignBot) -> None:
     people = [person(f"U{i}", f"P{i}") for i in range(1, 8)]
-    await _give_roles(
+    await give_roles(
         alignbot,
         {
             "U1": ["Engineering"],
@@ -290,7 +256,7 @@ async def test_anonymous_role_split_merges_groups_under_three(alignbot: AlignBot
 
 
 async def test_anonymous_tiny_groups_are_withheld(alignbot: AlignBot) -> None:
-    await _give_roles(
+    await give_roles(
         alignbot,
         {"U1": ["Engineering"], "U2": ["Engineering"], "U3": ["Engineering"], "U4": ["UX"]},
     )
@@ -379,7 +345,7 @@ async def test_help_lists_every_vote_form(alignbot: AlignBot) -> None:
 
 async def test_an_anonymous_ballot_carries_at_most_one_role(alignbot: AlignBot) -> None:
     both = ["Engineering", "UX"]
-    await _give_roles(alignbot, {"U1": both, "U2": both, "U3": both})
+    await give_roles(alignbot, {"U1": both, "U2": both, "U3": both})
     poll_id = await open_vote(alignbot, method="single", anonymous="yes")
     await pick(alignbot, poll_id, 0, ADA)
     (ballot,) = await stored_ballots(alignbot)
