@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from adapters.local.render import render
 from bot.app import AlignBot
@@ -10,7 +10,7 @@ from bot.events import Submission
 from bot.features.standups import escalation, jobs
 from bot.features.standups.escalation_answers import NOT_MINE_FORM
 from bot.features.standups.service import settings_of
-from bot.replies import Actions, Button, Form, Reply
+from bot.replies import Form, Reply
 from storage.models.escalations import RESOLVED
 from storage.repositories import escalations as escalations_repo
 from storage.repositories import standups as standups_repo
@@ -20,44 +20,21 @@ from tests.unit.standups.conftest import (
     ADA,
     BO,
     Timeline,
-    answer,
-    member,
     press,
     run,
     shown,
     submit_setup,
 )
-
-FAY = member("U6", "Fay", "Europe/Berlin")
-ADMIN = member("U0", "Admin", "Europe/Berlin", admin=True)
-MONDAY = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
-BLOCKED = "waiting on the pricing & packaging call"
-
-
-async def _team(bot: AlignBot, clock: FakeClock, escalate: str = "3") -> None:
-    clock.current = MONDAY
-    await run(bot, BO, "help")
-    await ask(bot, "/role assign <@U6|Fay> Stakeholder", ADMIN)
-    created = await submit_setup(bot, members=["U1", "U2"], escalate=escalate)
-    assert "created" in shown(created)
-
-
-async def _day(bot: AlignBot, clock: FakeClock, timeline: Timeline, n: int, blocker: str) -> None:
-    """Stand-up day `n` (0 = Monday): Bo answers at 08:00 UTC, the summary goes out at 16:00."""
-    clock.current = MONDAY + timedelta(days=n, hours=1)
-    await answer(bot, BO, ["a", "b", blocker])
-    await answer(bot, ADA, ["a", "b", "none"])
-    await timeline.run_until(MONDAY + timedelta(days=n, hours=9), step_minutes=30)
-
-
-def _buttons(reply: Reply) -> list[Button]:
-    return [
-        element
-        for block in reply.blocks
-        if isinstance(block, Actions)
-        for element in block.elements
-        if isinstance(element, Button)
-    ]
+from tests.unit.standups.escalation_story import (
+    ADMIN,
+    BLOCKED,
+    FAY,
+    MONDAY,
+    buttons_of,
+    escalated,
+    stand_up_day,
+    team_with_accountable,
+)
 
 
 def _updated(timeline: Timeline) -> str:
@@ -72,27 +49,27 @@ def _summaries(timeline: Timeline) -> list[str]:
 async def test_a_blocker_stuck_three_days_reaches_the_accountable_once(
     alignbot: AlignBot, clock: FakeClock, timeline: Timeline
 ) -> None:
-    await _team(alignbot, clock)
+    await team_with_accountable(alignbot, clock)
     for n in range(2):
-        await _day(alignbot, clock, timeline, n, BLOCKED)
+        await stand_up_day(alignbot, clock, timeline, n, BLOCKED)
     assert timeline.dms(FAY.user_id) == []
-    await _day(alignbot, clock, timeline, 2, BLOCKED)
+    await stand_up_day(alignbot, clock, timeline, 2, BLOCKED)
     dms = timeline.dms(FAY.user_id)
     assert len(dms) == 1, dms
     assert "Bo's blocker" in dms[0][1]
     assert "Pricing & packaging" in dms[0][1]
     assert "since Mon 23 Nov (3 days)" in dms[0][1]
     assert "escalated to Fay on Wed 25 Nov: no answer yet" in _summaries(timeline)[-1]
-    await _day(alignbot, clock, timeline, 3, BLOCKED)  # still stuck: no second DM
+    await stand_up_day(alignbot, clock, timeline, 3, BLOCKED)  # still stuck: no second DM
     assert len(timeline.dms(FAY.user_id)) == 1
 
 
 async def test_the_escalation_is_stored_and_queued_once_however_often_the_job_runs(
     alignbot: AlignBot, clock: FakeClock, timeline: Timeline
 ) -> None:
-    await _team(alignbot, clock)
+    await team_with_accountable(alignbot, clock)
     for n in range(3):
-        await _day(alignbot, clock, timeline, n, BLOCKED)
+        await stand_up_day(alignbot, clock, timeline, n, BLOCKED)
     async with alignbot.ctx.db.transaction() as session:
         team = (await standups_repo.workspace_teams(session, "W1"))[0]
     s = settings_of(team)
@@ -102,18 +79,10 @@ async def test_the_escalation_is_stored_and_queued_once_however_often_the_job_ru
     assert len([p for p in timeline.messenger.posts if p.user_id == FAY.user_id]) == 1
 
 
-async def _escalated(alignbot: AlignBot, clock: FakeClock, timeline: Timeline) -> Button:
-    await _team(alignbot, clock)
-    for n in range(3):
-        await _day(alignbot, clock, timeline, n, BLOCKED)
-    dm = next(p for _, p in timeline.sent_at if p.user_id == FAY.user_id)
-    return _buttons(dm.reply)[0]
-
-
 async def test_only_the_accountable_or_an_admin_may_answer(
     alignbot: AlignBot, clock: FakeClock, timeline: Timeline
 ) -> None:
-    unblock = await _escalated(alignbot, clock, timeline)
+    unblock = await escalated(alignbot, clock, timeline)
     refused = shown(await press(alignbot, BO, escalation.RESOLVED_ACTION, unblock.value))
     assert "Only the Accountable person" in refused
     refused = shown(await press(alignbot, BO, escalation.UNBLOCK_ACTION, unblock.value))
@@ -137,13 +106,13 @@ async def test_only_the_accountable_or_an_admin_may_answer(
 async def test_answers_are_recorded_shown_in_the_summary_and_timed(
     alignbot: AlignBot, clock: FakeClock, timeline: Timeline
 ) -> None:
-    unblock = await _escalated(alignbot, clock, timeline)
+    unblock = await escalated(alignbot, clock, timeline)
     assert unblock.action_id == escalation.UNBLOCK_ACTION
     clock.advance(hours=2)
     answered = await press(alignbot, FAY, escalation.UNBLOCK_ACTION, unblock.value)
     assert isinstance(answered, Reply)
     assert answered.replace_original
-    assert [b.label for b in _buttons(answered)] == ["Resolved"]
+    assert [b.label for b in buttons_of(answered)] == ["Resolved"]
     refreshed = _updated(timeline)
     assert "escalated to Fay on Wed 25 Nov: Fay will unblock it" in refreshed
     clock.advance(hours=22)  # Thu 17:00 Berlin: one day after the DM (Wed 16:00)
@@ -161,7 +130,7 @@ async def test_answers_are_recorded_shown_in_the_summary_and_timed(
 async def test_not_mine_records_the_suggested_role_from_the_teams_roles_only(
     alignbot: AlignBot, clock: FakeClock, timeline: Timeline
 ) -> None:
-    unblock = await _escalated(alignbot, clock, timeline)
+    unblock = await escalated(alignbot, clock, timeline)
     form = await press(alignbot, FAY, escalation.NOT_MINE_ACTION, unblock.value)
     assert isinstance(form, Form)
     assert form.form_id == NOT_MINE_FORM
@@ -184,8 +153,8 @@ async def test_not_mine_records_the_suggested_role_from_the_teams_roles_only(
 async def test_a_blocker_that_stops_naming_the_decision_resolves_it_in_stand_up(
     alignbot: AlignBot, clock: FakeClock, timeline: Timeline
 ) -> None:
-    await _escalated(alignbot, clock, timeline)
-    await _day(alignbot, clock, timeline, 3, "none")
+    await escalated(alignbot, clock, timeline)
+    await stand_up_day(alignbot, clock, timeline, 3, "none")
     async with alignbot.ctx.db.transaction() as session:
         team = (await standups_repo.workspace_teams(session, "W1"))[0]
         assert team.id is not None
@@ -197,22 +166,22 @@ async def test_a_blocker_that_stops_naming_the_decision_resolves_it_in_stand_up(
 async def test_the_number_of_days_is_a_team_setting(
     alignbot: AlignBot, clock: FakeClock, timeline: Timeline
 ) -> None:
-    await _team(alignbot, clock)
+    await team_with_accountable(alignbot, clock)
     assert "after 3 stand-up days" not in shown(await run(alignbot, ADA, "escalate"))
     assert "stuck for 3 stand-up days" in shown(await run(alignbot, ADA, "escalate"))
     assert "not a number of stand-up days" in shown(await run(alignbot, ADA, "escalate soon"))
     assert "stuck for 2 stand-up days" in shown(await run(alignbot, ADA, "escalate 2"))
     for n in range(2):
-        await _day(alignbot, clock, timeline, n, BLOCKED)
+        await stand_up_day(alignbot, clock, timeline, n, BLOCKED)
     assert len(timeline.dms(FAY.user_id)) == 1
 
 
 async def test_escalation_can_be_switched_off_in_the_set_up_form(
     alignbot: AlignBot, clock: FakeClock, timeline: Timeline
 ) -> None:
-    await _team(alignbot, clock, escalate="0")
+    await team_with_accountable(alignbot, clock, escalate="0")
     for n in range(4):
-        await _day(alignbot, clock, timeline, n, BLOCKED)
+        await stand_up_day(alignbot, clock, timeline, n, BLOCKED)
     assert timeline.dms(FAY.user_id) == []
     assert "does not escalate" in shown(await run(alignbot, ADA, "escalate"))
     bad = await submit_setup(alignbot, metadata="1", members=["U1", "U2"], escalate="99")
@@ -222,7 +191,7 @@ async def test_escalation_can_be_switched_off_in_the_set_up_form(
 async def test_the_digest_shows_escalations_per_decision_and_median_days_to_resolve(
     alignbot: AlignBot, clock: FakeClock, timeline: Timeline
 ) -> None:
-    unblock = await _escalated(alignbot, clock, timeline)
+    unblock = await escalated(alignbot, clock, timeline)
     preview = shown(await ask(alignbot, "/digest preview", ADA))
     assert "Pricing & packaging: 1 blocker escalated, 1 still open (oldest 0 days)" in preview
     clock.advance(hours=12)

@@ -13,7 +13,7 @@ from tests.conftest import ask
 from tests.support.builders import decision_record
 from tests.support.recording import FakeClock
 from tests.unit.standups.conftest import BO, Timeline, press, shown
-from tests.unit.standups.test_escalation import ADMIN, _escalated
+from tests.unit.standups.escalation_story import ADMIN, escalated
 
 PRICING_TO_PO = "Pricing & packaging\nProduct Owner"
 
@@ -32,7 +32,7 @@ def _buttons(outcome: object) -> list[Button]:
 async def test_who_resolves_blockers_in_practice_is_compared_with_the_accountable(
     alignbot: AlignBot, clock: FakeClock, timeline: Timeline
 ) -> None:
-    button = await _escalated(alignbot, clock, timeline)
+    button = await escalated(alignbot, clock, timeline)
     await ask(alignbot, "/role assign <@U0|Admin> Product Owner", ADMIN)
     before = shown(await ask(alignbot, "/raci check", ADMIN))
     assert "In practice" not in before
