@@ -1,4 +1,5 @@
-"""The real aiohttp app with the Teams adapter, on 127.0.0.1, beside a fake connector."""
+"""The real aiohttp app with the Teams adapter, on 127.0.0.1, beside a fake connector; and
+`both`, the same app answering Slack too, for parity tests."""
 
 from __future__ import annotations
 
@@ -19,9 +20,12 @@ from bot.feature import Feature
 from bot.ports import MessengerHub
 from bot.settings import Settings
 from storage.db import Database
+from tests.slack.harness import SECRET, SlackHarness
 from tests.support.fake_connector import FakeConnector
+from tests.support.fake_slack import FakeSlack
 from tests.support.recording import FakeClock
 from tests.teams.activities import task_fetch, task_submit
+from tests.teams.both import Both, Outcomes
 
 FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
 
@@ -120,3 +124,33 @@ async def teams(
     async with aiohttp.ClientSession() as session:
         yield TeamsHarness(bot, endpoint, connector, url, session)
     await runner.cleanup()
+
+
+@pytest.fixture
+async def both(sqlite_db: Database, clock: FakeClock) -> AsyncIterator[Both]:
+    """Slack and Teams on one app with every feature, each outcome recorded per platform."""
+    fake_slack = await FakeSlack().start()
+    connector = FakeConnector()
+    await connector.start()
+    settings = Settings(
+        _env_file=None,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=fake_slack.api_url,
+        ALIGNBOT_TEAMS_INSECURE_LOCAL=True,
+        ALIGNBOT_ADMINS="",
+    )
+    bot = AlignBot(Context(db=sqlite_db, messenger=MessengerHub(), clock=clock, settings=settings))
+    outcomes = Outcomes()
+    outcomes.record(bot)
+    app = build_web_app(bot, settings)
+    app[TEAMS_KEY].use_retry_policy(FAST)
+    runner, url = await serve(app)
+    async with aiohttp.ClientSession() as session:
+        slack = SlackHarness(
+            url=f"{url}/slack/events", session=session, fake=fake_slack, bot=bot, app=app
+        )
+        yield Both(slack, url, connector, session, outcomes)
+    await runner.cleanup()
+    await connector.close()
+    await fake_slack.close()

@@ -27,10 +27,7 @@ from tests.teams.activities import (
     task_fetch,
     task_submit,
 )
-from tests.teams.test_parity import (
-    Both,
-    both,  # noqa: F401  (the fixture `pair` builds on)
-)
+from tests.teams.both import Both
 
 VOTERS = 5
 TEAMS_PEOPLE = [
@@ -186,7 +183,7 @@ async def teams_vote(pair: Both, method: str) -> int:
 
 
 @pytest.fixture
-def pair(both: Both) -> Both:  # noqa: F811
+def pair(both: Both) -> Both:
     return both
 
 
