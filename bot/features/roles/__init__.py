@@ -1,6 +1,6 @@
 """Role-responsibility lookups: a RACI matrix per team, mapped to real people."""
 
-from bot.feature import CommandSpec, Example, Feature
+from bot.feature import Feature
 from bot.features.roles import ask, commands, views
 from bot.features.roles.lookup import Ambiguous, Found, clean_query, find_decision
 from bot.features.roles.matrix import DecisionView, Holder, Matrix, normalise
@@ -13,46 +13,7 @@ from bot.features.roles.waiting import held_by
 
 FEATURE = Feature(
     name="roles",
-    commands=(
-        CommandSpec(
-            name="who",
-            summary="who owns a decision: Accountable, Responsible, Consulted, Informed",
-            handler=commands.who,
-            examples=(
-                Example("/who owns backlog priority", "the RACI for backlog ordering"),
-                Example("who owns the roadmap?", "the same, written as a message"),
-            ),
-        ),
-        CommandSpec(
-            name="role",
-            summary="who holds which role in the team",
-            handler=commands.role,
-            examples=(
-                Example("/role list", "every role and the people in it"),
-                Example("/role assign @ana UX Researcher", "give Ana a role (PO or admin)"),
-                Example("/role unassign @ana UX Researcher", "take it back"),
-                Example('/role add "Content Designer"', "a role the default lacks"),
-            ),
-        ),
-        CommandSpec(
-            name="raci",
-            summary="see and edit the team's RACI matrix",
-            handler=commands.raci,
-            examples=(
-                Example("/raci show", "the whole matrix at a glance"),
-                Example('/raci set "Release go/no-go" "Tech Lead"=A PO=C', "change a decision"),
-                Example('/raci add "Pricing" Stakeholder=A PO=R', "add a decision"),
-                Example('/raci alias "Product roadmap" plan, quarterly plan', "more ways to ask"),
-                Example(
-                    "/raci check",
-                    "no Accountable, unstaffed roles, and where practice differs (90 days)",
-                ),
-                Example("/raci export csv", "CSV (or yaml) to edit in a spreadsheet"),
-                Example("/raci import", "paste CSV or YAML back (or type it after the command)"),
-                Example("/raci template", "load the PO/UX default decisions"),
-            ),
-        ),
-    ),
+    commands=commands.SPECS,
     actions={
         PICK_ACTION: commands.pick,
         commands.REMOVE_DECISION_ACTION: commands.remove_decision_pressed,

@@ -1,9 +1,10 @@
-"""`/who`, `/role` and `/raci`: look up owners, staff roles, edit the matrix."""
+"""`/who`, `/role` and `/raci` (declared in `SPECS`): look up owners, staff roles, edit the
+matrix. The matrix names decisions and roles, never people: in `/raci`, mentions are read as
+the words they show."""
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,6 +13,7 @@ from bot import homes
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Command, Submission
+from bot.feature import Arg, ArgKind, Args, CommandSpec, Example, Subcommand, SubcommandHandler
 from bot.features.roles import drift, exchange, service, views
 from bot.features.roles.lookup import Ambiguous, Found, find_decision
 from bot.features.roles.matrix import (
@@ -49,8 +51,6 @@ from storage.repositories import roles as repo
 IMPORT_FORM = "roles.import"
 REMOVE_DECISION_ACTION = "raci.remove"
 REMOVE_ROLE_ACTION = "role.remove"
-
-Subcommand = Callable[[Command, Context, str], Awaitable[Outcome]]
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -94,6 +94,10 @@ async def who(command: Command, ctx: Context) -> Outcome:
     return views.not_found(_shown(result.query), result.nearest)
 
 
+async def _who(command: Command, args: Args, ctx: Context) -> Outcome:
+    return await who(command, ctx)  # the whole question, as typed: `owns the roadmap?`
+
+
 def _shown(asked: str) -> str:
     return asked if len(asked) <= 80 else asked[:79] + "…"
 
@@ -110,33 +114,7 @@ async def pick(action: Action, ctx: Context) -> Outcome:
 # /role -----------------------------------------------------------------------------------
 
 
-async def _dispatch(
-    command: Command, ctx: Context, handlers: dict[str, Subcommand], hint: str
-) -> Outcome:
-    verb, _, rest = command.text.strip().partition(" ")
-    handler = handlers.get(verb.casefold())
-    if handler is None:
-        raise UserError(f"`/{command.name} {verb[:30]}` isn't something I know. Try {hint}.")
-    return await handler(command, ctx, rest)
-
-
-async def role(command: Command, ctx: Context) -> Outcome:
-    handlers: dict[str, Subcommand] = {
-        "": _role_list,
-        "list": _role_list,
-        "assign": _role_assign,
-        "unassign": _role_unassign,
-        "add": _role_add,
-        "remove": _role_remove,
-    }
-    hint = (
-        "`/role list`, `/role assign @person UX Researcher`, `/role unassign @person UX "
-        'Researcher`, `/role add "Content Designer"` or `/role remove "Content Designer"`'
-    )
-    return await _dispatch(command, ctx, handlers, hint)
-
-
-async def _role_list(command: Command, ctx: Context, _: str) -> Outcome:
+async def _role_list(command: Command, args: Args, ctx: Context) -> Outcome:
     return views.role_list(await service.cached_matrix(ctx, command.conversation))
 
 
@@ -150,8 +128,8 @@ def _people_and_role(raw: str, verb: str) -> tuple[list[tuple[str, str]], str]:
     return people, role_text
 
 
-async def _role_assign(command: Command, ctx: Context, rest: str) -> Outcome:
-    people, role_text = _people_and_role(rest, "assign")
+async def _role_assign(command: Command, args: Args, ctx: Context) -> Outcome:
+    people, role_text = _people_and_role(args.rest, "assign")
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -184,8 +162,8 @@ async def _names(
     return [(user_id, name or known.get(user_id, user_id)) for user_id, name in people]
 
 
-async def _role_unassign(command: Command, ctx: Context, rest: str) -> Outcome:
-    people, role_text = _people_and_role(rest, "unassign")
+async def _role_unassign(command: Command, args: Args, ctx: Context) -> Outcome:
+    people, role_text = _people_and_role(args.rest, "unassign")
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -206,8 +184,8 @@ async def _role_unassign(command: Command, ctx: Context, rest: str) -> Outcome:
     return say(f"Done: {_count(len(removed), 'person', 'people')} no longer in {role_name}.")
 
 
-async def _role_add(command: Command, ctx: Context, rest: str) -> Outcome:
-    name = validate_role_name(" ".join(split_args(readable(rest))))
+async def _role_add(command: Command, args: Args, ctx: Context) -> Outcome:
+    name = validate_role_name(" ".join(split_args(readable(args.rest))))
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -222,8 +200,8 @@ async def _role_add(command: Command, ctx: Context, rest: str) -> Outcome:
     )
 
 
-async def _role_remove(command: Command, ctx: Context, rest: str) -> Outcome:
-    words, confirmed = _confirmed(split_args(readable(rest)))
+async def _role_remove(command: Command, args: Args, ctx: Context) -> Outcome:
+    words, confirmed = _confirmed(split_args(readable(args.rest)))
     return await _remove_role(command, ctx, " ".join(words), confirmed=confirmed)
 
 
@@ -274,30 +252,9 @@ async def _remove_role(
 # /raci -----------------------------------------------------------------------------------
 
 
-async def raci(command: Command, ctx: Context) -> Outcome:
-    handlers: dict[str, Subcommand] = {
-        "": _raci_show,
-        "show": _raci_show,
-        "set": _raci_set,
-        "add": _raci_add,
-        "alias": _raci_alias,
-        "remove": _raci_remove,
-        "check": _raci_check,
-        "template": _raci_template,
-        "export": _raci_export,
-        "import": _raci_import,
-    }
-    hint = (
-        "`/raci show`, `/raci set`, `/raci add`, `/raci alias`, `/raci remove`, "
-        "`/raci check`, `/raci template`, `/raci export` or `/raci import`"
-    )
-    # The matrix names decisions and roles, never people: mentions stay readable words.
-    return await _dispatch(replace(command, text=readable(command.text)), ctx, handlers, hint)
-
-
-async def _raci_show(command: Command, ctx: Context, rest: str) -> Outcome:
+async def _raci_show(command: Command, args: Args, ctx: Context) -> Outcome:
     matrix = await service.cached_matrix(ctx, command.conversation)
-    wanted = rest.strip().strip('"“”')
+    wanted = readable(args.rest).strip().strip('"“”')
     if not wanted:
         return views.grid(matrix)
     decision = matrix.decision(wanted)
@@ -411,16 +368,16 @@ def _missing_decision(name: str, decisions: tuple[DecisionView, ...]) -> str:
     )
 
 
-async def _raci_set(command: Command, ctx: Context, rest: str) -> Outcome:
-    return await _edit(command, ctx, rest, creating=False)
+async def _raci_set(command: Command, args: Args, ctx: Context) -> Outcome:
+    return await _edit(command, ctx, readable(args.rest), creating=False)
 
 
-async def _raci_add(command: Command, ctx: Context, rest: str) -> Outcome:
-    return await _edit(command, ctx, rest, creating=True)
+async def _raci_add(command: Command, args: Args, ctx: Context) -> Outcome:
+    return await _edit(command, ctx, readable(args.rest), creating=True)
 
 
-async def _raci_alias(command: Command, ctx: Context, rest: str) -> Outcome:
-    words = split_args(rest)
+async def _raci_alias(command: Command, args: Args, ctx: Context) -> Outcome:
+    words = split_args(readable(args.rest))
     if len(words) < 2:
         raise UserError(
             "Name the decision, then the aliases: "
@@ -468,8 +425,8 @@ def _confirmed(words: list[str]) -> tuple[list[str], bool]:
     return words, False
 
 
-async def _raci_remove(command: Command, ctx: Context, rest: str) -> Outcome:
-    words, confirmed = _confirmed(split_args(rest))
+async def _raci_remove(command: Command, args: Args, ctx: Context) -> Outcome:
+    words, confirmed = _confirmed(split_args(readable(args.rest)))
     return await _remove_decision(command, ctx, " ".join(words), confirmed=confirmed)
 
 
@@ -510,7 +467,7 @@ async def _remove_decision(
     return say(f"Removed “{decision.name}” from the matrix.")
 
 
-async def _raci_check(command: Command, ctx: Context, _: str) -> Outcome:
+async def _raci_check(command: Command, args: Args, ctx: Context) -> Outcome:
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
         practice = await drift.drifts(session, tm, ctx.clock.now())
@@ -577,7 +534,7 @@ def _drift_target(value: str, matrix: Matrix) -> tuple[DecisionView, str]:
     return decision, role.name
 
 
-async def _raci_template(command: Command, ctx: Context, _: str) -> Outcome:
+async def _raci_template(command: Command, args: Args, ctx: Context) -> Outcome:
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
         tm = await _team_matrix(session, ctx, command)
@@ -604,8 +561,8 @@ async def _raci_template(command: Command, ctx: Context, _: str) -> Outcome:
     )
 
 
-async def _raci_export(command: Command, ctx: Context, rest: str) -> Outcome:
-    kind = rest.strip().casefold() or "csv"
+async def _raci_export(command: Command, args: Args, ctx: Context) -> Outcome:
+    kind = readable(args.text("format")).strip().casefold() or "csv"
     if kind not in {"csv", "yaml"}:
         raise UserError("Export as `csv` or `yaml`: `/raci export csv`.")
     matrix = await service.cached_matrix(ctx, command.conversation)
@@ -615,7 +572,8 @@ async def _raci_export(command: Command, ctx: Context, rest: str) -> Outcome:
     )
 
 
-async def _raci_import(command: Command, ctx: Context, rest: str) -> Outcome:
+async def _raci_import(command: Command, args: Args, ctx: Context) -> Outcome:
+    rest = readable(args.rest)
     if not rest.strip():
         return Form(
             IMPORT_FORM,
@@ -674,3 +632,126 @@ async def _import(event: Command | Submission, ctx: Context, body: str) -> Outco
         f"Imported {_count(len(decisions), 'decision', 'decisions')} ({created} new, "
         f"{len(decisions) - created} updated). Other decisions were kept."
     )
+
+
+def _sub(
+    name: str, handler: SubcommandHandler, *examples: Example, args: tuple[Arg, ...] = ()
+) -> Subcommand:
+    """A subcommand whose summary is its first example's meaning."""
+    return Subcommand(name, examples[0].meaning, handler, args, examples)
+
+
+def _text(name: str, label: str, *, required: bool = True) -> Arg:
+    return Arg(name, ArgKind.TEXT, required=required, label=label)
+
+
+_ROLE_LIST = _sub("list", _role_list, Example("/role list", "every role and the people in it"))
+_RACI_GRID = _sub("show", _raci_show, Example("/raci", "the whole matrix at a glance"))
+
+SPECS = (
+    CommandSpec(
+        name="who",
+        summary="who owns a decision: Accountable, Responsible, Consulted, Informed",
+        default=_sub(
+            "",
+            _who,
+            Example("/who owns backlog priority", "the RACI for backlog ordering"),
+            Example("who owns the roadmap?", "the same, written as a message"),
+            args=(_text("question", "a decision to look up"),),
+        ),
+    ),
+    CommandSpec(
+        name="role",
+        summary="who holds which role in the team",
+        default=_ROLE_LIST,
+        subcommands=(
+            _ROLE_LIST,
+            _sub(
+                "assign",
+                _role_assign,
+                Example("/role assign @ana UX Researcher", "give Ana a role (PO or admin)"),
+                args=(_text("people and role", "a person and a role"),),
+            ),
+            _sub(
+                "unassign",
+                _role_unassign,
+                Example("/role unassign @ana UX Researcher", "take it back"),
+                args=(_text("people and role", "a person and a role"),),
+            ),
+            _sub(
+                "add",
+                _role_add,
+                Example('/role add "Content Designer"', "a role the default lacks"),
+                args=(_text("role", "a role name"),),
+            ),
+            _sub(
+                "remove",
+                _role_remove,
+                Example('/role remove "Content Designer"', "remove a role you added (asks first)"),
+                args=(_text("role", "a role name"),),
+            ),
+        ),
+    ),
+    CommandSpec(
+        name="raci",
+        summary="see and edit the team's RACI matrix",
+        default=_RACI_GRID,
+        subcommands=(
+            _sub(
+                "show",
+                _raci_show,
+                Example("/raci show", "the whole matrix, or one decision: `/raci show Pricing`"),
+                args=(_text("decision", "a decision", required=False),),
+            ),
+            _sub(
+                "set",
+                _raci_set,
+                Example('/raci set "Release go/no-go" "Tech Lead"=A PO=C', "change a decision"),
+                args=(_text("decision role=letters", "a decision and its roles' letters"),),
+            ),
+            _sub(
+                "add",
+                _raci_add,
+                Example('/raci add "Pricing" Stakeholder=A PO=R', "add a decision"),
+                args=(_text("decision role=letters", "a decision and its roles' letters"),),
+            ),
+            _sub(
+                "alias",
+                _raci_alias,
+                Example('/raci alias "Product roadmap" plan, quarterly plan', "more ways to ask"),
+                args=(_text("decision aliases", "a decision and its aliases"),),
+            ),
+            _sub(
+                "remove",
+                _raci_remove,
+                Example('/raci remove "Pricing"', "remove a decision (asks first)"),
+                args=(_text("decision", "a decision"),),
+            ),
+            _sub(
+                "check",
+                _raci_check,
+                Example(
+                    "/raci check",
+                    "no Accountable, unstaffed roles, and where practice differs (90 days)",
+                ),
+            ),
+            _sub(
+                "export",
+                _raci_export,
+                Example("/raci export csv", "CSV (or yaml) to edit in a spreadsheet"),
+                args=(Arg("format", required=False),),
+            ),
+            _sub(
+                "import",
+                _raci_import,
+                Example("/raci import", "paste CSV or YAML back (or type it after the command)"),
+                args=(_text("matrix", "CSV or YAML", required=False),),
+            ),
+            _sub(
+                "template",
+                _raci_template,
+                Example("/raci template", "load the PO/UX default decisions"),
+            ),
+        ),
+    ),
+)
