@@ -646,7 +646,7 @@ def _text(name: str, label: str, *, required: bool = True) -> Arg:
 
 
 _ROLE_LIST = _sub("list", _role_list, Example("/role list", "every role and the people in it"))
-_RACI_GRID = _sub("show", _raci_show, Example("/raci", "the whole matrix at a glance"))
+_RACI_GRID = _sub("show", _raci_show, Example("/raci show", "the whole matrix at a glance"))
 
 SPECS = (
     CommandSpec(
@@ -700,7 +700,7 @@ SPECS = (
             _sub(
                 "show",
                 _raci_show,
-                Example("/raci show", "the whole matrix, or one decision: `/raci show Pricing`"),
+                Example('/raci show "Release go/no-go"', "one decision: its letters and people"),
                 args=(_text("decision", "a decision", required=False),),
             ),
             _sub(

@@ -237,3 +237,15 @@ async def test_two_columns_for_one_role_are_refused(alignbot: AlignBot) -> None:
     refused = shown(await ask(alignbot, "/raci import decision,PO,Product Owner\nX,A,R", ADMIN))
     assert "Two columns mean the same role, Product Owner" in refused
     assert (await matrix_rows(alignbot)).decisions == []
+
+
+async def test_a_bare_command_runs_its_default_and_help_explains_one_verb(
+    alignbot: AlignBot,
+) -> None:
+    grid = shown(await ask(alignbot, "/raci show"))
+    assert "Product roadmap" in grid
+    assert shown(await ask(alignbot, "/raci")) == grid
+    assert shown(await ask(alignbot, "/role")) == shown(await ask(alignbot, "/role list"))
+    explained = shown(await ask(alignbot, "/raci set help"))
+    assert "/raci set <decision role=letters>" in explained
+    assert '/raci set "Release go/no-go" "Tech Lead"=A PO=C' in explained
