@@ -37,10 +37,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.slack.translate import METADATA_PURPOSE
 from bench import Result
+from bench._fakes.slack import TEAM, FakeSlack
 from bench.slack_ack import SECRET as SIGNING_SECRET
 from bench.slack_ack import _free_port, _sign, _wait_healthy
 from bot.server_key import ServerKey
-from tests.support.fake_slack import TEAM, FakeSlack
 
 NAME = "form_burst"
 SIZES = (100, 200, 400)
