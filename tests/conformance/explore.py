@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -56,6 +57,7 @@ class Exploration:
     forms: list[Form] = field(default_factory=list)
     pressed: set[tuple[str, str, str]] = field(default_factory=set)  # action, value, user
     unmarked: list[tuple[str, str]] = field(default_factory=list)  # form id, the button's action
+    numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))  # for texts
     _posts_read: int = 0
 
     async def run(self, features: list[Feature], examples: list[str]) -> None:
@@ -91,9 +93,9 @@ class Exploration:
         """Submits the form plainly, then otherwise; an answer the form refuses is replaced by
         its plain one, then by something of its kind, and the form sent again."""
         today = self.bot.ctx.clock.now().date()
-        plain = answers(form, today, otherwise=False)
+        plain = answers(form, today, self.numbers, otherwise=False)
         inputs = {i.name: i for i in form.inputs}
-        for values in (plain, answers(form, today, otherwise=True)):
+        for values in (plain, answers(form, today, self.numbers, otherwise=True)):
             for _ in range(2 * len(values) + 1):
                 event = Submission(form.form_id, values, actor, where, metadata=form.metadata)
                 submitted = await self.bot.handle(event)
@@ -105,7 +107,7 @@ class Exploration:
                     if values[name] != plain[name]:
                         changed[name] = plain[name]
                     elif inputs[name].kind not in _MENUS:
-                        changed[name] = something(inputs[name])
+                        changed[name] = something(inputs[name], self.numbers)
                 if changed == values:
                     break
                 values = changed
@@ -187,7 +189,9 @@ def controls(reply: Reply) -> list[Control]:
     return found
 
 
-def answers(form: Form, today: date, *, otherwise: bool) -> dict[str, str | list[str]]:
+def answers(
+    form: Form, today: date, numbers: Iterator[int], *, otherwise: bool
+) -> dict[str, str | list[str]]:
     """A plausible answer to every input. Plainly: what the form pre-filled, required inputs
     answered (menus each on another option, as a ranking needs) and the rest left empty.
     `otherwise`: every menu on its first option that is not the pre-filled one (so voters may
@@ -209,19 +213,18 @@ def answers(form: Form, today: date, *, otherwise: bool) -> dict[str, str | list
             values[i.name] = options[menus % len(options)] if options else ""
             menus += 1
         else:
-            values[i.name] = something(i)
+            values[i.name] = something(i, numbers)
     return values
 
 
-def something(i: Input) -> str | list[str]:
+def something(i: Input, numbers: Iterator[int]) -> str | list[str]:
     """An answer of a (non-menu) input's kind; a text is never one given before (an option
     added twice is refused)."""
-    return _SOMETHING.get(i.kind) or f"{i.label} {next(_NUMBERS)}"
+    return _SOMETHING.get(i.kind) or f"{i.label} {next(numbers)}"
 
 
 _LISTS = (InputKind.MULTI_SELECT, InputKind.USERS)
 _MENUS = (InputKind.SELECT, InputKind.MULTI_SELECT)
-_NUMBERS = itertools.count(1)
 _SOMETHING: dict[InputKind, str | list[str]] = {
     InputKind.MULTILINE: "Search\nBilling\nExport",
     InputKind.NUMBER: "1",
