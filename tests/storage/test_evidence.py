@@ -16,7 +16,7 @@ from bot.features.insights import (
 from storage.db import Database
 from storage.repositories import insights as repo
 from storage.repositories import votes
-from tests.storage.test_insights import NOW, WS, content, team
+from tests.storage.insight_rows import NOW, WS, content, team
 from tests.support.builders import poll
 
 DAY = timedelta(days=1)

@@ -3,59 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from storage.db import Database
-from storage.models.core import ProductTeam
 from storage.repositories import insights as repo
-from storage.repositories.insights import AudienceEntry, InsightContent, SubscriptionTarget
-from storage.repositories.product_teams import default_team
-
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-WS = "T1"
-
-
-def content(**overrides: object) -> InsightContent:
-    values: dict[str, object] = {
-        "title": "Email step loses users",
-        "finding": "7 of 12 stopped at email confirmation.",
-        "method": "interview",
-        "confidence": "high",
-        "participants": 12,
-        "tags": ["onboarding", "checkout"],
-        "items": ["Magic-link sign-in", "magic-link   SIGN-IN", "Skip email"],
-        "audience": [AudienceEntry("slack", "channel", "C9", "leads")],
-    }
-    values.update(overrides)
-    return InsightContent(**values)  # type: ignore[arg-type]
-
-
-async def new_insight(db: Database, team_id: int, **overrides: object) -> int:
-    async with db.transaction() as session:
-        insight = await repo.create(
-            session,
-            workspace_id=WS,
-            team_id=team_id,
-            platform="slack",
-            author_id="UA",
-            author_name="Rita",
-            content=content(**overrides),
-            now=NOW,
-        )
-        assert insight.id is not None
-        return insight.id
-
-
-async def team(db: Database, slug: str = "default") -> int:
-    async with db.transaction() as session:
-        if slug == "default":
-            found = await default_team(session, WS, NOW)
-        else:
-            found = ProductTeam(workspace_id=WS, slug=slug, name=slug, created_at=NOW)
-            session.add(found)
-            await session.flush()
-        assert found.id is not None
-        return found.id
+from storage.repositories.insights import AudienceEntry, SubscriptionTarget
+from tests.storage.insight_rows import NOW, WS, content, new_insight, team
 
 
 async def test_details_round_trip_and_are_replaced_on_edit(database: Database) -> None:
