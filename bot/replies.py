@@ -71,14 +71,14 @@ def text(*spans: Span) -> Text:
 
 
 @dataclass(frozen=True)
-class Context:
+class SmallPrint:
     """Small print under a block: provenance, hints, timestamps."""
 
     spans: tuple[Span, ...]
 
 
-def context(*spans: Span) -> Context:
-    return Context(tuple(spans))
+def small_print(*spans: Span) -> SmallPrint:
+    return SmallPrint(tuple(spans))
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class Preformatted:
     text: str
 
 
-Block = Heading | Text | Context | Fields | Bars | Actions | Divider | Preformatted
+Block = Heading | Text | SmallPrint | Fields | Bars | Actions | Divider | Preformatted
 
 
 class Visibility(StrEnum):
@@ -312,7 +312,7 @@ def confirmation(question: str, label: str, action_id: str, value: str, typed: s
     return reply(
         text(question),
         Actions((Button(label, action_id, value, ButtonStyle.DANGER),)),
-        context("This can't be undone. Or type ", Code(typed), "."),
+        small_print("This can't be undone. Or type ", Code(typed), "."),
     )
 
 

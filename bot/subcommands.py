@@ -15,7 +15,7 @@ from bot.errors import PermissionDenied, UserError
 from bot.events import Actor
 from bot.feature import Arg, ArgKind, Args, CommandSpec, Subcommand, Who
 from bot.mentions import MENTION, MentionedUser, readable
-from bot.replies import Code, Reply, context, reply, text
+from bot.replies import Code, Reply, reply, small_print, text
 
 ASKS_FOR_HELP = frozenset({"help", "?", "--help", "-h"})
 MAX_NUMBER_DIGITS = 12
@@ -104,8 +104,8 @@ def explain(spec: CommandSpec, sub: Subcommand) -> Reply:
     lines: list[str | Code] = [Code(usage(spec, sub)), f"  {sub.summary}"]
     for shown in sub.examples:
         lines += ["\n   ", Code(shown.command), f"  {shown.meaning}"]
-    who = () if sub.who is Who.ANYONE else (context(f"Only {sub.who.value} can run it."),)
-    return reply(text(*lines), *who, context("Every subcommand: ", Code(f"{spec.typed} help")))
+    who = () if sub.who is Who.ANYONE else (small_print(f"Only {sub.who.value} can run it."),)
+    return reply(text(*lines), *who, small_print("Every subcommand: ", Code(f"{spec.typed} help")))
 
 
 def _first_word(typed: str) -> tuple[str, str]:

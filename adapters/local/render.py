@@ -12,7 +12,6 @@ from bot.replies import (
     Bold,
     Button,
     Code,
-    Context,
     Divider,
     Fields,
     Heading,
@@ -22,6 +21,7 @@ from bot.replies import (
     Preformatted,
     Reply,
     Select,
+    SmallPrint,
     Span,
     Text,
 )
@@ -82,7 +82,7 @@ def _block(block: Block, number: int) -> tuple[list[str], int]:
             return [f"== {block.text} =="], number
         case Text():
             return [spans_to_text(block.spans)], number
-        case Context():
+        case SmallPrint():
             return [f"  ({spans_to_text(block.spans)})"], number
         case Fields():
             return [f"{f.label}: {spans_to_text(f.value)}" for f in block.items], number

@@ -25,7 +25,6 @@ from bot.replies import (
     Button,
     ButtonStyle,
     Code,
-    Context,
     Divider,
     Fields,
     Form,
@@ -38,6 +37,7 @@ from bot.replies import (
     Preformatted,
     Reply,
     Select,
+    SmallPrint,
     Span,
     Text,
 )
@@ -177,7 +177,7 @@ def _text(block: Text) -> list[JsonDict]:
     return [_section(piece) for piece in _chunks(mrkdwn(block.spans), MAX_SECTION_TEXT)]
 
 
-def _context(block: Context) -> list[JsonDict]:
+def _context(block: SmallPrint) -> list[JsonDict]:
     value = clip(mrkdwn(block.spans), MAX_SECTION_TEXT)
     if not value.strip():
         return []
@@ -291,7 +291,7 @@ def _block(block: Block, ids: Iterator[str]) -> list[JsonDict]:
             return _heading(block)
         case Text():
             return _text(block)
-        case Context():
+        case SmallPrint():
             return _context(block)
         case Fields():
             return _fields(block)

@@ -23,7 +23,6 @@ from bot.replies import (
     Button,
     ButtonStyle,
     Code,
-    Context,
     Divider,
     Fields,
     Form,
@@ -36,6 +35,7 @@ from bot.replies import (
     Preformatted,
     Reply,
     Select,
+    SmallPrint,
     Span,
     Text,
 )
@@ -211,7 +211,7 @@ def _block(block: Block, mentions: _Mentions, counter: list[int]) -> list[dict[s
             return [
                 {"type": "TextBlock", "text": spans_markdown(block.spans, mentions), "wrap": True}
             ]
-        case Context():
+        case SmallPrint():
             return [
                 {
                     "type": "TextBlock",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.events import Command
 from bot.feature import CommandSpec, Example, Feature
-from bot.replies import Block, Code, Heading, Outcome, Text, context, reply, text
+from bot.replies import Block, Code, Heading, Outcome, Text, reply, small_print, text
 
 NO_SLASH_COMMANDS = frozenset({"teams"})  # the same words arrive as plain messages there
 EVERYTHING = frozenset({"all", "more", "everything"})
@@ -29,7 +29,7 @@ async def show_help(command: Command, ctx: Context) -> Outcome:
         blocks.insert(0, text(f"There is no command `{wanted[:30]}`; here is what there is."))
     blocks += [_one_line(spec, slash) for spec in specs]
     blocks.append(
-        context(
+        small_print(
             "More on one: ",
             Code(f"{slash}vote help"),
             " · everything at once: ",
@@ -80,7 +80,7 @@ def _describe(spec: CommandSpec, slash: str) -> Text:
 
 
 def _more(slash: str, name: str) -> Block:
-    return context(
+    return small_print(
         "Every command: ", Code(_help(slash)), " · this again: ", Code(f"{slash}{name} help")
     )
 

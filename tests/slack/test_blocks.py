@@ -19,7 +19,6 @@ from bot.replies import (
     Button,
     ButtonStyle,
     Code,
-    Context,
     Divider,
     Field,
     Fields,
@@ -33,10 +32,11 @@ from bot.replies import (
     Preformatted,
     Reply,
     Select,
+    SmallPrint,
     Text,
-    context,
     fields,
     reply,
+    small_print,
     text,
 )
 
@@ -74,7 +74,7 @@ def test_user_text_can_never_mention_link_or_notify(evil: str) -> None:
     answer = reply(
         Heading(evil),
         text("said: ", evil, Bold(evil), Italic(evil), Code(evil)),
-        context(evil),
+        small_print(evil),
         fields((evil, evil)),
         Bars((Bar(evil, 3),), title=evil),
         Preformatted(evil),
@@ -89,7 +89,7 @@ def test_user_text_can_never_mention_link_or_notify(evil: str) -> None:
 
 @given(st.text())
 def test_any_user_text_is_inert_in_mrkdwn(user: str) -> None:
-    payload = bk.message(reply(text(user, Bold(user)), context(user), fields((user, user))))
+    payload = bk.message(reply(text(user, Bold(user)), small_print(user), fields((user, user))))
     for value in [*mrkdwn_texts(payload["blocks"]), payload["text"]]:
         assert "<" not in value
         assert ">" not in value
@@ -122,7 +122,7 @@ def test_each_block_kind() -> None:
         reply(
             Heading("Title"),
             text("Body"),
-            Context((Italic("small"),)),
+            SmallPrint((Italic("small"),)),
             Divider(),
             Fields((Field("Owner", (Mention("U1"),)),)),
             Bars((Bar("Yes", 2), Bar("No", 1)), title="Votes", width=4),
@@ -231,7 +231,7 @@ def test_fallback_text_is_the_escaped_first_line() -> None:
 
 
 def test_empty_blocks_are_dropped() -> None:
-    assert bk.render_blocks(reply(Heading("  "), text(), Context(()), Bars(()))) == []
+    assert bk.render_blocks(reply(Heading("  "), text(), SmallPrint(()), Bars(()))) == []
 
 
 # Modals -----------------------------------------------------------------------------------
@@ -370,7 +370,7 @@ def test_payload_is_json_serialisable() -> None:
 def test_every_mrkdwn_object_is_verbatim_so_bare_urls_and_at_channel_stay_text() -> None:
     shown = reply(
         text("see https://evil.example @channel #general"),
-        context("ctx https://evil.example"),
+        small_print("ctx https://evil.example"),
         fields(("Note", "@here")),
     )
     payload = json.dumps(bk.message(shown)["blocks"])

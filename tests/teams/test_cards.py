@@ -28,9 +28,9 @@ from bot.replies import (
     Preformatted,
     Select,
     buttons,
-    context,
     fields,
     reply,
+    small_print,
     text,
 )
 
@@ -125,7 +125,7 @@ def test_mention_without_name_uses_the_id_and_repeats_are_one_entity() -> None:
 
 
 def test_context_is_small_and_subtle() -> None:
-    [block] = _body(cards.reply_card(reply(context("posted by ", Bold("Ada")))))
+    [block] = _body(cards.reply_card(reply(small_print("posted by ", Bold("Ada")))))
     assert block["size"] == "Small"
     assert block["isSubtle"] is True
     assert block["text"] == "posted by **Ada**"

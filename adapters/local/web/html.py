@@ -14,7 +14,6 @@ from bot.replies import (
     Bold,
     Button,
     Code,
-    Context,
     Divider,
     Fields,
     Form,
@@ -26,6 +25,7 @@ from bot.replies import (
     Preformatted,
     Reply,
     Select,
+    SmallPrint,
     Span,
     Text,
 )
@@ -65,7 +65,7 @@ def _block(block: Block, position: int) -> tuple[str, int]:
             return f"<h3>{escape(block.text)}</h3>", position
         case Text():
             return f"<p>{spans(block.spans)}</p>", position
-        case Context():
+        case SmallPrint():
             return f'<p class="context">{spans(block.spans)}</p>', position
         case Fields():
             rows = "".join(

@@ -11,7 +11,7 @@ from bot.feature import Args, CommandSpec, Example, Subcommand
 from bot.features.about import intro
 from bot.features.about.settings import AboutSettings
 from bot.replica import REPLICA_ID
-from bot.replies import Code, Heading, Outcome, Span, context, fields, reply, text
+from bot.replies import Code, Heading, Outcome, Span, fields, reply, small_print, text
 
 
 def running_version() -> str:
@@ -39,7 +39,7 @@ async def show(command: Command, args: Args, ctx: Context) -> Outcome:
             ("Answered by", f"replica {REPLICA_ID}"),
         ),
         text("What it can do here:", *listed),
-        context("Introduce it to a channel: ", Code("/alignbot about introduce"), "."),
+        small_print("Introduce it to a channel: ", Code("/alignbot about introduce"), "."),
     )
 
 

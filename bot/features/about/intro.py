@@ -28,9 +28,9 @@ from bot.replies import (
     Outcome,
     Reply,
     Span,
-    context,
     reply,
     say,
+    small_print,
     text,
 )
 from storage.models.deliveries import Delivery
@@ -98,7 +98,9 @@ def card(ctx: Context, picked: list[str]) -> Reply:
     return reply(
         Heading("alignbot is here"),
         text(f"Run by {ctx.settings.operator_name}. Try:", *lines),
-        context(Code("help"), " lists everything; ", Code("/alignbot about"), " says who runs it."),
+        small_print(
+            Code("help"), " lists everything; ", Code("/alignbot about"), " says who runs it."
+        ),
         public=True,
     )
 

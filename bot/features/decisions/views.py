@@ -18,9 +18,9 @@ from bot.replies import (
     Mention,
     Reply,
     Span,
-    context,
     fields,
     reply,
+    small_print,
     text,
 )
 from storage.models.decisions import OVERRIDDEN, PENDING, RATIFIED, REOPENED, DecisionRecord
@@ -67,7 +67,7 @@ def _evidence_blocks(record: DecisionRecord) -> list[Block]:
     if insights := insight_lines(record):
         blocks += [text(Bold("Linked insights")), text("\n".join(insights))]
     else:
-        blocks.append(context("No public insight is linked to this vote's items."))
+        blocks.append(small_print("No public insight is linked to this vote's items."))
     if unheard := unheard_line(record):
         blocks.append(text(Bold("Consulted but did not vote: "), unheard))
     return blocks
@@ -94,7 +94,7 @@ def ask(record: DecisionRecord) -> Reply:
         ),
         *_evidence_blocks(record),
         settle_buttons(record),
-        context(
+        small_print(
             f"You are Accountable for “{record.decision_name}” in the RACI matrix. Ratify the "
             "result, override it with your reason, or reopen the vote. Decision record "
             f"{record.id}; see it any time with /decision show {record.id}."
@@ -154,7 +154,7 @@ def posted(record: DecisionRecord) -> Reply:
             ),
             public=True,
         )
-    return reply(*record_blocks(record), context(f"/decision show {record.id}"), public=True)
+    return reply(*record_blocks(record), small_print(f"/decision show {record.id}"), public=True)
 
 
 def informed(record: DecisionRecord) -> Reply:
@@ -168,7 +168,7 @@ def informed(record: DecisionRecord) -> Reply:
             ": ",
             Bold(record.decided),
         ),
-        context(
+        small_print(
             f"You are Informed for this decision in the RACI matrix. Decision record "
             f"{record.id}, from vote {record.poll_id}: /decision show {record.id}"
         ),
@@ -203,7 +203,7 @@ def log(records: Sequence[DecisionRecord], decision_name: str | None) -> Reply:
     return reply(
         Heading(f"Decision records{where}"),
         text("\n".join(lines)),
-        context("See one with /decision show <id>."),
+        small_print("See one with /decision show <id>."),
     )
 
 

@@ -13,7 +13,7 @@ from bot.feature import Arg, ArgKind, Args, CommandSpec, Example, Subcommand, Wh
 from bot.features.digest import facts, render
 from bot.features.digest.schedule import When, parse_when, trigger
 from bot.features.roles import load_matrix, may_edit
-from bot.replies import Code, Outcome, Reply, context, reply, say, text
+from bot.replies import Code, Outcome, Reply, reply, say, small_print, text
 from storage.models.core import ProductTeam
 from storage.models.digests import DigestSchedule
 from storage.repositories import digests as repo
@@ -29,7 +29,7 @@ async def _status(command: Command, args: Args, ctx: Context) -> Outcome:
     if schedule is None or not schedule.enabled:
         return reply(
             text("This channel gets no weekly digest yet."),
-            context(
+            small_print(
                 "Start one with ",
                 Code("/digest schedule"),
                 " (Fridays 16:00 your time) or ",
@@ -83,7 +83,7 @@ async def _schedule(command: Command, args: Args, ctx: Context) -> Outcome:
         await ctx.reschedule()
     return reply(
         text(f"Done: this channel gets the weekly product-review digest {when.describe()}."),
-        context("See it now with ", Code("/digest preview"), "."),
+        small_print("See it now with ", Code("/digest preview"), "."),
     )
 
 

@@ -21,8 +21,8 @@ from bot.replies import (
     Heading,
     Reply,
     Span,
-    context,
     reply,
+    small_print,
     text,
 )
 
@@ -35,7 +35,7 @@ def digest(facts: WeekFacts, team_name: str, *, public: bool) -> Reply:
     last = facts.end.astimezone(zone)
     blocks: list[Block] = [
         Heading(f"Weekly product review · {first:%d %b} – {last:%d %b}"),
-        context(f"{team_name} · everything since {first:%a %d %b %H:%M} ({facts.timezone})"),
+        small_print(f"{team_name} · everything since {first:%a %d %b %H:%M} ({facts.timezone})"),
     ]
     if facts.is_quiet:
         blocks.append(
@@ -54,7 +54,7 @@ def digest(facts: WeekFacts, team_name: str, *, public: bool) -> Reply:
         if section:
             blocks += [Divider(), *section]
     blocks.append(
-        context(
+        small_print(
             "Drill in: ",
             Code("/vote results <id>"),
             " · ",

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from bot.context import Context
 from bot.events import Actor
 from bot.features import insights, roles, standups, votes
-from bot.replies import Block, Code, Divider, Heading, Reply, context, reply, text
+from bot.replies import Block, Code, Divider, Heading, Reply, reply, small_print, text
 
 Section = Callable[[Context, Actor], Awaitable[tuple[Block, ...]]]
 
@@ -33,7 +33,9 @@ async def page(ctx: Context, person: Actor) -> Reply:
     """What waits for `person`, read now."""
     blocks: list[Block] = [
         Heading("Waiting for you"),
-        context("Updated as things change. Type ", Code("/alignbot help"), " for every command."),
+        small_print(
+            "Updated as things change. Type ", Code("/alignbot help"), " for every command."
+        ),
     ]
     for title, section, empty in SECTIONS:
         found = await section(ctx, person)

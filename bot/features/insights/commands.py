@@ -23,7 +23,7 @@ from bot.features.insights.publish import open_editor, retract
 from bot.features.insights.sync import current_card
 from bot.features.insights.views import insight_list, status_report, subscriptions_report
 from bot.mentions import CHANNEL, readable
-from bot.replies import Outcome, Reply, context, reply, say
+from bot.replies import Outcome, Reply, reply, say, small_print
 from storage.models.insights import InsightSubscription
 from storage.repositories import insights as repo
 from storage.repositories import people
@@ -99,7 +99,7 @@ def _by_tag(tag: str, views: list[InsightView]) -> Reply:
     heading = f"Insights tagged #{used}" if used else f"Insights tagged #{tag}"
     result = insight_list(heading, found, f"No insight you can see is tagged #{tag}.")
     if used and used != tag:
-        return reply(*result.blocks, context(f"No insight is tagged #{tag}; showing #{used}."))
+        return reply(*result.blocks, small_print(f"No insight is tagged #{tag}; showing #{used}."))
     return result
 
 
@@ -111,7 +111,9 @@ async def list_recent(command: Command, args: Args, ctx: Context) -> Reply:
     heading += f" from the last {period.days} days" if period else ""
     result = insight_list(heading, shown, "No insights yet. Share one with `/insight new`.")
     if len(views) > len(shown):
-        return reply(*result.blocks, context(f"Showing the newest {len(shown)} of {len(views)}."))
+        return reply(
+            *result.blocks, small_print(f"Showing the newest {len(shown)} of {len(views)}.")
+        )
     return result
 
 

@@ -27,9 +27,9 @@ from bot.replies import (
     Reply,
     Span,
     buttons,
-    context,
     fields,
     reply,
+    small_print,
     text,
 )
 from storage.models.insights import InsightAck, InsightSubscription
@@ -84,8 +84,8 @@ def insight_card(view: InsightView, counts: Mapping[str, int]) -> Reply:
         blocks.append(
             text(Bold("Supports backlog items"), "\n", "\n".join(f"• {i}" for i in view.items))
         )
-    blocks.append(context(*_provenance(view)))
-    blocks.append(context(tally_line(counts)))
+    blocks.append(small_print(*_provenance(view)))
+    blocks.append(small_print(tally_line(counts)))
     blocks.append(answer_buttons(view.id))
     return reply(*blocks, public=True)
 
@@ -144,7 +144,7 @@ def retracted_card(view: InsightView, by_name: str) -> Reply:
             Mention(insight.retracted_by or insight.author_id, by_name),
             f" on {when}. Please do not rely on it any more.",
         ),
-        context("It was titled: ", insight.title),
+        small_print("It was titled: ", insight.title),
         public=True,
     )
 
@@ -183,7 +183,7 @@ def insight_list(heading: str, views: Sequence[InsightView], empty: str) -> Repl
     return reply(
         Heading(heading),
         text(*lines),
-        context(
+        small_print(
             "Read one: ",
             Code("/insight show <number>"),
             " · who answered: ",
@@ -213,7 +213,7 @@ def status_report(
     blocks.append(text(*spans))
     channels, people = posted
     blocks.append(
-        context(
+        small_print(
             f"Posted to {count(channels, 'channel')} and {count(people, 'person', 'people')} "
             "by direct message. "
             "“Not yet” lists the people it was sent to directly and the team's role holders "
@@ -221,7 +221,7 @@ def status_report(
         )
     )
     if view.insight.retracted_at:
-        blocks.append(context("This insight is retracted."))
+        blocks.append(small_print("This insight is retracted."))
     return reply(*blocks)
 
 
@@ -267,7 +267,7 @@ def subscriptions_report(
         Heading("Insight subscriptions"),
         text(Bold("Channels"), "\n", *(lines or ["none yet"])),
         text(Bold("You follow"), "\n", tag_list(own_follows) if own_follows else "no tags"),
-        context(
+        small_print(
             "Subscribe a channel: ",
             Code("/insight subscribe here onboarding"),
             " · follow by DM: ",

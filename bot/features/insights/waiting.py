@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.events import Actor
 from bot.features.insights.views import answer_buttons
-from bot.replies import Block, Bold, context, text
+from bot.replies import Block, Bold, small_print, text
 from storage.repositories import insights as repo
 
 SHOWN = 10
@@ -22,6 +22,6 @@ async def waiting_for(ctx: Context, person: Actor) -> tuple[Block, ...]:
     for insight in found:
         assert insight.id is not None
         blocks.append(text(Bold(f"Insight {insight.id}: "), insight.title))
-        blocks.append(context(f"from {insight.author_name or insight.author_id}"))
+        blocks.append(small_print(f"from {insight.author_name or insight.author_id}"))
         blocks.append(answer_buttons(insight.id))
     return tuple(blocks)

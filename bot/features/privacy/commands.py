@@ -18,10 +18,10 @@ from bot.replies import (
     Preformatted,
     Reply,
     buttons,
-    context,
     fields,
     reply,
     say,
+    small_print,
     text,
 )
 from bot.subcommands import ensure_allowed
@@ -45,7 +45,7 @@ async def my_data(command: Command, args: Args, ctx: Context) -> Outcome:
             "anonymous votes are not here: nothing stored links them to you."
         ),
         Preformatted(exported),
-        context("An admin can erase it with ", Code("/alignbot forget @you"), "."),
+        small_print("An admin can erase it with ", Code("/alignbot forget @you"), "."),
     )
 
 

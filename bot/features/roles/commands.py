@@ -38,10 +38,10 @@ from bot.replies import (
     Preformatted,
     Reply,
     confirmation,
-    context,
     done_in_place,
     reply,
     say,
+    small_print,
     text,
 )
 from storage.repositories import people as directory
@@ -196,7 +196,7 @@ async def _role_add(command: Command, args: Args, ctx: Context) -> Outcome:
         await repo.log_change(session, tm.team, command.actor.user_id, f"added role {name}", now)
     return reply(
         text(f"Added the {name} role. "),
-        context("Staff it with ", Code(f'/role assign @person "{name}"'), "."),
+        small_print("Staff it with ", Code(f'/role assign @person "{name}"'), "."),
     )
 
 
@@ -568,7 +568,8 @@ async def _raci_export(command: Command, args: Args, ctx: Context) -> Outcome:
     matrix = await service.cached_matrix(ctx, command.conversation)
     body = exchange.to_csv(matrix) if kind == "csv" else exchange.to_yaml(matrix)
     return reply(
-        Preformatted(body), context("Edit it and paste it back with ", Code("/raci import"), ".")
+        Preformatted(body),
+        small_print("Edit it and paste it back with ", Code("/raci import"), "."),
     )
 
 

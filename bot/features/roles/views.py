@@ -25,9 +25,9 @@ from bot.replies import (
     Reply,
     Span,
     buttons,
-    context,
     fields,
     reply,
+    small_print,
     text,
 )
 
@@ -80,7 +80,7 @@ def decision_card(decision: DecisionView, matrix: Matrix, asked: str = "") -> Re
     if matrix.is_default:
         notes += [" From the PO/UX default matrix; make it yours with ", Code("/raci set"), "."]
     if notes:
-        blocks.append(context(*notes))
+        blocks.append(small_print(*notes))
     return reply(*blocks)
 
 
@@ -98,7 +98,7 @@ def not_found(asked: str, nearest: Sequence[DecisionView]) -> Reply:
     if nearest:
         blocks.append(text("Closest: " + ", ".join(f"“{d.name}”" for d in nearest) + "."))
     blocks.append(
-        context(
+        small_print(
             "Add it: ",
             Code(f'/raci add "{asked[:60]}" "Product Owner"=A "UX Designer"=R'),
             " · see everything: ",
@@ -135,7 +135,7 @@ def grid(matrix: Matrix) -> Reply:
     return reply(
         Heading("RACI matrix"),
         Preformatted("\n".join(lines)),
-        context(
+        small_print(
             f"{legend}. A = Accountable, R = Responsible, C = Consulted, I = Informed. ",
             f"Showing {source}.",
         ),
@@ -147,7 +147,7 @@ def role_list(matrix: Matrix) -> Reply:
     return reply(
         Heading("Roles and people"),
         fields(*rows) if rows else text("No roles yet."),
-        context(
+        small_print(
             "Change with ",
             Code("/role assign @person Product Owner"),
             " or ",
@@ -170,7 +170,7 @@ def drift_blocks(found: Sequence[Drift], days: int, *, may_fix: bool) -> list[Bl
         )
         if item.fix_role is None:
             blocks.append(
-                context(
+                small_print(
                     f"{item.who_name} holds no role to make Accountable: assign one with ",
                     Code(f"/role assign @{item.who_name} …"),
                     ".",
@@ -195,5 +195,5 @@ def drift_confirmation(
     return reply(
         text(f"Make {role} Accountable for “{decision.name}”? New letters: {', '.join(changed)}."),
         buttons(Button("Yes, change the matrix", DRIFT_CONFIRM_ACTION, value)),
-        context("Or type ", Code(f'/raci set "{decision.name}" {typed}'), "."),
+        small_print("Or type ", Code(f'/raci set "{decision.name}" {typed}'), "."),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.events import Actor
-from bot.replies import Block, Bold, context, text
+from bot.replies import Block, Bold, small_print, text
 from storage.repositories import roles as repo
 
 
@@ -15,5 +15,5 @@ async def held_by(ctx: Context, person: Actor) -> tuple[Block, ...]:
     for role in held:
         blocks.append(text(Bold(role.role), f" in {role.team}"))
         if role.accountable_for:
-            blocks.append(context("Accountable for: ", ", ".join(role.accountable_for)))
+            blocks.append(small_print("Accountable for: ", ", ".join(role.accountable_for)))
     return tuple(blocks)

@@ -21,7 +21,7 @@ from bot.features.standups.schedule import local_day
 from bot.features.standups.service import Settings, load_entries, settings_of
 from bot.features.standups.summary import PersonAnswers
 from bot.features.standups.views import day_label
-from bot.replies import Block, Bold, buttons, context, text
+from bot.replies import Block, Bold, buttons, small_print, text
 from storage.models.escalations import NOT_MINE, OPEN, RESOLVED
 from storage.models.standups import StandupTeam
 from storage.repositories import escalations as escalations_repo
@@ -88,7 +88,7 @@ async def _of_standup(
                 f": {names.get(row.user_id, row.user_id)}'s blocker in the {team.name} stand-up,"
                 f" escalated to you on {day_label(row.escalated_on)} ({state})",
             ),
-            context(f"“{row.blocker[:MAX_QUOTED]}”"),
+            small_print(f"“{row.blocker[:MAX_QUOTED]}”"),
             buttons(*answer_buttons(row.id, resolved_only=row.state != OPEN)),
         ]
     for decision, raiser, blocker, day in blocked:
@@ -98,7 +98,7 @@ async def _of_standup(
                 f": {names.get(raiser, raiser)}'s blocker in the {team.name} stand-up"
                 f" ({day_label(day)})",
             ),
-            context(f"“{blocker[:MAX_QUOTED]}”"),
+            small_print(f"“{blocker[:MAX_QUOTED]}”"),
         ]
     return blocks
 

@@ -40,7 +40,7 @@ from bot.features.standups.service import (
     settings_of,
 )
 from bot.mentions import mentions, readable, without_mentions
-from bot.replies import Code, FormErrors, Heading, Outcome, context, fields, reply, text
+from bot.replies import Code, FormErrors, Heading, Outcome, fields, reply, small_print, text
 from bot.timezones import canonical_zone
 from storage.models.standups import StandupHoliday, StandupTeam
 from storage.repositories import people
@@ -245,7 +245,7 @@ async def escalate(command: Command, args: Args, ctx: Context) -> Outcome:
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
         if not typed:
-            return reply(text(_escalation_setting(team)), context(*_ESCALATE_HINT))
+            return reply(text(_escalation_setting(team)), small_print(*_ESCALATE_HINT))
         days = forms.parse_escalate_days(typed)
         if days is None:
             raise UserError(
@@ -312,7 +312,7 @@ async def tz(command: Command, args: Args, ctx: Context) -> Outcome:
     local = now.astimezone(current.tz)
     return reply(
         text(f"Your stand-up time zone: {current.tz.key} ({source}); it is {local:%H:%M} there."),
-        context(
+        small_print(
             "Change it with ",
             Code("/standup tz Europe/Paris"),
             "; follow your profile again with ",
@@ -378,7 +378,7 @@ async def _show_skips(session: AsyncSession, actor: Actor, today: date) -> Outco
     found = (await repo.skips(session, actor.workspace_id, [actor.user_id], today, date.max)).get(
         actor.user_id, []
     )
-    usage = context(
+    usage = small_print(
         "Mark days away with ",
         Code("/standup skip tomorrow"),
         " or ",
@@ -394,7 +394,7 @@ async def _show_skips(session: AsyncSession, actor: Actor, today: date) -> Outco
     ]
     return reply(
         text("You're away: " + "; ".join(lines) + "."),
-        context("Back early? ", Code("/standup unskip"), " clears them from today on."),
+        small_print("Back early? ", Code("/standup unskip"), " clears them from today on."),
     )
 
 
@@ -464,7 +464,7 @@ def _holiday_list(team: StandupTeam, days: list[StandupHoliday]) -> Outcome:
     if not days:
         return reply(
             text(f"No upcoming {team.name} holidays."),
-            context("Add one with ", Code("/standup holiday 2026-12-25 Christmas"), "."),
+            small_print("Add one with ", Code("/standup holiday 2026-12-25 Christmas"), "."),
         )
     return reply(
         Heading(f"{team.name} holidays"),

@@ -31,8 +31,8 @@ from bot.replies import (
     ButtonStyle,
     Reply,
     buttons,
-    context,
     reply,
+    small_print,
     text,
 )
 from storage.models.deliveries import Delivery
@@ -177,7 +177,9 @@ async def dm_for(session: AsyncSession, row: BlockerEscalation) -> Reply | None:
         ),
         text(f"“{row.blocker[:500]}”"),
         buttons(*answer_buttons(row.id)),
-        context("Not yours? Say which role it belongs to; the stand-up summary shows your answer."),
+        small_print(
+            "Not yours? Say which role it belongs to; the stand-up summary shows your answer."
+        ),
     )
 
 

@@ -25,9 +25,9 @@ from bot.replies import (
     Reply,
     Span,
     Text,
-    context,
     fields,
     reply,
+    small_print,
     text,
 )
 
@@ -148,7 +148,7 @@ def build_summary(
     if threaded:
         thread = tuple((person.user_id, person_reply(person)) for person in data.answers)
         if data.answers:
-            top.append(context("Everyone's answers are in the thread."))
+            top.append(small_print("Everyone's answers are in the thread."))
         return Summary(reply(*top, public=True), thread)
     body: list[Block] = []
     for person in data.answers:
@@ -194,16 +194,16 @@ def blockers_section(
         owner = owner_of(blocker) if owner_of else None
         escalation = escalation_of(person.user_id, blocker) if escalation_of else None
         if owner:
-            blocks.append(context("↳ ", owner, f" · {escalation}" if escalation else ""))
+            blocks.append(small_print("↳ ", owner, f" · {escalation}" if escalation else ""))
     return blocks
 
 
 def _absent(data: DaySummary) -> list[Block]:
     blocks: list[Block] = []
     if data.missing:
-        blocks.append(context("Not answered yet: ", ", ".join(p.name for p in data.missing)))
+        blocks.append(small_print("Not answered yet: ", ", ".join(p.name for p in data.missing)))
     if data.away:
-        blocks.append(context("Away: ", ", ".join(p.name for p in data.away)))
+        blocks.append(small_print("Away: ", ", ".join(p.name for p in data.away)))
     return blocks
 
 

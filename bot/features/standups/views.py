@@ -21,9 +21,9 @@ from bot.replies import (
     Heading,
     Reply,
     buttons,
-    context,
     fields,
     reply,
+    small_print,
     text,
 )
 from storage.models.standups import StandupTeam
@@ -58,7 +58,7 @@ def prompt(
     )
     blocks: list[Block] = [
         text(*lead),
-        context(" · ".join(q.text for q in questions)),
+        small_print(" · ".join(q.text for q in questions)),
         buttons(
             Button(
                 "Answer",
@@ -72,7 +72,7 @@ def prompt(
     ]
     if zone_hint:
         blocks.append(
-            context(
+            small_print(
                 f"I don't know your time zone, so I use UTC ({team.prompt_time} UTC). Set yours "
                 "with ",
                 Code("/standup tz Europe/Paris"),
@@ -94,7 +94,7 @@ def saved(
     return reply(
         text("Thanks! Your ", Bold(team.name), f" stand-up for {day_label(day)} is saved."),
         fields(*[(e.question, e.answer or "—") for e in entries]),
-        context(after),
+        small_print(after),
     )
 
 
@@ -107,7 +107,7 @@ def choose_team(teams: Sequence[StandupTeam], day: date) -> Reply:
                 for team in teams[:5]
             ]
         ),
-        context("Or name it: ", Code(f"/standup {teams[0].slug}")),
+        small_print("Or name it: ", Code(f"/standup {teams[0].slug}")),
     )
 
 
@@ -144,7 +144,7 @@ def team_saved(
     ]
     if any(m.fallback for m in members):
         blocks.append(
-            context(
+            small_print(
                 "Members without a known time zone are prompted in UTC until they set theirs with ",
                 Code("/standup tz Europe/Paris"),
                 ".",
@@ -196,7 +196,7 @@ def history(team_name: str, period: str, items: Sequence[HistoryItem], who: str 
     title = f"Stand-up history · {team_name}" + (f" · {who}" if who else "")
     if not items:
         return reply(Heading(title), text(f"No answers {period}."))
-    blocks: list[Block] = [Heading(title), context(period)]
+    blocks: list[Block] = [Heading(title), small_print(period)]
     shown = items[:MAX_HISTORY_ENTRIES]
     current: date | None = None
     for item in shown:
@@ -210,7 +210,7 @@ def history(team_name: str, period: str, items: Sequence[HistoryItem], who: str 
         ]
     if len(items) > len(shown):
         blocks.append(
-            context(
+            small_print(
                 f"Showing the latest {len(shown)} of {len(items)} answers; "
                 "pick a shorter period or one person to see the rest."
             )
@@ -247,7 +247,7 @@ def stats(team_name: str, period: str, rows: Sequence[Participation]) -> Reply:
     )
     return reply(
         Heading(f"Stand-up stats · {team_name}"),
-        context(period),
+        small_print(period),
         fields(
             ("Team participation", f"{team_rate}% ({answered} of {expected} answers)"),
             ("On time", f"{on_time} of {answered}, {answered - on_time} late"),

@@ -24,10 +24,10 @@ from bot.replies import (
     FormErrors,
     Input,
     Outcome,
-    context,
     reply,
     text,
 )
+from bot.replies import small_print as context
 from storage.models.votes import Poll
 from storage.repositories import vote_options
 

@@ -34,7 +34,8 @@ from bot.features.votes.forms import Draft
 from bot.features.votes.tally import Method, Payload, Result, tally
 from bot.features.votes.views import RoleSplit
 from bot.mentions import readable
-from bot.replies import Italic, Reply, context, reply, text
+from bot.replies import Italic, Reply, reply, text
+from bot.replies import small_print as context
 from bot.scheduler import run_once
 from bot.server_key import ServerKey, server_key
 from storage.models.deliveries import Delivery

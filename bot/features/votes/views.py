@@ -33,10 +33,10 @@ from bot.replies import (
     Reply,
     Select,
     Span,
-    context,
     reply,
     text,
 )
+from bot.replies import small_print as context
 from bot.timezones import zone_or_utc
 from storage.models.votes import AddedOption, Poll
 

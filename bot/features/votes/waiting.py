@@ -7,7 +7,8 @@ import json
 from bot.context import Context
 from bot.events import Actor
 from bot.features.votes import polls, views
-from bot.replies import Block, Bold, Button, ButtonStyle, buttons, context, text
+from bot.replies import Block, Bold, Button, ButtonStyle, buttons, text
+from bot.replies import small_print as context
 from storage.models.votes import Poll
 from storage.repositories import votes
 

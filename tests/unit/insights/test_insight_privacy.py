@@ -5,7 +5,7 @@ from __future__ import annotations
 from adapters.local.render import render
 from bot.app import AlignBot
 from bot.events import Action, Submission
-from bot.replies import Bold, Code, Context, Fields, Heading, Mention, Text
+from bot.replies import Bold, Code, Fields, Heading, Mention, SmallPrint, Text
 from tests.conftest import ask, channel, person
 from tests.support.recording import RecordingMessenger
 from tests.unit.insights.helpers import (
@@ -129,7 +129,7 @@ async def test_user_text_is_only_ever_plain_spans(
 
 
 def _spans(block: object) -> tuple[object, ...]:
-    if isinstance(block, Text | Context):
+    if isinstance(block, Text | SmallPrint):
         return block.spans
     if isinstance(block, Fields):
         return tuple(span for item in block.items for span in item.value)
