@@ -16,14 +16,14 @@ from bot.features.standups.delivery import refresh_summary
 from bot.features.standups.questions import Kind
 from bot.features.standups.schedule import local_day, next_standup_day, parse_date
 from bot.features.standups.service import (
-    Settings,
+    TeamSchedule,
     answer_of_kind,
     entries_json,
     holiday_days,
     is_standup_day,
     load_entries,
     person_zones,
-    settings_of,
+    schedule_of,
 )
 from bot.features.standups.summary import PersonAnswers
 from bot.replies import Form, FormErrors, Outcome, Span, reply, text
@@ -46,11 +46,11 @@ async def answer_now(command: Command, ctx: Context, team: StandupTeam | None) -
         day = local_day(ctx.clock.now(), zone.tz)
         if len(teams) > 1:
             return views.choose_team(teams, day)
-        s = settings_of(teams[0])
-        holidays = await holiday_days(session, s.team_id, day, day + timedelta(days=366))
-        if not is_standup_day(s, day, holidays):
-            raise UserError(_no_standup_today(s, day, holidays))
-        return await _form(session, s, actor.user_id, day)
+        schedule = schedule_of(teams[0])
+        holidays = await holiday_days(session, schedule.team_id, day, day + timedelta(days=366))
+        if not is_standup_day(schedule, day, holidays):
+            raise UserError(_no_standup_today(schedule, day, holidays))
+        return await _form(session, schedule, actor.user_id, day)
 
 
 async def _my_teams(session: AsyncSession, actor: Actor, channel_id: str) -> list[StandupTeam]:
@@ -65,9 +65,9 @@ async def _my_teams(session: AsyncSession, actor: Actor, channel_id: str) -> lis
     return here or mine
 
 
-def _no_standup_today(s: Settings, day: date, holidays: set[date]) -> str:
-    reason = "a team holiday" if day in holidays else f"not a {s.team.name} stand-up day"
-    upcoming = next_standup_day(day, s.weekdays, holidays)
+def _no_standup_today(schedule: TeamSchedule, day: date, holidays: set[date]) -> str:
+    reason = "a team holiday" if day in holidays else f"not a {schedule.team.name} stand-up day"
+    upcoming = next_standup_day(day, schedule.weekdays, holidays)
     then = f" The next one is {views.day_label(upcoming)}." if upcoming else ""
     return f"Today ({views.day_label(day)}) is {reason}, so there is nothing to answer.{then}"
 
@@ -82,23 +82,23 @@ async def require_member(session: AsyncSession, team: StandupTeam, actor: Actor)
         )
 
 
-async def _form(session: AsyncSession, s: Settings, user_id: str, day: date) -> Form:
+async def _form(session: AsyncSession, schedule: TeamSchedule, user_id: str, day: date) -> Form:
     """The answer form: the day's answers if given, else yesterday's "today" as "yesterday"."""
-    existing = await repo.answer_for(session, s.team_id, user_id, day)
+    existing = await repo.answer_for(session, schedule.team_id, user_id, day)
     initial: dict[int, str] = {}
     if existing is not None:
         given = {entry.question: entry.answer for entry in load_entries(existing)}
-        initial = {i: given[q.text] for i, q in enumerate(s.questions) if given.get(q.text)}
+        initial = {i: given[q.text] for i, q in enumerate(schedule.questions) if given.get(q.text)}
     else:
-        previous = await repo.latest_before(session, s.team_id, user_id, day)
+        previous = await repo.latest_before(session, schedule.team_id, user_id, day)
         carried = answer_of_kind(previous, Kind.TODAY)
-        for i, question in enumerate(s.questions):
+        for i, question in enumerate(schedule.questions):
             if question.kind is Kind.YESTERDAY and carried:
                 initial[i] = carried
-    intro: list[Span] = [f"{s.team.name} · {views.day_label(day)}"]
+    intro: list[Span] = [f"{schedule.team.name} · {views.day_label(day)}"]
     if existing is not None:
         intro.append(" · editing your answers")
-    return forms.answer_form(s.team, s.questions, day, initial, intro)
+    return forms.answer_form(schedule.team, schedule.questions, day, initial, intro)
 
 
 def _parse_action(value: str) -> tuple[int, date]:
@@ -146,7 +146,7 @@ async def open_from_button(action: Action, ctx: Context) -> Outcome:
         team = await _team(session, team_id)
         await require_member(session, team, action.actor)
         await require_answerable(session, team, action.actor, day, ctx)
-        return await _form(session, settings_of(team), action.actor.user_id, day)
+        return await _form(session, schedule_of(team), action.actor.user_id, day)
 
 
 async def skip_from_button(action: Action, ctx: Context) -> Outcome:
@@ -180,37 +180,37 @@ async def submit(submission: Submission, ctx: Context) -> Outcome:
         team = await _team(session, target.team_id)
         await require_member(session, team, actor)
         await require_answerable(session, team, actor, target.day, ctx)
-    s = settings_of(team)
-    if forms.fingerprint(s.questions) != target.fingerprint:
+    schedule = schedule_of(team)
+    if forms.fingerprint(schedule.questions) != target.fingerprint:
         raise UserError(
             f"The {team.name} questions changed while your form was open; "
             f"please open it again with /standup {team.slug}."
         )
-    entries = forms.read_answers(submission.values, s.questions)
+    entries = forms.read_answers(submission.values, schedule.questions)
     if isinstance(entries, dict):
         return FormErrors(entries)
     now = ctx.clock.now()
     async with ctx.db.transaction() as session:
-        before = await latest_blocker(session, s.team_id, actor.user_id, target.day)
+        before = await latest_blocker(session, schedule.team_id, actor.user_id, target.day)
         await repo.save_answer(
             session,
             team,
             actor.user_id,
             target.day,
             entries_json(entries),
-            on_time=now <= s.summary_instant(target.day),
+            on_time=now <= schedule.summary_instant(target.day),
             now=now,
         )
         now_said = PersonAnswers(actor.user_id, "", tuple(entries)).blocker
-        await mark_owners_stale(session, ctx, s, [before, now_said])
-    updated = await _refresh(ctx, s, target.day, actor.user_id)
+        await mark_owners_stale(session, ctx, schedule, [before, now_said])
+    updated = await _refresh(ctx, schedule, target.day, actor.user_id)
     return views.saved(team, target.day, entries, summary_updated=updated)
 
 
-async def _refresh(ctx: Context, s: Settings, day: date, user_id: str) -> bool:
+async def _refresh(ctx: Context, schedule: TeamSchedule, day: date, user_id: str) -> bool:
     """Updates an already posted summary; a failure there never loses the saved answer."""
     try:
-        return await refresh_summary(ctx, s, day, user_id)
+        return await refresh_summary(ctx, schedule, day, user_id)
     except Exception:
-        log.exception("could not update the posted %s summary for %s", s.team.slug, day)
+        log.exception("could not update the posted %s summary for %s", schedule.team.slug, day)
         return False

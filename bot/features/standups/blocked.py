@@ -18,7 +18,7 @@ from bot.events import Actor
 from bot.features.roles import decision_lookup
 from bot.features.standups.escalation import answer_buttons
 from bot.features.standups.schedule import local_day
-from bot.features.standups.service import Settings, load_entries, settings_of
+from bot.features.standups.service import TeamSchedule, load_entries, schedule_of
 from bot.features.standups.summary import PersonAnswers
 from bot.features.standups.views import day_label
 from bot.replies import Block, Bold, buttons, small_print, text
@@ -46,15 +46,15 @@ async def _of_standup(
     session: AsyncSession, ctx: Context, team: StandupTeam, user_id: str
 ) -> list[Block]:
     assert team.id is not None
-    s = settings_of(team)
+    schedule = schedule_of(team)
     now = ctx.clock.now()
     escalated = [
         row
         for row in await escalations_repo.of_standup(session, team.id)
         if row.state not in (RESOLVED, NOT_MINE) and user_id in row.owners
     ]
-    decision_in = await decision_lookup(session, s.conversation(), now)
-    today = local_day(now, s.tz)
+    decision_in = await decision_lookup(session, schedule.conversation(), now)
+    today = local_day(now, schedule.tz)
     latest = {
         answer.user_id: answer  # oldest first: each member's latest answer wins
         for answer in await repo.answers_between(
@@ -113,13 +113,13 @@ async def latest_blocker(
 
 
 async def mark_owners_stale(
-    session: AsyncSession, ctx: Context, s: Settings, blockers: Iterable[str | None]
+    session: AsyncSession, ctx: Context, schedule: TeamSchedule, blockers: Iterable[str | None]
 ) -> None:
     """A blocker that names a decision (or no longer does) changes its Accountable people's
     home pages: queue theirs."""
     said = [blocker for blocker in blockers if blocker]
-    if not said or not ctx.messenger.has_home(s.team.platform):
+    if not said or not ctx.messenger.has_home(schedule.team.platform):
         return
-    decision_in = await decision_lookup(session, s.conversation(), ctx.clock.now())
+    decision_in = await decision_lookup(session, schedule.conversation(), ctx.clock.now())
     owners = [h.user_id for b in said if (named := decision_in(b)) for h in named.owners]
-    await homes.mark_stale(session, ctx, s.team.platform, s.team.workspace_id, owners)
+    await homes.mark_stale(session, ctx, schedule.team.platform, schedule.team.workspace_id, owners)

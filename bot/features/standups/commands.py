@@ -37,7 +37,7 @@ from bot.features.standups.service import (
     is_standup_day,
     load_entries,
     person_zones,
-    settings_of,
+    schedule_of,
 )
 from bot.mentions import mentions, readable, without_mentions
 from bot.replies import Code, FormErrors, Heading, Outcome, fields, reply, small_print, text
@@ -161,7 +161,7 @@ async def submit_setup(submission: Submission, ctx: Context) -> Outcome:
         await repo.save_team(session, team, values.member_ids, now)
         zones = await person_zones(session, actor.workspace_id, values.member_ids)
         names = await people.names(session, actor.workspace_id, set(values.member_ids))
-    schedule = settings_of(team)
+    schedule = schedule_of(team)
     today = local_day(now, schedule.tz)
     members = [
         views.MemberLine(
@@ -419,7 +419,7 @@ async def holiday(command: Command, args: Args, ctx: Context) -> Outcome:
     word, _, rest = typed.partition(" ")
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
-        schedule = settings_of(team)
+        schedule = schedule_of(team)
         today = local_day(ctx.clock.now(), schedule.tz)
         if word.lower() in {"", "list"}:
             upcoming = await repo.holidays(session, schedule.team_id, today, date.max)
@@ -484,7 +484,7 @@ async def history(command: Command, args: Args, ctx: Context) -> Outcome:
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
         await _ensure_may_read(session, command.actor, team)
-        schedule = settings_of(team)
+        schedule = schedule_of(team)
         first, last = _period(period_text, local_day(ctx.clock.now(), schedule.tz))
         user_ids = [m.user_id for m in who] or None
         answers = await repo.answers_between(session, schedule.team_id, first, last, user_ids)
@@ -518,7 +518,7 @@ async def stats(command: Command, args: Args, ctx: Context) -> Outcome:
     async with ctx.db.transaction() as session:
         team = await _which_team(session, command, team)
         await _ensure_may_read(session, command.actor, team)
-        schedule = settings_of(team)
+        schedule = schedule_of(team)
         today = local_day(now, schedule.tz)
         first, last = _period(period or "30d", today)
         last = min(last, today)

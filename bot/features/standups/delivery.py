@@ -19,7 +19,7 @@ from bot import deliveries
 from bot.context import Context
 from bot.events import MessageRef
 from bot.features.standups import views
-from bot.features.standups.service import THREADED, Settings, render_summary, settings_of
+from bot.features.standups.service import THREADED, TeamSchedule, render_summary, schedule_of
 from bot.replies import Reply
 from storage.models.deliveries import Delivery
 from storage.models.standups import StandupSummary
@@ -42,23 +42,29 @@ def _read_prompt_subject(subject: str) -> tuple[int, date, str, bool]:
     return int(team_id), date.fromisoformat(day), kind, hint == [ZONE_HINT]
 
 
-def prompt_reply(s: Settings, day: date, kind: str, zone_hint: bool) -> Reply:
-    return views.prompt(s.team, s.questions, day, reminder=kind == REMINDER, zone_hint=zone_hint)
+def prompt_reply(schedule: TeamSchedule, day: date, kind: str, zone_hint: bool) -> Reply:
+    return views.prompt(
+        schedule.team, schedule.questions, day, reminder=kind == REMINDER, zone_hint=zone_hint
+    )
 
 
 async def queue_prompts(
     session: AsyncSession,
     ctx: Context,
-    s: Settings,
+    schedule: TeamSchedule,
     day: date,
     kind: str,
     zone_hint: bool,
     user_ids: Collection[str],
 ) -> str:
     """In the caller's transaction: one delivery row per member, under one batch claim."""
-    recipients = [deliveries.Recipient(s.team.platform, deliveries.PERSON, u) for u in user_ids]
-    subject = _prompt_subject(s.team_id, day, kind, zone_hint)
-    return await deliveries.queue(session, ctx, PROMPTS, subject, s.team.workspace_id, recipients)
+    recipients = [
+        deliveries.Recipient(schedule.team.platform, deliveries.PERSON, u) for u in user_ids
+    ]
+    subject = _prompt_subject(schedule.team_id, day, kind, zone_hint)
+    return await deliveries.queue(
+        session, ctx, PROMPTS, subject, schedule.team.workspace_id, recipients
+    )
 
 
 async def _render_prompt(ctx: Context, row: Delivery) -> Reply | None:
@@ -66,7 +72,7 @@ async def _render_prompt(ctx: Context, row: Delivery) -> Reply | None:
     team_id, day, kind, zone_hint = _read_prompt_subject(row.subject)
     async with ctx.db.transaction() as session:
         team = await repo.team_by_id(session, team_id)
-    return None if team is None else prompt_reply(settings_of(team), day, kind, zone_hint)
+    return None if team is None else prompt_reply(schedule_of(team), day, kind, zone_hint)
 
 
 async def _record_prompt(
@@ -97,25 +103,27 @@ def _read_subject(subject: str) -> tuple[int, date, str]:
     return int(team_id), date.fromisoformat(day), user[0] if user else ""
 
 
-async def post_summary(ctx: Context, s: Settings, day: date) -> None:
+async def post_summary(ctx: Context, schedule: TeamSchedule, day: date) -> None:
     """Posts the day's summary (and, when threaded, everyone's answers as replies) once: the
     summary's batch is named after the team and day, so posting it again adds nothing."""
-    summary, posted, _ = await render_summary(ctx, s, day)
+    summary, posted, _ = await render_summary(ctx, schedule, day)
     if posted is None:
-        channel = deliveries.Recipient(s.team.platform, deliveries.CHANNEL, s.team.channel_id)
+        channel = deliveries.Recipient(
+            schedule.team.platform, deliveries.CHANNEL, schedule.team.channel_id
+        )
         async with ctx.db.transaction() as session:
             batch = await deliveries.queue_once(
                 session,
                 ctx.clock.now(),
                 SUMMARY,
-                _summary_subject(s.team_id, day),
-                s.team.workspace_id,
+                _summary_subject(schedule.team_id, day),
+                schedule.team.workspace_id,
                 [channel],
             )
         await deliveries.take(ctx, batch, summary.parent)
     # The replies were queued when the summary was recorded; post them in the summary's order.
     for user_id, person_reply in summary.thread:
-        batch = deliveries.named_batch(ANSWERS, _answers_subject(s.team_id, day, user_id))
+        batch = deliveries.named_batch(ANSWERS, _answers_subject(schedule.team_id, day, user_id))
         await deliveries.take(ctx, batch, person_reply)
 
 
@@ -125,7 +133,7 @@ async def _render_summary(ctx: Context, row: Delivery) -> Reply | None:
         team = await repo.team_by_id(session, team_id)
     if team is None:
         return None
-    summary, posted, _ = await render_summary(ctx, settings_of(team), day)
+    summary, posted, _ = await render_summary(ctx, schedule_of(team), day)
     return summary.parent if posted is None else None
 
 
@@ -159,7 +167,7 @@ async def _render_answers(ctx: Context, row: Delivery) -> Reply | None:
         team = await repo.team_by_id(session, team_id)
     if team is None:
         return None
-    summary, _, _ = await render_summary(ctx, settings_of(team), day)
+    summary, _, _ = await render_summary(ctx, schedule_of(team), day)
     return dict(summary.thread).get(user_id)
 
 
@@ -181,11 +189,11 @@ def _ref(posted: StandupSummary, message_id: str) -> MessageRef:
     return MessageRef(posted.platform, posted.workspace_id, posted.channel_id, message_id)
 
 
-async def refresh_summary(ctx: Context, s: Settings, day: date, user_id: str) -> bool:
+async def refresh_summary(ctx: Context, schedule: TeamSchedule, day: date, user_id: str) -> bool:
     """After `user_id` answered or edited: updates the posted summary in place, and their
     reply in its thread (queued and posted, if they had none). Returns whether a posted
     summary was updated."""
-    summary, posted, posts = await render_summary(ctx, s, day)
+    summary, posted, posts = await render_summary(ctx, schedule, day)
     if posted is None:
         return False
     await ctx.messenger.update(_ref(posted, posted.message_id), summary.parent)
@@ -196,15 +204,15 @@ async def refresh_summary(ctx: Context, s: Settings, day: date, user_id: str) ->
         await ctx.messenger.update(_ref(posted, posts[user_id]), person_reply)
         return True
     thread = deliveries.Recipient(
-        posted.platform, deliveries.CHANNEL, s.team.channel_id, thread_id=posted.message_id
+        posted.platform, deliveries.CHANNEL, schedule.team.channel_id, thread_id=posted.message_id
     )
     async with ctx.db.transaction() as session:
         batch = await deliveries.queue_once(
             session,
             ctx.clock.now(),
             ANSWERS,
-            _answers_subject(s.team_id, day, user_id),
-            s.team.workspace_id,
+            _answers_subject(schedule.team_id, day, user_id),
+            schedule.team.workspace_id,
             [thread],
         )
     await deliveries.take(ctx, batch, person_reply)

@@ -23,7 +23,7 @@ from bot.context import Context
 from bot.features.roles import NamedDecision, decision_lookup
 from bot.features.standups.escalation_state import days_to_resolve
 from bot.features.standups.schedule import previous_standup_days
-from bot.features.standups.service import Settings, day_summary, holiday_days
+from bot.features.standups.service import TeamSchedule, day_summary, holiday_days
 from bot.features.standups.summary import PersonAnswers
 from bot.replies import (
     Bold,
@@ -56,19 +56,19 @@ RESOLVED_ACTION = "standup.escalation.resolved"
 DAY = timedelta(days=1)
 
 
-async def escalate(ctx: Context, s: Settings, day: date) -> None:
+async def escalate(ctx: Context, schedule: TeamSchedule, day: date) -> None:
     """Escalates the day's stuck blockers that name a decision (each streak once) and closes
     escalations whose raiser no longer reports a blocker naming that decision."""
     batches: list[str] = []
     async with ctx.db.transaction() as session:
-        data = await day_summary(session, s, day)
-        decision_in = await decision_lookup(session, s.conversation(), ctx.clock.now())
-        await _close_cleared(session, ctx, s, data.answers, decision_in)
-        after = s.team.escalate_after_days
+        data = await day_summary(session, schedule, day)
+        decision_in = await decision_lookup(session, schedule.conversation(), ctx.clock.now())
+        await _close_cleared(session, ctx, schedule, data.answers, decision_in)
+        after = schedule.team.escalate_after_days
         if after <= 0:
             return
-        holidays = await holiday_days(session, s.team_id, day - timedelta(days=366), day)
-        earlier = previous_standup_days(day, s.weekdays, holidays, max(after, 12))
+        holidays = await holiday_days(session, schedule.team_id, day - timedelta(days=366), day)
+        earlier = previous_standup_days(day, schedule.weekdays, holidays, max(after, 12))
         for person in data.answers:
             if person.blocker is None or person.stuck_days < after:
                 continue
@@ -76,7 +76,7 @@ async def escalate(ctx: Context, s: Settings, day: date) -> None:
             if named is None or not named.owners:
                 continue
             started_on = earlier[person.stuck_days - 2] if person.stuck_days >= 2 else day
-            batch = await _escalate_one(session, ctx, s, day, person, named, started_on)
+            batch = await _escalate_one(session, ctx, schedule, day, person, named, started_on)
             if batch:
                 batches.append(batch)
     for batch in batches:
@@ -86,23 +86,23 @@ async def escalate(ctx: Context, s: Settings, day: date) -> None:
 async def _escalate_one(
     session: AsyncSession,
     ctx: Context,
-    s: Settings,
+    schedule: TeamSchedule,
     day: date,
     person: PersonAnswers,
     named: NamedDecision,
     started_on: date,
 ) -> str | None:
-    if await repo.unresolved_of(session, s.team_id, person.user_id, named.key) is not None:
+    if await repo.unresolved_of(session, schedule.team_id, person.user_id, named.key) is not None:
         return None
-    last = await repo.latest_escalated_on(session, s.team_id, person.user_id, named.key)
+    last = await repo.latest_escalated_on(session, schedule.team_id, person.user_id, named.key)
     if last is not None and last >= started_on:
         return None  # this streak was escalated (and resolved) already
     row = await repo.add(
         session,
         {
-            "workspace_id": s.team.workspace_id,
-            "platform": s.team.platform,
-            "standup_id": s.team_id,
+            "workspace_id": schedule.team.workspace_id,
+            "platform": schedule.team.platform,
+            "standup_id": schedule.team_id,
             "team_id": named.team_id,
             "user_id": person.user_id,
             "blocker": person.blocker or "",
@@ -123,27 +123,27 @@ async def _escalate_one(
     if row is None or row.id is None:
         return None
     owners = [holder.user_id for holder in named.owners]
-    await homes.mark_stale(session, ctx, s.team.platform, s.team.workspace_id, owners)
+    await homes.mark_stale(session, ctx, schedule.team.platform, schedule.team.workspace_id, owners)
     recipients = [
-        deliveries.Recipient(s.team.platform, deliveries.PERSON, holder.user_id)
+        deliveries.Recipient(schedule.team.platform, deliveries.PERSON, holder.user_id)
         for holder in named.owners
     ]
     log.info("escalating blocker %s on %s to %d people", row.id, named.name, len(recipients))
     return await deliveries.queue(
-        session, ctx, ESCALATION, str(row.id), s.team.workspace_id, recipients
+        session, ctx, ESCALATION, str(row.id), schedule.team.workspace_id, recipients
     )
 
 
 async def _close_cleared(
     session: AsyncSession,
     ctx: Context,
-    s: Settings,
+    schedule: TeamSchedule,
     answers: Sequence[PersonAnswers],
     decision_in: Callable[[str], NamedDecision | None],
 ) -> None:
     """A raiser who answered today without a blocker naming the decision has been unblocked."""
     answered = {person.user_id: person for person in answers}
-    for row in await repo.of_standup(session, s.team_id, list(answered)):
+    for row in await repo.of_standup(session, schedule.team_id, list(answered)):
         if row.state == RESOLVED:
             continue
         blocker = answered[row.user_id].blocker

@@ -20,7 +20,7 @@ from bot.features.standups.delivery import refresh_summary
 from bot.features.standups.escalation import answer_buttons
 from bot.features.standups.escalation_state import days_to_resolve
 from bot.features.standups.schedule import local_day
-from bot.features.standups.service import settings_of
+from bot.features.standups.service import schedule_of
 from bot.replies import Form, FormErrors, Input, InputKind, Option, Outcome, buttons, reply, text
 from storage.models.escalations import (
     BY_BUTTON,
@@ -106,7 +106,7 @@ async def not_mine(action: Action, ctx: Context) -> Outcome:
         team = await standups_repo.team_by_id(session, row.standup_id)
         if team is None:
             raise UserError("That stand-up no longer exists.")
-        roles = await role_names(session, settings_of(team).conversation(), ctx.clock.now())
+        roles = await role_names(session, schedule_of(team).conversation(), ctx.clock.now())
     choices = [name for name in roles if name != row.accountable_role]
     return Form(
         form_id=NOT_MINE_FORM,
@@ -131,7 +131,7 @@ async def not_mine_submitted(submission: Submission, ctx: Context) -> Outcome:
         team = await standups_repo.team_by_id(session, row.standup_id)
         if team is None:
             raise UserError("That stand-up no longer exists.")
-        roles = await role_names(session, settings_of(team).conversation(), ctx.clock.now())
+        roles = await role_names(session, schedule_of(team).conversation(), ctx.clock.now())
         wanted = submission.text("role")
         if wanted not in roles or wanted == row.accountable_role:
             return _form_error(roles)
@@ -164,10 +164,10 @@ async def _refresh(ctx: Context, row: BlockerEscalation) -> None:
             team = await standups_repo.team_by_id(session, row.standup_id)
         if team is None:
             return
-        s = settings_of(team)
-        today = local_day(ctx.clock.now(), s.tz)
+        schedule = schedule_of(team)
+        today = local_day(ctx.clock.now(), schedule.tz)
         for day in (today, row.escalated_on):
-            if await refresh_summary(ctx, s, day, row.user_id):
+            if await refresh_summary(ctx, schedule, day, row.user_id):
                 break
     except Exception:
         log.exception("could not update the summary after escalation %s was answered", row.id)

@@ -32,12 +32,12 @@ from bot.features.standups.escalation import escalate
 from bot.features.standups.schedule import due_days
 from bot.features.standups.service import (
     PersonZone,
-    Settings,
+    TeamSchedule,
     holiday_days,
     is_skipping,
     is_standup_day,
     person_zones,
-    settings_of,
+    schedule_of,
 )
 from bot.replies import Reply
 from storage.repositories import standups as repo
@@ -59,15 +59,15 @@ async def tick(ctx: Context) -> None:
             await run_team(ctx, roster, now)
         except Exception:
             log.exception(
-                "stand-up tick failed for team %s; the next tick retries", roster.s.team_id
+                "stand-up tick failed for team %s; the next tick retries", roster.schedule.team_id
             )
 
 
 @dataclass(frozen=True)
 class Roster:
-    """A team's settings and its members' time zones."""
+    """A team's stand-up schedule and its members' time zones."""
 
-    s: Settings
+    schedule: TeamSchedule
     zones: dict[str, PersonZone]
 
 
@@ -85,7 +85,7 @@ async def _rosters(ctx: Context) -> list[Roster]:
         }
     return [
         Roster(
-            settings_of(team),
+            schedule_of(team),
             {uid: zones[team.workspace_id][uid] for uid in members.get(team.id or 0, [])},
         )
         for team in teams
@@ -93,12 +93,14 @@ async def _rosters(ctx: Context) -> list[Roster]:
 
 
 async def run_team(ctx: Context, roster: Roster, now: datetime) -> None:
-    s = roster.s
+    schedule = roster.schedule
     due = await _due_messages(ctx, roster, now)
     for start in range(0, len(due), CLAIM_BATCH):
-        await _send_batch(ctx, s, due[start : start + CLAIM_BATCH])
-    for day in await _due_summaries(ctx, s, now):
-        await run_once(ctx, f"standup:{s.team_id}:summary:{day}", _summary_work(ctx, s, day))
+        await _send_batch(ctx, schedule, due[start : start + CLAIM_BATCH])
+    for day in await _due_summaries(ctx, schedule, now):
+        await run_once(
+            ctx, f"standup:{schedule.team_id}:summary:{day}", _summary_work(ctx, schedule, day)
+        )
 
 
 @dataclass(frozen=True)
@@ -111,38 +113,45 @@ class _Message:
 
 def _candidates(roster: Roster, now: datetime) -> list[_Message]:
     """Prompts and reminders whose time falls in the catch-up window (sent or not)."""
-    s = roster.s
+    schedule = roster.schedule
     since = now - CATCH_UP
-    delay = timedelta(minutes=s.team.reminder_minutes)
+    delay = timedelta(minutes=schedule.team.reminder_minutes)
     found: list[_Message] = []
     for uid, pz in roster.zones.items():
-        for day in due_days(s.prompt_at, pz.tz, since, now):
+        for day in due_days(schedule.prompt_at, pz.tz, since, now):
             found.append(_Message(uid, day, PROMPT, pz))
-        if s.team.reminder_minutes:
-            for day in due_days(s.prompt_at, pz.tz, since - delay, now - delay):
+        if schedule.team.reminder_minutes:
+            for day in due_days(schedule.prompt_at, pz.tz, since - delay, now - delay):
                 found.append(_Message(uid, day, REMINDER, pz))
     return found
 
 
 async def _due_messages(ctx: Context, roster: Roster, now: datetime) -> list[_Message]:
     """The candidates still to send: on a stand-up day, not away, not answered, not sent."""
-    s = roster.s
+    schedule = roster.schedule
     candidates = _candidates(roster, now)
     if not candidates:
         return []
     days = {c.day for c in candidates}
     first, last = min(days), max(days)
-    delay = timedelta(minutes=s.team.reminder_minutes)
+    delay = timedelta(minutes=schedule.team.reminder_minutes)
     async with ctx.db.transaction() as session:
-        holidays = await holiday_days(session, s.team_id, first, last)
+        holidays = await holiday_days(session, schedule.team_id, first, last)
         away = await repo.skips(
-            session, s.team.workspace_id, list(roster.zones), first, last, team_id=s.team_id
+            session,
+            schedule.team.workspace_id,
+            list(roster.zones),
+            first,
+            last,
+            team_id=schedule.team_id,
         )
-        sent = await repo.sent_prompts(session, s.team_id, days)
-        answered = await repo.answered(session, s.team_id, days)
+        sent = await repo.sent_prompts(session, schedule.team_id, days)
+        answered = await repo.answered(session, schedule.team_id, days)
 
     def wanted(c: _Message) -> bool:
-        if not is_standup_day(s, c.day, holidays) or is_skipping(away.get(c.user_id, []), c.day):
+        if not is_standup_day(schedule, c.day, holidays) or is_skipping(
+            away.get(c.user_id, []), c.day
+        ):
             return False
         if (c.user_id, c.day) in answered or (c.user_id, c.day, c.kind) in sent:
             return False
@@ -154,7 +163,7 @@ async def _due_messages(ctx: Context, roster: Roster, now: datetime) -> list[_Me
     return [c for c in candidates if wanted(c)]
 
 
-async def _send_batch(ctx: Context, s: Settings, batch: list[_Message]) -> None:
+async def _send_batch(ctx: Context, schedule: TeamSchedule, batch: list[_Message]) -> None:
     """`run_once` in bulk: one transaction claims the batch's prompts and reminders (each
     exactly once per member, day and kind) and queues what it won in the outbox, one delivery
     row per member; then they are posted, each recorded as soon as Slack or Teams answers.
@@ -164,7 +173,7 @@ async def _send_batch(ctx: Context, s: Settings, batch: list[_Message]) -> None:
     item would cost a few write transactions per DM, which on SQLite caps a fan-out at about
     50 DMs a second.
     """
-    keys = {_key(s, m): m for m in batch}
+    keys = {_key(schedule, m): m for m in batch}
     queued: list[tuple[str, Reply]] = []
     async with ctx.db.transaction() as session:
         won = await claims.claim_many(session, ctx, list(keys))
@@ -174,8 +183,8 @@ async def _send_batch(ctx: Context, s: Settings, batch: list[_Message]) -> None:
             zone_hint = message.zone.source == "fallback"
             groups[(message.day, message.kind, zone_hint)].append(message.user_id)
         for (day, kind, zone_hint), user_ids in groups.items():
-            queue = await queue_prompts(session, ctx, s, day, kind, zone_hint, user_ids)
-            queued.append((queue, prompt_reply(s, day, kind, zone_hint)))
+            queue = await queue_prompts(session, ctx, schedule, day, kind, zone_hint, user_ids)
+            queued.append((queue, prompt_reply(schedule, day, kind, zone_hint)))
         await claims.complete_many(session, ctx, won)
     for queue, dm in queued:
         outcome = await deliveries.deliver(ctx, queue, dm)
@@ -184,27 +193,31 @@ async def _send_batch(ctx: Context, s: Settings, batch: list[_Message]) -> None:
                 log.warning("stand-up DM %s not delivered; the next tick retries it", row.key)
 
 
-def _key(s: Settings, message: _Message) -> str:
-    return f"standup:{s.team_id}:{message.kind}:{message.user_id}:{message.day}"
+def _key(schedule: TeamSchedule, message: _Message) -> str:
+    return f"standup:{schedule.team_id}:{message.kind}:{message.user_id}:{message.day}"
 
 
-async def _due_summaries(ctx: Context, s: Settings, now: datetime) -> list[date]:
-    days = due_days(s.summary_at, s.tz, now - CATCH_UP, now)
+async def _due_summaries(ctx: Context, schedule: TeamSchedule, now: datetime) -> list[date]:
+    days = due_days(schedule.summary_at, schedule.tz, now - CATCH_UP, now)
     if not days:
         return []
     async with ctx.db.transaction() as session:
-        holidays = await holiday_days(session, s.team_id, min(days), max(days))
-        posted = {d for d in days if await repo.summary_for(session, s.team_id, d) is not None}
-    return [d for d in days if is_standup_day(s, d, holidays) and d not in posted]
+        holidays = await holiday_days(session, schedule.team_id, min(days), max(days))
+        posted = {
+            d for d in days if await repo.summary_for(session, schedule.team_id, d) is not None
+        }
+    return [d for d in days if is_standup_day(schedule, d, holidays) and d not in posted]
 
 
-def _summary_work(ctx: Context, s: Settings, day: date) -> Callable[[], Awaitable[None]]:
+def _summary_work(ctx: Context, schedule: TeamSchedule, day: date) -> Callable[[], Awaitable[None]]:
     async def work() -> None:
         try:
-            await escalate(ctx, s, day)
+            await escalate(ctx, schedule, day)
         except Exception:
-            log.exception("escalating %s's stuck blockers failed; the summary goes out", s.team_id)
-        await post_summary(ctx, s, day)
+            log.exception(
+                "escalating %s's stuck blockers failed; the summary goes out", schedule.team_id
+            )
+        await post_summary(ctx, schedule, day)
 
     return work
 

@@ -1,4 +1,4 @@
-"""What commands and scheduled jobs share: a team's settings, people's zones and days, and
+"""What commands and scheduled jobs share: a team's schedule, people's zones and days, and
 building a day's summary (posting it: `delivery`)."""
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ COMPACT = "compact"
 
 
 @dataclass(frozen=True)
-class Settings:
-    """A team's settings, parsed once from its row."""
+class TeamSchedule:
+    """A team's stand-up schedule (questions, days, times, zone, style), parsed from its row."""
 
     team: StandupTeam
     questions: tuple[Question, ...]
@@ -70,8 +70,8 @@ class Settings:
         return Conversation(team.platform, team.workspace_id, team.channel_id, thread_id)
 
 
-def settings_of(team: StandupTeam) -> Settings:
-    return Settings(
+def schedule_of(team: StandupTeam) -> TeamSchedule:
+    return TeamSchedule(
         team=team,
         questions=load_questions(team.questions),
         weekdays=frozenset(int(d) for d in team.weekdays.split(",") if d),
@@ -117,8 +117,8 @@ async def holiday_days(session: AsyncSession, team_id: int, first: date, last: d
     return {holiday.day for holiday in await repo.holidays(session, team_id, first, last)}
 
 
-def is_standup_day(s: Settings, day: date, holidays: Collection[date]) -> bool:
-    return is_workday(day, s.weekdays, holidays)
+def is_standup_day(schedule: TeamSchedule, day: date, holidays: Collection[date]) -> bool:
+    return is_workday(day, schedule.weekdays, holidays)
 
 
 # Answers ------------------------------------------------------------------------------------
@@ -151,17 +151,17 @@ def blocker_of(answer: StandupAnswer | None) -> str | None:
 # Summaries ----------------------------------------------------------------------------------
 
 
-async def day_summary(session: AsyncSession, s: Settings, day: date) -> DaySummary:
+async def day_summary(session: AsyncSession, schedule: TeamSchedule, day: date) -> DaySummary:
     """Who answered (with blocker streaks), who has not, and who is away on `day`."""
-    team = s.team
-    member_ids = [m.user_id for m in await repo.members(session, s.team_id)]
-    answers = await repo.answers_between(session, s.team_id, day, day)
+    team = schedule.team
+    member_ids = [m.user_id for m in await repo.members(session, schedule.team_id)]
+    answers = await repo.answers_between(session, schedule.team_id, day, day)
     answered_ids = [a.user_id for a in answers]
     names = await people.names(session, team.workspace_id, set(member_ids) | set(answered_ids))
     away_by_user = await repo.skips(
-        session, team.workspace_id, member_ids, day, day, team_id=s.team_id
+        session, team.workspace_id, member_ids, day, day, team_id=schedule.team_id
     )
-    streaks = await _streaks(session, s, day, answers)
+    streaks = await _streaks(session, schedule, day, answers)
     done = set(answered_ids)
     return DaySummary(
         team_name=team.name,
@@ -184,18 +184,20 @@ async def day_summary(session: AsyncSession, s: Settings, day: date) -> DaySumma
 
 
 async def _streaks(
-    session: AsyncSession, s: Settings, day: date, answers: Collection[StandupAnswer]
+    session: AsyncSession, schedule: TeamSchedule, day: date, answers: Collection[StandupAnswer]
 ) -> dict[str, int]:
     """How many stand-up days in a row each person's blocker has been (much) the same."""
     blocked = {a.user_id: b for a in answers if (b := blocker_of(a)) is not None}
     if not blocked:
         return {}
     first = day - timedelta(days=STREAK_LOOKBACK * 3)
-    holidays = await holiday_days(session, s.team_id, first, day)
-    earlier_days = previous_standup_days(day, s.weekdays, holidays, STREAK_LOOKBACK)
+    holidays = await holiday_days(session, schedule.team_id, first, day)
+    earlier_days = previous_standup_days(day, schedule.weekdays, holidays, STREAK_LOOKBACK)
     if not earlier_days:
         return dict.fromkeys(blocked, 1)
-    history = await repo.answers_between(session, s.team_id, earlier_days[-1], day, list(blocked))
+    history = await repo.answers_between(
+        session, schedule.team_id, earlier_days[-1], day, list(blocked)
+    )
     by_user_day = {(a.user_id, a.day): blocker_of(a) for a in history}
     return {
         uid: blocker_streak(text, [by_user_day.get((uid, d)) for d in earlier_days])
@@ -214,25 +216,29 @@ async def _owner_of(session: AsyncSession, team: StandupTeam, now: datetime) -> 
 
 
 async def _escalation_of(
-    session: AsyncSession, s: Settings, day: date, now: datetime
+    session: AsyncSession, schedule: TeamSchedule, day: date, now: datetime
 ) -> EscalationOf | None:
     """Where each named blocker's escalation stands; the summary goes out without it on error."""
     try:
-        return await escalation_lookup(session, s.team_id, s.conversation(), s.tz, day, now)
+        return await escalation_lookup(
+            session, schedule.team_id, schedule.conversation(), schedule.tz, day, now
+        )
     except Exception:
         log.exception("the escalation lookup failed; the summary goes out without it")
         return None
 
 
 async def render_summary(
-    ctx: Context, s: Settings, day: date
+    ctx: Context, schedule: TeamSchedule, day: date
 ) -> tuple[Summary, StandupSummary | None, dict[str, str]]:
     """The summary as it should read now, the posted one (if any) and its thread replies."""
     async with ctx.db.transaction() as session:
-        data = await day_summary(session, s, day)
-        owner_of = await _owner_of(session, s.team, ctx.clock.now())
-        escalation_of = await _escalation_of(session, s, day, ctx.clock.now())
-        posted = await repo.summary_for(session, s.team_id, day)
+        data = await day_summary(session, schedule, day)
+        owner_of = await _owner_of(session, schedule.team, ctx.clock.now())
+        escalation_of = await _escalation_of(session, schedule, day, ctx.clock.now())
+        posted = await repo.summary_for(session, schedule.team_id, day)
         posts = await repo.summary_posts(session, posted.id) if posted and posted.id else {}
-    built = build_summary(data, threaded=s.threaded, owner_of=owner_of, escalation_of=escalation_of)
+    built = build_summary(
+        data, threaded=schedule.threaded, owner_of=owner_of, escalation_of=escalation_of
+    )
     return built, posted, posts

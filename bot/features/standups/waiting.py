@@ -11,7 +11,7 @@ from bot.features.standups.service import (
     is_skipping,
     is_standup_day,
     person_zones,
-    settings_of,
+    schedule_of,
 )
 from bot.replies import Block, Bold, Button, ButtonStyle, buttons, text
 from storage.repositories import standups as repo
@@ -30,8 +30,8 @@ async def waiting_for(ctx: Context, person: Actor) -> tuple[Block, ...]:
         day = local_day(ctx.clock.now(), zones[person.user_id].tz)
         for team in teams:
             assert team.id is not None
-            s = settings_of(team)
-            if not is_standup_day(s, day, await holiday_days(session, team.id, day, day)):
+            schedule = schedule_of(team)
+            if not is_standup_day(schedule, day, await holiday_days(session, team.id, day, day)):
                 continue
             away = await repo.skips(
                 session, person.workspace_id, [person.user_id], day, day, team_id=team.id

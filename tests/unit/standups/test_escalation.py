@@ -9,7 +9,7 @@ from bot.app import AlignBot
 from bot.events import Submission
 from bot.features.standups import escalation, jobs
 from bot.features.standups.escalation_answers import NOT_MINE_FORM
-from bot.features.standups.service import settings_of
+from bot.features.standups.service import schedule_of
 from bot.replies import Form, Reply
 from storage.models.escalations import RESOLVED
 from storage.repositories import escalations as escalations_repo
@@ -72,8 +72,8 @@ async def test_the_escalation_is_stored_and_queued_once_however_often_the_job_ru
         await stand_up_day(alignbot, clock, timeline, n, BLOCKED)
     async with alignbot.ctx.db.transaction() as session:
         team = (await standups_repo.workspace_teams(session, "W1"))[0]
-    s = settings_of(team)
-    await escalation.escalate(alignbot.ctx, s, MONDAY.date() + timedelta(days=2))
+    schedule = schedule_of(team)
+    await escalation.escalate(alignbot.ctx, schedule, MONDAY.date() + timedelta(days=2))
     await jobs.tick(alignbot.ctx)
     assert len(timeline.messenger.posts and timeline.dms(FAY.user_id)) == 1
     assert len([p for p in timeline.messenger.posts if p.user_id == FAY.user_id]) == 1
