@@ -12,7 +12,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 
-from adapters.slack.messenger import Outbox, SlackMessenger, web_client
+from adapters.slack.messenger import SlackMessenger, SlackWebApi, web_client
 from bench import Result
 from bench._fakes.slack import TEAM, FakeSlack
 from bot.app import AlignBot
@@ -69,7 +69,7 @@ async def _run(channels: int) -> list[Result]:
         hub = MessengerHub()
         metrics = Metrics()
         client = web_client("xoxb-bench", fake.api_url, metrics)
-        hub.connect("slack", SlackMessenger(Outbox(client, metrics)))
+        hub.connect("slack", SlackMessenger(SlackWebApi(client, metrics)))
         settings = Settings(_env_file=None, ALIGNBOT_ADMINS="")
         bot = AlignBot(Context(db=db, messenger=hub, clock=SystemClock(), settings=settings))
         try:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from aiohttp import ClientSession
 
-from adapters.slack.messenger import PLATFORM, Outbox, SlackMessenger, web_client
+from adapters.slack.messenger import PLATFORM, SlackMessenger, SlackWebApi, web_client
 from bench import Result
 from bench._fakes.recording import FakeClock, RecordingMessenger
 from bench._fakes.slack import FakeSlack
@@ -130,7 +130,7 @@ async def _through_slack(members: int, rate_limits: int) -> Run:
                 client = web_client("xoxb-bench", fake.api_url, Metrics())
                 client.session = ClientSession()  # as the Slack adapter does when it starts
                 try:
-                    messenger = SlackMessenger(Outbox(client, Metrics()))
+                    messenger = SlackMessenger(SlackWebApi(client, Metrics()))
                     run = await _ticks(
                         db, messenger, lambda: len(fake.called("chat.postMessage")), members
                     )

@@ -27,7 +27,7 @@ from slack_bolt.async_app import AsyncApp
 from adapters.slack import translate
 from adapters.slack.delivery import Delivery, ReplyTag, answering
 from adapters.slack.distribution import Distribution
-from adapters.slack.messenger import Outbox, SlackMessenger, web_client
+from adapters.slack.messenger import SlackMessenger, SlackWebApi, web_client
 from adapters.slack.people import Directory
 from adapters.slack.render import (
     EXPIRED,
@@ -84,7 +84,7 @@ class SlackAdapter:
         self.settings = settings
         # OAuth mode: `self.client` has no token (bolt's base client); every call made for a
         # workspace goes through `self.clients` (one client per installation), as the
-        # outbox, the directory and the messenger do. Single-token mode: one client for all.
+        # Web API calls, the directory and the messenger do. Single-token mode: one client for all.
         self.distribution: Distribution | None = None
         if settings.slack_oauth:
             self.distribution = Distribution(bot.ctx, settings)
@@ -104,10 +104,10 @@ class SlackAdapter:
             **oauth,
         )
         self.gate = SignatureGate(settings.slack_signing_secret)
-        self.outbox = Outbox(self.clients, bot.metrics)
-        self.messenger = SlackMessenger(self.outbox)
+        self.web_api = SlackWebApi(self.clients, bot.metrics)
+        self.messenger = SlackMessenger(self.web_api)
         self.key = server_key(settings)  # seals private_metadata
-        self.delivery = Delivery(self.outbox, bot.ctx.db, bot.ctx.clock)
+        self.delivery = Delivery(self.web_api, bot.ctx.db, bot.ctx.clock)
         self.renderer: Renderer[Where, Surface, AckBody | None] = SlackRenderer(
             self.delivery, self.key
         )

@@ -21,7 +21,7 @@ from aiohttp import ClientError
 from slack_sdk.errors import SlackClientError
 
 from adapters.slack.blocks import dumps
-from adapters.slack.messenger import DELIVERY_EVENT, Outbox
+from adapters.slack.messenger import DELIVERY_EVENT, SlackWebApi
 from adapters.slack.translate import PLATFORM, ActionSource
 from bot.events import Conversation
 from bot.ports import Clock, SystemClock
@@ -59,8 +59,8 @@ answering: ContextVar[ReplyTag | None] = ContextVar("answering", default=None)
 class Delivery:
     """Slack routes for a chosen reply, each with its fallbacks."""
 
-    def __init__(self, outbox: Outbox, db: Database, clock: Clock | None = None) -> None:
-        self.outbox = outbox
+    def __init__(self, web_api: SlackWebApi, db: Database, clock: Clock | None = None) -> None:
+        self.web_api = web_api
         self.db = db
         self._clock = clock or SystemClock()
 
@@ -84,26 +84,26 @@ class Delivery:
         """A post that a resumed delivery recognises (see `ReplyTag`) instead of repeating."""
         tag = answering.get()
         if tag is None:
-            await self.outbox.post(channel, answer, thread_ts)
+            await self.web_api.post(channel, answer, thread_ts)
             return
         payload = tag.next_payload()
         if tag.resumed and await self._posted_before(channel, thread_ts, payload, tag):
             log.info("slack reply for %s was posted before the restart; not again", tag.key)
             return
         metadata = {"event_type": DELIVERY_EVENT, "event_payload": payload}
-        await self.outbox.post(channel, answer, thread_ts, metadata=metadata)
+        await self.web_api.post(channel, answer, thread_ts, metadata=metadata)
 
     async def _post_direct(self, user: str, answer: Reply) -> None:
         if answering.get() is None:
-            await self.outbox.direct(user, answer)
+            await self.web_api.direct(user, answer)
             return
-        await self._post(await self.outbox.open_direct(user), answer, None)
+        await self._post(await self.web_api.open_direct(user), answer, None)
 
     async def _posted_before(
         self, channel: str, thread_ts: str | None, payload: dict[str, Any], tag: ReplyTag
     ) -> bool:
         try:
-            found = await self.outbox.find_by_metadata(channel, thread_ts, payload, tag.since)
+            found = await self.web_api.find_by_metadata(channel, thread_ts, payload, tag.since)
         except DELIVERY_ERRORS as error:  # no history scope here: post, at least once
             log.warning("slack: cannot look for an earlier reply in %s: %s", channel, error)
             return False
@@ -119,13 +119,13 @@ class Delivery:
         """Only `user` sees it: response_url, else an ephemeral message, else a DM."""
         attempts: list[Attempt] = []
         if response_url:
-            attempts.append(lambda: self.outbox.respond(response_url, answer))
+            attempts.append(lambda: self.web_api.respond(response_url, answer))
         channel = conversation.channel_id
         if channel and conversation.is_direct and channel.startswith("D"):
             attempts.append(lambda: self._post(channel, answer, conversation.thread_id))
         elif channel:
             attempts.append(
-                lambda: self.outbox.ephemeral(channel, user, answer, conversation.thread_id)
+                lambda: self.web_api.ephemeral(channel, user, answer, conversation.thread_id)
             )
         attempts.append(self._direct(user, answer))
         return await self._first("private reply", attempts)
@@ -143,7 +143,7 @@ class Delivery:
         if channel:
             attempts.append(lambda: self._post(channel, answer, conversation.thread_id))
         if response_url:
-            attempts.append(lambda: self.outbox.respond(response_url, answer, in_channel=True))
+            attempts.append(lambda: self.web_api.respond(response_url, answer, in_channel=True))
         attempts.append(self._direct(user, answer))
         return await self._first("channel reply", attempts)
 
@@ -152,14 +152,14 @@ class Delivery:
         attempts: list[Attempt] = []
         channel, ts, url = source.channel_id, source.message_ts, source.response_url
         if channel and ts and not source.is_ephemeral:
-            attempts.append(lambda: self.outbox.update(channel, ts, answer))
+            attempts.append(lambda: self.web_api.update(channel, ts, answer))
         if url:
-            attempts.append(lambda: self.outbox.respond(url, answer, replace_original=True))
+            attempts.append(lambda: self.web_api.respond(url, answer, replace_original=True))
         return await self._first("message update", attempts)
 
     async def open_view(self, trigger_id: str, view: dict[str, Any]) -> bool:
         try:
-            await self.outbox.open_modal(trigger_id, view)
+            await self.web_api.open_modal(trigger_id, view)
             return True
         except DELIVERY_ERRORS as error:
             log.warning("views.open failed for %s: %s", view.get("callback_id"), error)

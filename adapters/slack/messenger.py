@@ -102,7 +102,7 @@ def web_client(token: str | None, base_url: str, metrics: Metrics) -> MeteredWeb
     )
 
 
-class Outbox:
+class SlackWebApi:
     """Slack Web API calls in the core's terms: replies in, message references out. Each call
     goes out with the client of the workspace it is for (see adapters/slack/workspace.py)."""
 
@@ -220,29 +220,29 @@ class Outbox:
 class SlackMessenger:
     """The core's `Messenger` on Slack: proactive posts, DMs and message updates."""
 
-    def __init__(self, outbox: Outbox) -> None:
-        self._outbox = outbox
-        self._members = ChannelMembers(outbox.clients)
+    def __init__(self, web_api: SlackWebApi) -> None:
+        self._web_api = web_api
+        self._members = ChannelMembers(web_api.clients)
 
     async def post(self, conversation: Conversation, reply: Reply) -> MessageRef:
         with speaking_for(Workspace(conversation.workspace_id)):
-            ts = await self._outbox.post(conversation.channel_id, reply, conversation.thread_id)
+            ts = await self._web_api.post(conversation.channel_id, reply, conversation.thread_id)
         return MessageRef(PLATFORM, conversation.workspace_id, conversation.channel_id, ts)
 
     async def send_direct(self, workspace_id: str, user_id: str, reply: Reply) -> MessageRef:
         with speaking_for(Workspace(workspace_id)):
-            channel, ts = await self._outbox.direct(user_id, reply)
+            channel, ts = await self._web_api.direct(user_id, reply)
         return MessageRef(PLATFORM, workspace_id, channel, ts)
 
     async def update(self, ref: MessageRef, reply: Reply) -> None:
         with speaking_for(Workspace(ref.workspace_id)):
-            await self._outbox.update(ref.channel_id, ref.message_id, reply)
+            await self._web_api.update(ref.channel_id, ref.message_id, reply)
 
     # Recognising earlier posts (bot.ports.RecognisesPosts) through message metadata.
 
     async def post_tagged(self, conversation: Conversation, reply: Reply, tag: str) -> MessageRef:
         with speaking_for(Workspace(conversation.workspace_id)):
-            ts = await self._outbox.post(
+            ts = await self._web_api.post(
                 conversation.channel_id, reply, conversation.thread_id, metadata=_metadata(tag)
             )
         return MessageRef(PLATFORM, conversation.workspace_id, conversation.channel_id, ts)
@@ -251,14 +251,14 @@ class SlackMessenger:
         self, workspace_id: str, user_id: str, reply: Reply, tag: str
     ) -> MessageRef:
         with speaking_for(Workspace(workspace_id)):
-            channel, ts = await self._outbox.direct(user_id, reply, metadata=_metadata(tag))
+            channel, ts = await self._web_api.direct(user_id, reply, metadata=_metadata(tag))
         return MessageRef(PLATFORM, workspace_id, channel, ts)
 
     async def find_tagged(
         self, conversation: Conversation, tag: str, since: datetime
     ) -> MessageRef | None:
         with speaking_for(Workspace(conversation.workspace_id)):
-            ts = await self._outbox.find_by_metadata(
+            ts = await self._web_api.find_by_metadata(
                 conversation.channel_id, conversation.thread_id, {"key": tag}, since.timestamp()
             )
         if ts is None:
@@ -269,12 +269,12 @@ class SlackMessenger:
         self, workspace_id: str, user_id: str, tag: str, since: datetime
     ) -> MessageRef | None:
         with speaking_for(Workspace(workspace_id)):
-            channel = await self._outbox.open_direct(user_id)
+            channel = await self._web_api.open_direct(user_id)
         return await self.find_tagged(Conversation(PLATFORM, workspace_id, channel), tag, since)
 
     async def publish_home(self, workspace_id: str, user_id: str, page: Reply) -> None:
         with speaking_for(Workspace(workspace_id)):
-            await self._outbox.publish_home(user_id, page)
+            await self._web_api.publish_home(user_id, page)
 
     async def is_member(self, conversation: Conversation, user_id: str) -> bool:
         with speaking_for(Workspace(conversation.workspace_id)):

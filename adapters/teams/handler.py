@@ -26,6 +26,7 @@ from botbuilder.schema.teams import TaskModuleRequest, TaskModuleResponse
 from msrest.serialization import Model
 
 from adapters.teams import extension, formrefs
+from adapters.teams.connector import reference_to_json
 from adapters.teams.dialogs import Dialogs, message
 from adapters.teams.inbound import (
     PLATFORM,
@@ -40,7 +41,6 @@ from adapters.teams.inbound import (
     tenant_of,
     user_id_of,
 )
-from adapters.teams.outbox import reference_to_json
 from adapters.teams.render import InvokeBody, Surface, TeamsRenderer, Where
 from adapters.teams.retry import RetryPolicy, with_retries
 from adapters.teams.welcome import welcome

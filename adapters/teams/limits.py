@@ -4,7 +4,8 @@ Teams refuses an activity over about 28 KB, and its service counts some payloads
 (twice the bytes of ASCII text), so the budget is 28 KB of UTF-8 and 40 KB of UTF-16, whichever
 is stricter, measured on the JSON actually sent. Cards are split to fit (`cards.reply_cards`);
 whatever still does not fit, or what the connector refuses as too big (HTTP 413,
-`MessageSizeTooBig`), becomes a short message saying so (`outbox.Outbox`), never a silent loss.
+`MessageSizeTooBig`), becomes a short message saying so (`connector.RetryingConnector`), never
+a silent loss.
 """
 
 from __future__ import annotations

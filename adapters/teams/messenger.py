@@ -18,14 +18,14 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ChannelAccount, ConversationParameters, ConversationReference
 
 from adapters.teams.cards import reply_cards, single_card
-from adapters.teams.inbound import PLATFORM, THREAD_MARK, split_conversation_id
-from adapters.teams.outbox import (
-    Outbox,
+from adapters.teams.connector import (
+    RetryingConnector,
     addressed,
     card_activity,
     reference_from_json,
     reference_to_json,
 )
+from adapters.teams.inbound import PLATFORM, THREAD_MARK, split_conversation_id
 from adapters.teams.retry import RetryPolicy, status_of, with_retries
 from bot.events import Conversation, MessageRef
 from bot.metrics import Metrics
@@ -78,9 +78,9 @@ class TeamsMessenger:
         reference = reference_from_json(row.reference)
         activities = [card_activity(card, reply.fallback) for card in reply_cards(reply)]
 
-        async def post(outbox: Outbox) -> str:
+        async def post(connector: RetryingConnector) -> str:
             ids = [
-                await outbox.post(target, addressed(activity, reference, target))
+                await connector.post(target, addressed(activity, reference, target))
                 for activity in activities
             ]
             return ids[0]
@@ -104,9 +104,9 @@ class TeamsMessenger:
         reference = reference_from_json(row.reference)
         activity = card_activity(single_card(reply), reply.fallback)
 
-        async def update(outbox: Outbox) -> str:
+        async def update(connector: RetryingConnector) -> str:
             target = addressed(activity, reference, ref.channel_id)
-            await outbox.update(ref.channel_id, ref.message_id, target)
+            await connector.update(ref.channel_id, ref.message_id, target)
             return ref.message_id
 
         await self._run(reference, update)
@@ -124,7 +124,9 @@ class TeamsMessenger:
         found: list[bool] = []
 
         async def lookup(turn: TurnContext) -> None:
-            conversations = Outbox.of(turn, self.policy, self.metrics).connector.conversations
+            conversations = RetryingConnector.of(
+                turn, self.policy, self.metrics
+            ).client.conversations
             try:
                 await with_retries(
                     lambda: conversations.get_conversation_member(base, user_id),
@@ -169,12 +171,12 @@ class TeamsMessenger:
         activities = [card_activity(card, reply.fallback) for card in reply_cards(reply)]
         opened: dict[str, str] = {}
 
-        async def open_and_send(outbox: Outbox) -> str:
-            conversation_id = await outbox.open_direct(parameters)
+        async def open_and_send(connector: RetryingConnector) -> str:
+            conversation_id = await connector.open_direct(parameters)
             opened["id"] = conversation_id
             direct = _direct_reference(reference, conversation_id, teams_user_id)
             ids = [
-                await outbox.post(conversation_id, addressed(activity, direct))
+                await connector.post(conversation_id, addressed(activity, direct))
                 for activity in activities
             ]
             return ids[0]
@@ -225,13 +227,13 @@ class TeamsMessenger:
         return row
 
     async def _run(
-        self, reference: ConversationReference, work: Callable[[Outbox], Awaitable[str]]
+        self, reference: ConversationReference, work: Callable[[RetryingConnector], Awaitable[str]]
     ) -> str:
         """Runs `work` in a proactive turn (botbuilder's continue_conversation)."""
         result: dict[str, str] = {}
 
         async def callback(turn: TurnContext) -> None:
-            result["id"] = await work(Outbox.of(turn, self.policy, self.metrics))
+            result["id"] = await work(RetryingConnector.of(turn, self.policy, self.metrics))
 
         await self.adapter.continue_conversation(reference, callback, self.app_id)
         return result["id"]

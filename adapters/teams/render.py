@@ -24,9 +24,9 @@ from botbuilder.schema.teams import TaskModuleResponse
 from msrest.serialization import Model
 
 from adapters.teams import cards, formrefs
+from adapters.teams.connector import RetryingConnector, addressed, card_activity
 from adapters.teams.dialogs import Dialogs, Filled, continue_with, message
 from adapters.teams.inbound import actor_of, is_personal, tenant_of
-from adapters.teams.outbox import Outbox, addressed, card_activity
 from adapters.teams.retry import RetryPolicy
 from bot.metrics import Metrics
 from bot.replies import Form, FormErrors, Outcome, Reply, Visibility, say
@@ -170,8 +170,8 @@ class TeamsRenderer:
         return cards.launcher_card(form, formrefs.encode(token))
 
     def _sender(self, where: Where) -> _Sender:
-        outbox = Outbox.of(where.turn, self.policy, self.metrics)
-        return _Sender(where.turn, outbox, where.card_id)
+        connector = RetryingConnector.of(where.turn, self.policy, self.metrics)
+        return _Sender(where.turn, connector, where.card_id)
 
 
 def _errors_line(outcome: FormErrors) -> str:
@@ -183,7 +183,7 @@ class _Sender:
     """Where a turn's cards go: the conversation, the person alone, or the card used."""
 
     turn: TurnContext
-    outbox: Outbox
+    connector: RetryingConnector
     card_id: str | None = None
 
     async def send(self, card: dict[str, Any], summary: str) -> str:
@@ -191,8 +191,8 @@ class _Sender:
         reference = TurnContext.get_conversation_reference(activity)
         message = addressed(card_activity(card, summary), reference)
         if activity.type == ActivityTypes.message and activity.id:
-            return await self.outbox.reply(activity.conversation.id, activity.id, message)
-        return await self.outbox.post(activity.conversation.id, message)
+            return await self.connector.reply(activity.conversation.id, activity.id, message)
+        return await self.connector.post(activity.conversation.id, message)
 
     async def send_reply(self, answer: Reply) -> str:
         """A PRIVATE reply to the person alone; a CHANNEL reply in the conversation, as one
@@ -214,13 +214,13 @@ class _Sender:
             tenant_id=tenant,
             channel_data={"tenant": {"id": tenant}},
         )
-        conversation_id = await self.outbox.open_direct(parameters)
+        conversation_id = await self.connector.open_direct(parameters)
         direct = TurnContext.get_conversation_reference(activity)
         direct.conversation = ConversationAccount(
             id=conversation_id, conversation_type="personal", is_group=False, tenant_id=tenant
         )
         ids = [
-            await self.outbox.post(
+            await self.connector.post(
                 conversation_id, addressed(card_activity(card, answer.fallback), direct)
             )
             for card in cards.reply_cards(answer)
@@ -241,4 +241,4 @@ class _Sender:
         activity = self.turn.activity
         reference = TurnContext.get_conversation_reference(activity)
         message = addressed(card_activity(card, summary), reference)
-        await self.outbox.update(activity.conversation.id, self.card_id, message)
+        await self.connector.update(activity.conversation.id, self.card_id, message)

@@ -13,9 +13,9 @@ from slack_sdk.models.views import View
 
 from adapters.slack import blocks as slack
 from adapters.teams import cards
+from adapters.teams.connector import card_activity
 from adapters.teams.dialogs import DIALOG_BUDGET, pages
 from adapters.teams.limits import MAX_UTF8, weight
-from adapters.teams.outbox import card_activity
 from bot.replies import Form, Reply
 
 

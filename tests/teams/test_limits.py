@@ -1,4 +1,4 @@
-"""Teams' size limit, enforced where activities leave (Outbox): split, or a notice; never lost."""
+"""Teams' size limit, enforced where activities leave (RetryingConnector): split, or a notice."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import MicrosoftAppCredentials
 
 from adapters.teams import cards, limits
-from adapters.teams.outbox import Outbox, card_activity
+from adapters.teams.connector import RetryingConnector, card_activity
 from adapters.teams.retry import RetryPolicy
 from bot.metrics import Metrics
 from bot.replies import Actions, Option, Select, reply, text
@@ -22,9 +22,9 @@ FAST = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.02)
 
 
 @pytest.fixture
-async def outbox(connector: FakeConnector) -> AsyncIterator[Outbox]:
+async def retrying(connector: FakeConnector) -> AsyncIterator[RetryingConnector]:
     async with ConnectorClient(MicrosoftAppCredentials("", ""), base_url=connector.url) as client:
-        yield Outbox(client, FAST, Metrics())
+        yield RetryingConnector(client, FAST, Metrics())
 
 
 def sizes(activity: dict[str, Any]) -> tuple[int, int]:
@@ -40,9 +40,9 @@ def menu_card(options: int) -> dict[str, Any]:
 
 
 async def test_an_activity_over_the_limit_becomes_a_notice_saying_so(
-    outbox: Outbox, connector: FakeConnector
+    retrying: RetryingConnector, connector: FakeConnector
 ) -> None:
-    await outbox.post("conv-1", card_activity(menu_card(800), "menu"))
+    await retrying.post("conv-1", card_activity(menu_card(800), "menu"))
     [call] = connector.of_kind("post")
     shown = call.card["body"][0]["text"]
     assert "too big for one Teams message" in shown
@@ -51,19 +51,21 @@ async def test_an_activity_over_the_limit_becomes_a_notice_saying_so(
 
 
 async def test_a_too_big_refusal_from_the_connector_is_answered_with_the_notice(
-    outbox: Outbox, connector: FakeConnector
+    retrying: RetryingConnector, connector: FakeConnector
 ) -> None:
     connector.fail_next(1, status=413, retry_after=None)
-    await outbox.reply("conv-1", "msg-1", card_activity(menu_card(3), "menu"))
+    await retrying.reply("conv-1", "msg-1", card_activity(menu_card(3), "menu"))
     assert connector.refused == [413]
     [call] = connector.of_kind("reply")
     assert "too big for one Teams message" in call.card["body"][0]["text"]
 
 
-async def test_other_refusals_still_fail_loudly(outbox: Outbox, connector: FakeConnector) -> None:
+async def test_other_refusals_still_fail_loudly(
+    retrying: RetryingConnector, connector: FakeConnector
+) -> None:
     connector.fail_next(1, status=403, retry_after=None)
     with pytest.raises(Exception, match=r"403|Forbidden|try again"):
-        await outbox.post("conv-1", card_activity(menu_card(3), "menu"))
+        await retrying.post("conv-1", card_activity(menu_card(3), "menu"))
     assert connector.of_kind("post") == []
 
 

@@ -65,19 +65,20 @@ def reference_from_json(raw: str) -> ConversationReference:
 
 
 @dataclass
-class Outbox:
-    """One connector client (one service URL) with retries around each call."""
+class RetryingConnector:
+    """One connector client (one service URL): retries around each call, Teams' size limit on
+    each activity. (Durable sending is the core's outbox, `bot.deliveries`.)"""
 
-    connector: Any
+    client: Any
     policy: RetryPolicy
     metrics: Metrics
 
     @classmethod
-    def of(cls, turn: TurnContext, policy: RetryPolicy, metrics: Metrics) -> Outbox:
+    def of(cls, turn: TurnContext, policy: RetryPolicy, metrics: Metrics) -> RetryingConnector:
         return cls(turn.turn_state[BotAdapter.BOT_CONNECTOR_CLIENT_KEY], policy, metrics)
 
     async def post(self, conversation_id: str, activity: Activity) -> str:
-        conversations = self.connector.conversations
+        conversations = self.client.conversations
         response = await self._send(
             activity,
             lambda sent: conversations.send_to_conversation(conversation_id, sent),
@@ -87,7 +88,7 @@ class Outbox:
 
     async def reply(self, conversation_id: str, reply_to_id: str, activity: Activity) -> str:
         activity.reply_to_id = reply_to_id
-        conversations = self.connector.conversations
+        conversations = self.client.conversations
         response = await self._send(
             activity,
             lambda sent: conversations.reply_to_activity(conversation_id, reply_to_id, sent),
@@ -97,7 +98,7 @@ class Outbox:
 
     async def update(self, conversation_id: str, activity_id: str, activity: Activity) -> None:
         activity.id = activity_id
-        conversations = self.connector.conversations
+        conversations = self.client.conversations
         await self._send(
             activity,
             lambda sent: conversations.update_activity(conversation_id, activity_id, sent),
@@ -125,7 +126,7 @@ class Outbox:
 
     async def open_direct(self, parameters: ConversationParameters) -> str:
         """Creates (or finds: the connector answers the same id again) a 1:1 conversation."""
-        conversations = self.connector.conversations
+        conversations = self.client.conversations
         response = await with_retries(
             lambda: conversations.create_conversation(parameters),
             self.policy,
