@@ -16,7 +16,8 @@ EVERYTHING = frozenset({"all", "more", "everything"})
 
 
 async def show_help(command: Command, ctx: Context) -> Outcome:
-    specs = [spec for spec in sorted(ctx.commands, key=lambda s: s.name) if spec.name != "help"]
+    by_name = sorted(ctx.commands, key=lambda spec: spec.name)
+    specs = [spec for spec in by_name if spec.name != "help"]
     slash = "" if command.conversation.platform in NO_SLASH_COMMANDS else "/"
     wanted = command.text.split()[0].lower().lstrip("/") if command.text.split() else ""
     if wanted in EVERYTHING:

@@ -27,7 +27,7 @@ async def show(command: Command, args: Args, ctx: Context) -> Outcome:
     website = ctx.feature_settings.of(AboutSettings).website_url.strip().rstrip("/")
     pages = f"{website}/privacy and {website}/terms" if website else "served by this deployment"
     listed: list[Span] = []
-    for spec in sorted(ctx.commands, key=lambda s: s.name):
+    for spec in sorted(ctx.commands, key=lambda spec: spec.name):
         listed += ["\n", Code(spec.typed), f"  {spec.summary}"]
     return reply(
         Heading("About this alignbot"),

@@ -66,7 +66,7 @@ def form(ctx: Context, where: Conversation) -> Form:
 async def submitted(submission: Submission, ctx: Context) -> Outcome:
     """Queues the card for the form's channel in the outbox, then posts it."""
     where = _channel(submission)
-    known = {s.name for s in _introducible(ctx)}
+    known = {spec.name for spec in _introducible(ctx)}
     picked = sorted(set(submission.choices("commands")))
     if not picked:
         return FormErrors({"commands": "Pick at least one command."})
@@ -89,7 +89,7 @@ async def submitted(submission: Submission, ctx: Context) -> Outcome:
 
 
 def card(ctx: Context, picked: list[str]) -> Reply:
-    by_name = {s.name: s for s in ctx.commands}
+    by_name = {spec.name: spec for spec in ctx.commands}
     lines: list[Span] = []
     for spec in (by_name[name] for name in picked if name in by_name):
         lines += ["\n", Code(spec.typed), f"  {spec.summary}"]
@@ -115,7 +115,9 @@ TOPIC = deliveries.register(deliveries.Topic("about.intro", _render))
 async def refresh(ctx: Context) -> None:
     """After an upgrade changes the commands (or what they say), every posted card is edited
     to match, once across replicas: the claim is named after what the commands are now."""
-    current = json.dumps([(s.name, s.typed, s.summary) for s in ctx.commands], sort_keys=True)
+    current = json.dumps(
+        [(spec.name, spec.typed, spec.summary) for spec in ctx.commands], sort_keys=True
+    )
     fingerprint = hashlib.sha256(current.encode()).hexdigest()[:16]
 
     async def work() -> None:
@@ -132,11 +134,12 @@ REFRESH = Tick("refresh_cards", 3600, refresh, at_start=True)
 
 
 def _introducible(ctx: Context) -> list[CommandSpec]:
-    return sorted((s for s in ctx.commands if s.name != "help"), key=lambda s: s.name)
+    shown = (spec for spec in ctx.commands if spec.name != "help")
+    return sorted(shown, key=lambda spec: spec.name)
 
 
 def _typed(ctx: Context, picked: list[str]) -> list[Span]:
-    by_name = {s.name: s for s in ctx.commands}
+    by_name = {spec.name: spec for spec in ctx.commands}
     spans: list[Span] = []
     for name in picked:
         spans += [", " if spans else "", Code(by_name[name].typed)]
