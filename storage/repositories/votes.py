@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlmodel import col, select
@@ -55,15 +57,36 @@ async def set_message(session: AsyncSession, poll_id: int, message_id: str) -> N
     await session.exec(update(Poll).where(col(Poll.id) == poll_id).values(message_id=message_id))
 
 
+Choice = list[Any]
+"""A ballot's choice as cast; its shape depends on the vote's method (indexes, dots, ranks)."""
+
+
 @dataclass(frozen=True)
 class NewBallot:
-    """One person's ballot, ready to store: `owner_key` keys it, `user_id` flags who voted."""
+    """One person's ballot, ready to store: `owner_key` keys it, `user_id` flags who voted,
+    `roles` the role names an anonymous ballot carries (none on other votes)."""
 
     user_id: str
     owner_key: str
     voter_id: str | None
-    roles: str
-    choice: str
+    roles: tuple[str, ...]
+    choice: Choice
+
+
+@dataclass(frozen=True)
+class StoredBallot:
+    """A ballot as stored, its JSON columns decoded (`ballot_value`, the one place)."""
+
+    id: str
+    owner_key: str
+    voter_id: str | None
+    roles: tuple[str, ...]
+    choice: Choice
+
+
+def ballot_value(row: Ballot) -> StoredBallot:
+    roles: list[str] = json.loads(row.roles) if row.roles else []
+    return StoredBallot(row.id, row.owner_key, row.voter_id, tuple(roles), json.loads(row.choice))
 
 
 async def cast(
@@ -73,8 +96,8 @@ async def cast(
     user_id: str,
     owner_key: str,
     voter_id: str | None,
-    roles: str,
-    choice: str,
+    roles: tuple[str, ...],
+    choice: Choice,
 ) -> bool:
     """Stores or replaces this owner's ballot and flags the person; True for a first ballot."""
     ballot = NewBallot(user_id, owner_key, voter_id, roles, choice)
@@ -95,8 +118,8 @@ async def cast_all(session: AsyncSession, poll: Poll, ballots: Sequence[NewBallo
             "poll_id": poll.id,
             "owner_key": b.owner_key,
             "voter_id": b.voter_id,
-            "roles": b.roles,
-            "choice": b.choice,
+            "roles": json.dumps(list(b.roles)) if poll.anonymous else "",
+            "choice": json.dumps(b.choice),
         }
         for b in latest.values()
     ]
@@ -119,15 +142,16 @@ async def cast_all(session: AsyncSession, poll: Poll, ballots: Sequence[NewBallo
     return set(first.scalars().all())
 
 
-async def ballot_of(session: AsyncSession, poll_id: int, owner_key: str) -> Ballot | None:
+async def ballot_of(session: AsyncSession, poll_id: int, owner_key: str) -> StoredBallot | None:
     statement = select(Ballot).where(Ballot.poll_id == poll_id, Ballot.owner_key == owner_key)
-    return (await session.exec(statement)).first()
+    row = (await session.exec(statement)).first()
+    return ballot_value(row) if row else None
 
 
-async def ballots(session: AsyncSession, poll_id: int) -> list[Ballot]:
+async def ballots(session: AsyncSession, poll_id: int) -> list[StoredBallot]:
     """Every ballot, in random-id order (which says nothing about who voted when)."""
     statement = select(Ballot).where(Ballot.poll_id == poll_id).order_by(col(Ballot.id))
-    return list((await session.exec(statement)).all())
+    return [ballot_value(row) for row in (await session.exec(statement)).all()]
 
 
 async def has_voted(session: AsyncSession, poll_id: int, user_id: str) -> bool:

@@ -34,7 +34,7 @@ DRAFT = Draft(
 
 
 def _ballot(user: str, choice: list[int]) -> votes.NewBallot:
-    return votes.NewBallot(user, f"key-{user}", user, "", json.dumps(choice))
+    return votes.NewBallot(user, f"key-{user}", user, (), choice)
 
 
 async def test_one_write_stores_each_owners_last_ballot_and_reports_new_voters(

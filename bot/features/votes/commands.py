@@ -267,7 +267,7 @@ async def export(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
             rows = sorted(
                 (
                     names[b.voter_id or ""],
-                    ballots.describe(ballots.method_of(poll), items, polls.payload_of(b)),
+                    ballots.describe(ballots.method_of(poll), items, b.choice),
                 )
                 for b in stored
             )

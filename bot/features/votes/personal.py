@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.features.votes.ballots import describe, items_of, method_of
-from bot.features.votes.polls import payload_of
 from storage.repositories import vote_options
 from storage.repositories.personal import votes as stored
 
@@ -25,7 +24,7 @@ async def personal_data(session: AsyncSession, workspace_id: str, user_id: str) 
             {
                 "vote": poll.id,
                 "question": poll.question,
-                "ballot": describe(method_of(poll), items_of(poll), payload_of(ballot)),
+                "ballot": describe(method_of(poll), items_of(poll), ballot.choice),
             }
             for poll, ballot in ballots
         ],

@@ -39,8 +39,9 @@ from bot.replies import small_print as context
 from bot.scheduler import run_once
 from bot.server_key import ServerKey, server_key
 from storage.models.deliveries import Delivery
-from storage.models.votes import Ballot, Poll, VoteSeries
+from storage.models.votes import Poll, VoteSeries
 from storage.repositories import insights, product_teams, roles, vote_options, votes
+from storage.repositories.votes import StoredBallot
 
 log = logging.getLogger(__name__)
 
@@ -108,11 +109,6 @@ ANONYMOUS_NEEDS_A_KEY = (
     "Anonymous votes are off on this server: it has no lasting server key. An admin can set "
     "ALIGNBOT_SECRET_KEY (the same on every replica) or ALIGNBOT_SECRET_FILE."
 )
-
-
-def payload_of(ballot: Ballot) -> Payload:
-    choice: Payload = json.loads(ballot.choice)
-    return choice
 
 
 # Opening -----------------------------------------------------------------------------------
@@ -251,7 +247,7 @@ async def current_ballot(ctx: Context, actor: Actor, poll_id: int) -> tuple[Poll
         ballot = await votes.ballot_of(
             session, poll.id, owner_key(poll, actor.user_id, server_key(ctx.settings))
         )
-    return poll, padded(poll, payload_of(ballot)) if ballot else None
+    return poll, padded(poll, ballot.choice) if ballot else None
 
 
 def padded(poll: Poll, payload: Payload) -> Payload:
@@ -295,7 +291,7 @@ async def _prepared(
     """One voter's ballot checked against the share-locked vote, as it will be stored."""
     refuse_unless_open(poll, ctx.clock.now())
     refuse_unless_allowed(poll, actor)
-    role_names = await _anonymous_role(session, poll, actor.user_id) if poll.anonymous else ""
+    role_names = await _anonymous_role(session, poll, actor.user_id) if poll.anonymous else ()
     key = owner_key(poll, actor.user_id, server_key(ctx.settings))
     if poll.anonymous and await _keyed_before_rotation(session, poll, actor.user_id, key):
         raise UserError(
@@ -307,14 +303,14 @@ async def _prepared(
         owner_key=key,
         voter_id=None if poll.anonymous else actor.user_id,
         roles=role_names,
-        choice=json.dumps(payload),
+        choice=payload,
     )
 
 
 _ballot_box = BallotBox(_prepared)
 
 
-async def _anonymous_role(session: AsyncSession, poll: Poll, user_id: str) -> str:
+async def _anonymous_role(session: AsyncSession, poll: Poll, user_id: str) -> tuple[str, ...]:
     """The one role name an anonymous ballot may carry without pointing at its voter.
 
     Only roles held by at least three people in the team qualify (a rarer role would name
@@ -325,18 +321,18 @@ async def _anonymous_role(session: AsyncSession, poll: Poll, user_id: str) -> st
     mine = held.get(user_id, [])
     safe = sorted(name for name in mine if holders[name] >= MIN_ANONYMOUS_GROUP)
     if safe:
-        return json.dumps(safe[:1])
-    return json.dumps([OTHER_ROLES] if mine else [])
+        return (safe[0],)
+    return (OTHER_ROLES,) if mine else ()
 
 
 # Results -----------------------------------------------------------------------------------
 
 
-async def counted(session: AsyncSession, poll: Poll) -> tuple[Result, list[Ballot], int]:
+async def counted(session: AsyncSession, poll: Poll) -> tuple[Result, list[StoredBallot], int]:
     """The tally, the ballots behind it and the turnout."""
     assert poll.id is not None
     stored = await votes.ballots(session, poll.id)
-    result = tally(method_of(poll), len(items_of(poll)), [payload_of(b) for b in stored])
+    result = tally(method_of(poll), len(items_of(poll)), [b.choice for b in stored])
     return result, stored, await votes.turnout(session, poll.id)
 
 
@@ -348,13 +344,13 @@ async def summarize(session: AsyncSession, poll: Poll) -> tuple[Result, RoleSpli
 
 
 async def _role_groups(
-    session: AsyncSession, poll: Poll, stored: Sequence[Ballot]
-) -> dict[str, list[Ballot]]:
+    session: AsyncSession, poll: Poll, stored: Sequence[StoredBallot]
+) -> dict[str, list[StoredBallot]]:
     held = {} if poll.anonymous else await roles.roles_by_person(session, poll.team_id)
-    groups: dict[str, list[Ballot]] = defaultdict(list)
+    groups: dict[str, list[StoredBallot]] = defaultdict(list)
     for ballot in stored:
         if poll.anonymous:
-            names: list[str] = json.loads(ballot.roles) if ballot.roles else []
+            names: Sequence[str] = ballot.roles
         else:
             names = held.get(ballot.voter_id or "", [])
         for name in names or [NO_ROLE]:
@@ -362,7 +358,7 @@ async def _role_groups(
     return groups
 
 
-def _split(poll: Poll, n: int, groups: dict[str, list[Ballot]]) -> RoleSplit:
+def _split(poll: Poll, n: int, groups: dict[str, list[StoredBallot]]) -> RoleSplit:
     """Per-role results; on anonymous polls small groups merge, or are withheld, never shown."""
     if not groups or set(groups) == {NO_ROLE}:
         return RoleSplit(())
@@ -381,7 +377,7 @@ def _split(poll: Poll, n: int, groups: dict[str, list[Ballot]]) -> RoleSplit:
     method = method_of(poll)
     order = sorted(groups, key=lambda name: (name in (NO_ROLE, OTHER_ROLES), name.casefold()))
     shown = tuple(
-        (name, len(groups[name]), tally(method, n, [payload_of(b) for b in groups[name]]))
+        (name, len(groups[name]), tally(method, n, [b.choice for b in groups[name]]))
         for name in order
     )
     return RoleSplit(shown, withheld)

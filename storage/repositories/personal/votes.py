@@ -10,11 +10,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.votes import Ballot, Poll, PollVoter
 from storage.repositories.personal import former_id
+from storage.repositories.votes import StoredBallot, ballot_value
 
 
 async def named_ballots(
     session: AsyncSession, workspace_id: str, user_id: str
-) -> list[tuple[Poll, Ballot]]:
+) -> list[tuple[Poll, StoredBallot]]:
     """Ballots that carry the person's id: never those of anonymous votes."""
     statement = (
         select(Poll, Ballot)
@@ -22,7 +23,7 @@ async def named_ballots(
         .where(Poll.workspace_id == workspace_id, Ballot.voter_id == user_id)
         .order_by(col(Poll.id))
     )
-    return [(poll, ballot) for poll, ballot in (await session.exec(statement)).all()]
+    return [(poll, ballot_value(ballot)) for poll, ballot in (await session.exec(statement)).all()]
 
 
 async def created(session: AsyncSession, workspace_id: str, user_id: str) -> list[Poll]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
@@ -84,8 +83,8 @@ async def test_a_deadline_close_posts_the_final_result_even_for_an_overflowing_b
             user_id="U1",
             owner_key=polls.owner_key(poll, "U1"),
             voter_id="U1",
-            roles="",
-            choice=json.dumps([[1e308, 3, 100, 1], [1e308, 2, 100, 1]]),
+            roles=(),
+            choice=[[1e308, 3, 100, 1], [1e308, 2, 100, 1]],
         )
     shown = text_of(await ask(alignbot, f"/vote results {poll_id}"))
     assert "A" in shown
