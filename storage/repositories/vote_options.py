@@ -3,13 +3,12 @@ recorded once per case-folded label, so replays and concurrent additions never d
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.votes import AddedOption, Poll
+from storage.repositories.votes import items_column, items_of
 from storage.upsert import insert_for
 
 
@@ -31,7 +30,7 @@ async def append(session: AsyncSession, poll: Poll, label: str, added_by: str) -
     """Adds `label` as the poll's last item; its index, or None when an item with the same key
     is already there (listed from the start, or added before: a replay)."""
     assert poll.id is not None
-    items: list[str] = json.loads(poll.items)
+    items = list(items_of(poll))
     key = key_of(label)
     if any(key_of(item) == key for item in items):
         return None
@@ -42,7 +41,7 @@ async def append(session: AsyncSession, poll: Poll, label: str, added_by: str) -
     if not inserted.rowcount:
         return None
     items.append(label)
-    poll.items = json.dumps(items)
+    poll.items = items_column(items)
     await session.exec(update(Poll).where(col(Poll.id) == poll.id).values(items=poll.items))
     return len(items) - 1
 

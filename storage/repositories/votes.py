@@ -17,6 +17,26 @@ from storage.models.votes import Ballot, Poll, PollVoter, RetiredPollId, VoteSer
 from storage.upsert import insert_for
 
 
+def items_of(row: Poll | VoteSeries) -> tuple[str, ...]:
+    """A vote's (or series') item labels, in the order given (voters' additions last)."""
+    items: list[str] = json.loads(row.items)
+    return tuple(items)
+
+
+def voters_of(row: Poll | VoteSeries) -> tuple[str, ...]:
+    """The people a vote is open to; empty: everyone in its channel."""
+    voters: list[str] = json.loads(row.allowed_voters) if row.allowed_voters else []
+    return tuple(voters)
+
+
+def items_column(items: Sequence[str]) -> str:
+    return json.dumps(list(items))
+
+
+def voters_column(voters: Sequence[str]) -> str:
+    return json.dumps(list(voters)) if voters else ""
+
+
 async def create(session: AsyncSession, poll: Poll) -> Poll:
     """Stores a new poll under a number no poll has had (PostgreSQL sequences never reuse;
     SQLite would reuse a deleted newest id, so there the number is chosen past the retired)."""
@@ -224,10 +244,6 @@ async def reopen(session: AsyncSession, poll_id: int, deadline: datetime | None,
         .values(closed_at=None, closed_by=None, deadline=deadline, ballot_salt=salt)
     )
     return bool((await session.exec(statement)).rowcount)
-
-
-async def set_items(session: AsyncSession, poll_id: int, items: str) -> None:
-    await session.exec(update(Poll).where(col(Poll.id) == poll_id).values(items=items))
 
 
 async def of_team(

@@ -10,6 +10,7 @@ that same transaction, so each Informed person is told once.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,7 +32,7 @@ from storage.repositories import votes as votes_repo
 MAX_LINKED_INSIGHTS = 10
 
 
-def outcome_words(items: list[str], result: Result) -> str:
+def outcome_words(items: Sequence[str], result: Result) -> str:
     """The vote's result in words, as a record keeps it."""
     if not result.ballots:
         return "no ballots were cast"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.feature import Feature, Tick
 from bot.features.votes import additions, commands, polls, series, shortcut
-from bot.features.votes.ballots import BALLOT_FORM, items_of
+from bot.features.votes.ballots import BALLOT_FORM
 from bot.features.votes.forms import NEW_FORM
 from bot.features.votes.personal import forget_person, personal_data
 from bot.features.votes.polls import counted, on_close
@@ -13,6 +13,7 @@ from bot.features.votes.settings import VoteSettings
 from bot.features.votes.tally import Result
 from bot.features.votes.views import OPEN_BALLOT_ACTION, PICK_ACTION, RoleSplit
 from bot.features.votes.waiting import waiting_for
+from storage.repositories.votes import items_of
 
 FEATURE = Feature(
     name="votes",

@@ -6,8 +6,6 @@ reveal nothing about votes in channels the asker is not in.
 
 from __future__ import annotations
 
-import json
-
 from bot.context import Context
 from bot.events import Actor, Conversation
 from bot.features.votes import polls
@@ -34,5 +32,4 @@ def _insider(poll: Poll, actor: Actor, asked_in: Conversation) -> bool:
         return True
     if asked_in.platform == poll.platform and asked_in.channel_id == poll.channel_id:
         return True
-    named: list[str] = json.loads(poll.allowed_voters) if poll.allowed_voters else []
-    return actor.user_id in named
+    return actor.user_id in votes.voters_of(poll)

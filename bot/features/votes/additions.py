@@ -14,7 +14,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Actor, Submission
 from bot.features.votes import access, polls
-from bot.features.votes.ballots import items_of, method_of, short
+from bot.features.votes.ballots import method_of, short
 from bot.features.votes.forms import ADDABLE, MAX_ITEM_CHARS, MAX_ITEMS
 from bot.features.votes.views import ADD_OPTION_ACTION
 from bot.mentions import readable
@@ -30,6 +30,7 @@ from bot.replies import (
 from bot.replies import small_print as context
 from storage.models.votes import Poll
 from storage.repositories import vote_options
+from storage.repositories.votes import items_of
 
 ADD_ACTION = ADD_OPTION_ACTION
 ADD_FORM = "vote.option"

@@ -6,7 +6,6 @@ form pre-filled with the voter's current ballot, so changing a vote starts from 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from bot.features.votes.tally import (
 )
 from bot.replies import Form, Input, InputKind, Option
 from storage.models.votes import Poll
+from storage.repositories.votes import items_of
 
 BALLOT_FORM = "vote.ballot"
 IMPACTS = (0.25, 0.5, 1.0, 2.0, 3.0)
@@ -34,11 +34,6 @@ Errors = dict[str, str]
 _ORDER_SEPARATORS = re.compile(r"[\s,;>]+")
 
 
-def items_of(poll: Poll) -> list[str]:
-    items: list[str] = json.loads(poll.items)
-    return items
-
-
 def method_of(poll: Poll) -> Method:
     return Method(poll.method)
 
@@ -47,7 +42,7 @@ def short(label: str, limit: int = OPTION_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def item_options(items: list[str]) -> tuple[Option, ...]:
+def item_options(items: Sequence[str]) -> tuple[Option, ...]:
     return tuple(Option(short(f"{i + 1}. {item}"), str(i)) for i, item in enumerate(items))
 
 
@@ -71,7 +66,7 @@ def ballot_form(poll: Poll, current: Payload | None, support_note: str = "") -> 
     )
 
 
-def _single_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+def _single_inputs(poll: Poll, items: Sequence[str], current: Payload | None) -> tuple[Input, ...]:
     initial = str(current[0]) if current else None
     return (
         Input(
@@ -80,7 +75,7 @@ def _single_inputs(poll: Poll, items: list[str], current: Payload | None) -> tup
     )
 
 
-def _multi_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+def _multi_inputs(poll: Poll, items: Sequence[str], current: Payload | None) -> tuple[Input, ...]:
     initial = tuple(str(i) for i in current) if current else None
     return (
         Input(
@@ -93,7 +88,7 @@ def _multi_inputs(poll: Poll, items: list[str], current: Payload | None) -> tupl
     )
 
 
-def _dot_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+def _dot_inputs(poll: Poll, items: Sequence[str], current: Payload | None) -> tuple[Input, ...]:
     return tuple(
         Input(
             f"dots_{i}",
@@ -114,7 +109,7 @@ def compact_ranking(n: int) -> bool:
     return n > RANK_MENUS_UP_TO
 
 
-def _ranked_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+def _ranked_inputs(poll: Poll, items: Sequence[str], current: Payload | None) -> tuple[Input, ...]:
     if compact_ranking(len(items)):
         return (
             Input(
@@ -141,7 +136,7 @@ def _ranked_inputs(poll: Poll, items: list[str], current: Payload | None) -> tup
     )
 
 
-def _moscow_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+def _moscow_inputs(poll: Poll, items: Sequence[str], current: Payload | None) -> tuple[Input, ...]:
     options = tuple(Option(MOSCOW_NAMES[c], c) for c in MOSCOW)
     return tuple(
         Input(
@@ -155,7 +150,7 @@ def _moscow_inputs(poll: Poll, items: list[str], current: Payload | None) -> tup
     )
 
 
-def _rice_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple[Input, ...]:
+def _rice_inputs(poll: Poll, items: Sequence[str], current: Payload | None) -> tuple[Input, ...]:
     impacts = tuple(Option(f"{v:g} ({IMPACT_NAMES[v]})", f"{v:g}") for v in IMPACTS)
     inputs: list[Input] = []
     for i, item in enumerate(items):
@@ -185,7 +180,7 @@ def _rice_inputs(poll: Poll, items: list[str], current: Payload | None) -> tuple
     return tuple(inputs)
 
 
-FORM_INPUTS: dict[Method, Callable[[Poll, list[str], Payload | None], tuple[Input, ...]]] = {
+FORM_INPUTS: dict[Method, Callable[[Poll, Sequence[str], Payload | None], tuple[Input, ...]]] = {
     Method.SINGLE: _single_inputs,
     Method.MULTI: _multi_inputs,
     Method.DOT: _dot_inputs,

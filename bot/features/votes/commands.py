@@ -142,7 +142,7 @@ async def pick(action: Action, ctx: Context) -> Outcome:
     poll_id = polls.parse_id(poll_part)
     await access.visible_poll(ctx, action.actor, action.conversation, poll_id)
     poll, _ = await polls.current_ballot(ctx, action.actor, poll_id)
-    choice = ballots.single_choice(len(ballots.items_of(poll)), item_part)
+    choice = ballots.single_choice(len(votes.items_of(poll)), item_part)
     if choice is None:
         raise UserError("That choice isn't on this vote any more; open the vote again.")
     return await polls.cast(ctx, action.actor, poll_id, choice)
@@ -156,7 +156,7 @@ async def open_ballot(action: Action, ctx: Context) -> Outcome:
         support = await polls.research_support(session, poll)
         confidence = await evidence.prefilled_confidence(session, poll)
     form = ballots.ballot_form(poll, current, views.support_note(support))
-    return evidence.with_confidence(form, ballots.items_of(poll), confidence, current)
+    return evidence.with_confidence(form, votes.items_of(poll), confidence, current)
 
 
 async def submit_ballot(submission: Submission, ctx: Context) -> Outcome:
@@ -263,7 +263,7 @@ async def export(actor: Actor, ctx: Context, poll_id: int) -> Outcome:
         if not poll.anonymous and polls.may_manage(poll, actor):
             named = {b.voter_id or "" for b in stored}
             names = await people.names(session, actor.workspace_id, named)
-            items = ballots.items_of(poll)
+            items = votes.items_of(poll)
             rows = sorted(
                 (
                     names[b.voter_id or ""],

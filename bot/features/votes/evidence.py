@@ -8,14 +8,16 @@ this module only brings it into ballots and results.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.features.insights import Ranked, evidence_for_items, top_third, without_evidence
-from bot.features.votes.ballots import items_of, method_of, short
+from bot.features.votes.ballots import method_of, short
 from bot.features.votes.tally import Method, Payload, Result
 from bot.replies import Form, Input
 from storage.models.votes import Poll
+from storage.repositories.votes import items_of
 
 
 async def prefilled_confidence(session: AsyncSession, poll: Poll) -> dict[int, int]:
@@ -29,7 +31,7 @@ async def prefilled_confidence(session: AsyncSession, poll: Poll) -> dict[int, i
 
 
 def with_confidence(
-    form: Form, items: list[str], confidence: dict[int, int], current: Payload | None
+    form: Form, items: Sequence[str], confidence: dict[int, int], current: Payload | None
 ) -> Form:
     """The RICE ballot with Confidence filled in from research where the voter has not
     scored yet (their own ballot, when they have one, always wins), and a line saying so."""

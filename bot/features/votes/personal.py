@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.features.votes.ballots import describe, items_of, method_of
+from bot.features.votes.ballots import describe, method_of
 from storage.repositories import vote_options
 from storage.repositories.personal import votes as stored
+from storage.repositories.votes import items_of
 
 Records = dict[str, list[dict[str, object]]]
 

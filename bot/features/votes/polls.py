@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import secrets
 from collections import Counter, defaultdict
@@ -29,7 +28,7 @@ from bot.errors import PermissionDenied, UserError
 from bot.events import Actor, Conversation, MessageRef
 from bot.features.votes import evidence, views
 from bot.features.votes.ballot_box import BallotBox
-from bot.features.votes.ballots import describe, items_of, method_of, short
+from bot.features.votes.ballots import describe, method_of, short
 from bot.features.votes.forms import Draft
 from bot.features.votes.tally import Method, Payload, Result, tally
 from bot.features.votes.views import RoleSplit
@@ -41,7 +40,7 @@ from bot.server_key import ServerKey, server_key
 from storage.models.deliveries import Delivery
 from storage.models.votes import Poll, VoteSeries
 from storage.repositories import insights, product_teams, roles, vote_options, votes
-from storage.repositories.votes import StoredBallot
+from storage.repositories.votes import StoredBallot, items_of
 
 log = logging.getLogger(__name__)
 
@@ -195,10 +194,10 @@ def _new_poll(actor: Actor, where: Conversation, draft: Draft, team_id: int, now
         creator_id=actor.user_id,
         question=draft.question,
         method=draft.method.value,
-        items=json.dumps(list(draft.items)),
+        items=votes.items_column(draft.items),
         anonymous=draft.anonymous,
         hide_results=draft.hide_results,
-        allowed_voters=json.dumps(list(draft.voters)) if draft.voters else "",
+        allowed_voters=votes.voters_column(draft.voters),
         max_choices=draft.max_choices,
         dots=draft.dots,
         ballot_salt=secrets.token_hex(16) if draft.anonymous else "",
@@ -229,7 +228,7 @@ def refuse_unless_open(poll: Poll, now: datetime) -> None:
 
 
 def refuse_unless_allowed(poll: Poll, actor: Actor) -> None:
-    allowed: list[str] = json.loads(poll.allowed_voters) if poll.allowed_voters else []
+    allowed = votes.voters_of(poll)
     if allowed and actor.user_id not in allowed:
         raise PermissionDenied(
             f"Vote {poll.id} is open to named people only, and you're not on its list. "
@@ -268,7 +267,7 @@ async def _keyed_before_rotation(session: AsyncSession, poll: Poll, user_id: str
 
 async def research_support(session: AsyncSession, poll: Poll) -> dict[str, int]:
     """How many of the team's public insights back each item (for "3 insights" notes)."""
-    return await insights.insight_counts_for_items(session, poll.team_id, items_of(poll))
+    return await insights.insight_counts_for_items(session, poll.team_id, list(items_of(poll)))
 
 
 async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Reply:

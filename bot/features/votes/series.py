@@ -10,7 +10,6 @@ opens), so the existing deadline tick closes it exactly once.
 from __future__ import annotations
 
 import calendar
-import json
 import logging
 from datetime import datetime, timedelta
 
@@ -97,7 +96,7 @@ async def open_round(ctx: Context, series: VoteSeries, number: int) -> None:
         deadline=deadline_of(series, number),
         anonymous=series.anonymous,
         hide_results=series.hide_results,
-        voters=tuple(json.loads(series.allowed_voters)) if series.allowed_voters else (),
+        voters=votes.voters_of(series),
         max_choices=series.max_choices,
         dots=series.dots,
         timezone=series.timezone,
@@ -112,7 +111,7 @@ async def open_round(ctx: Context, series: VoteSeries, number: int) -> None:
 async def _items(ctx: Context, series: VoteSeries) -> list[str]:
     """The round's items: imported afresh when the series has a source (what is still open
     carries over), else the first round's. A failed import keeps the last items."""
-    kept: list[str] = json.loads(series.items)
+    kept = list(votes.items_of(series))
     if not series.source:
         return kept
     source, _, argument = series.source.partition(" ")

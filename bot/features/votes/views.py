@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.features.votes.ballots import item_options, items_of, method_of, short
+from bot.features.votes.ballots import item_options, method_of, short
 from bot.features.votes.forms import ADDABLE, METHOD_NAMES
 from bot.features.votes.tally import Method, Placed, Result
 from bot.replies import (
@@ -39,6 +38,8 @@ from bot.replies import (
 from bot.replies import small_print as context
 from bot.timezones import zone_or_utc
 from storage.models.votes import AddedOption, Poll
+from storage.repositories import votes
+from storage.repositories.votes import items_of
 
 PICK_ACTION = "vote.pick"
 OPEN_BALLOT_ACTION = "vote.open"
@@ -151,8 +152,8 @@ def poll_message(
         blocks.append(context(note))
     if added:
         blocks.append(context(*_added_spans(added)))
-    if poll.allowed_voters:
-        blocks.append(context(*_voter_spans(json.loads(poll.allowed_voters))))
+    if voters := votes.voters_of(poll):
+        blocks.append(context(*_voter_spans(voters)))
     if result is None or not result.ballots:
         listed = "\n".join(f"{i + 1}. {item}" for i, item in enumerate(items))
         hidden = "No ballots yet." if result is not None else HIDDEN_NOTE[poll.anonymous]
@@ -184,7 +185,7 @@ def _added_spans(added: Sequence[AddedOption]) -> list[Span]:
     return spans
 
 
-def _vote_controls(poll: Poll, items: list[str]) -> Actions:
+def _vote_controls(poll: Poll, items: Sequence[str]) -> Actions:
     controls: list[Button | Select] = []
     if poll.method == Method.SINGLE:
         options = tuple(

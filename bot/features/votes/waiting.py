@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from bot.context import Context
 from bot.events import Actor
 from bot.features.votes import polls, views
@@ -29,7 +27,7 @@ async def waiting_for(ctx: Context, person: Actor) -> tuple[Block, ...]:
         assert poll.id is not None
         due = f" · closes {views.when(poll, poll.deadline)}" if poll.deadline else ""
         blocks.append(text(Bold(f"Vote {poll.id}"), ": ", poll.question))
-        blocks.append(context(f"{len(json.loads(poll.items))} items{due}"))
+        blocks.append(context(f"{len(votes.items_of(poll))} items{due}"))
         blocks.append(
             buttons(
                 Button(
@@ -45,7 +43,7 @@ async def waiting_for(ctx: Context, person: Actor) -> tuple[Block, ...]:
 
 
 async def _may_vote(ctx: Context, poll: Poll, person: Actor) -> bool:
-    named: list[str] = json.loads(poll.allowed_voters) if poll.allowed_voters else []
+    named = votes.voters_of(poll)
     if named:
         return person.user_id in named
     return await ctx.messenger.is_member(polls.conversation_of(poll), person.user_id)
