@@ -11,7 +11,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.local import demo
-from adapters.local.web.html import form_html, reply_html
+from adapters.local.web.form_html import form_html
+from adapters.local.web.html import reply_html
 from adapters.local.web.playground import PLATFORM, Playground, PlaygroundClock
 from adapters.local.web.server import build_app
 from bot.app import AlignBot

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from adapters.local.web.html import form_html
+from adapters.local.web.form_html import form_html
 from bot.events import Action, Event
 from bot.replies import Form, FormErrors, Outcome, Reply, Visibility
 

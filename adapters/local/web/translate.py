@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import assert_never
 
 from adapters.local.console import to_core_mentions
 from bot.events import Actor, Command, Conversation, FormValue, Message
@@ -45,6 +46,14 @@ def form_values(form: Form, sent: Mapping[str, object]) -> dict[str, FormValue]:
                 values[spec.name] = (
                     str(raw).replace("\r\n", "\n") if isinstance(raw, str) and raw.strip() else None
                 )
-            case _:
+            case (
+                InputKind.TEXT
+                | InputKind.SELECT
+                | InputKind.NUMBER
+                | InputKind.DATE
+                | InputKind.TIME
+            ):
                 values[spec.name] = text or None
+            case _:
+                assert_never(spec.kind)
     return values
