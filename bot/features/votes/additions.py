@@ -25,9 +25,9 @@ from bot.replies import (
     Input,
     Outcome,
     reply,
+    small_print,
     text,
 )
-from bot.replies import small_print as context
 from storage.models.votes import Poll
 from storage.repositories import vote_options
 from storage.repositories.votes import items_of
@@ -97,7 +97,7 @@ async def submit(submission: Submission, ctx: Context) -> Outcome:
         text(
             f"Added “{label}” to vote {poll_id} as option {position + 1}; everyone can vote for it."
         ),
-        context(
+        small_print(
             "Vote for it from the vote's message, or see it with ",
             Code(f"/vote results {poll_id}"),
             ".",

@@ -33,8 +33,7 @@ from bot.features.votes.forms import Draft
 from bot.features.votes.tally import Method, Payload, Result, tally
 from bot.features.votes.views import RoleSplit
 from bot.mentions import readable
-from bot.replies import Italic, Reply, reply, text
-from bot.replies import small_print as context
+from bot.replies import Italic, Reply, reply, small_print, text
 from bot.scheduler import run_once
 from bot.server_key import ServerKey, server_key
 from storage.models.deliveries import Delivery
@@ -280,7 +279,7 @@ async def cast(ctx: Context, actor: Actor, poll_id: int, payload: Payload) -> Re
     mine = short(describe(method_of(poll), items_of(poll), payload), 500)
     return reply(
         text(f"Your ballot for vote {poll_id} {verb}: ", Italic(mine)),
-        context(f"You can change it{until}."),
+        small_print(f"You can change it{until}."),
     )
 
 

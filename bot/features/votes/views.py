@@ -33,9 +33,9 @@ from bot.replies import (
     Select,
     Span,
     reply,
+    small_print,
     text,
 )
-from bot.replies import small_print as context
 from bot.timezones import zone_or_utc
 from storage.models.votes import AddedOption, Poll
 from storage.repositories import votes
@@ -98,7 +98,7 @@ def unbacked_note(items: Sequence[str], unbacked: frozenset[int]) -> list[Block]
         return []
     names = ", ".join(short(items[i], 60) for i in sorted(unbacked))
     return [
-        context(
+        small_print(
             f"{UNBACKED_MARK} Ranked in the top third, yet no public insight backs it: {names}. "
             "Worth checking the research before committing (/insight search)."
         )
@@ -147,23 +147,23 @@ def poll_message(
     `added` are the options voters added, named with who added them (none on anonymous votes)."""
     items = items_of(poll)
     blocks: list[Block] = [Heading(short(f"Vote {poll.id}: {poll.question}", 150))]
-    blocks.append(context(status_line(poll, turnout, now)))
+    blocks.append(small_print(status_line(poll, turnout, now)))
     if note := support_note(support or {}):
-        blocks.append(context(note))
+        blocks.append(small_print(note))
     if added:
-        blocks.append(context(*_added_spans(added)))
+        blocks.append(small_print(*_added_spans(added)))
     if voters := votes.voters_of(poll):
-        blocks.append(context(*_voter_spans(voters)))
+        blocks.append(small_print(*_voter_spans(voters)))
     if result is None or not result.ballots:
         listed = "\n".join(f"{i + 1}. {item}" for i, item in enumerate(items))
         hidden = "No ballots yet." if result is not None else HIDDEN_NOTE[poll.anonymous]
-        blocks += [text(listed), context(hidden)]
+        blocks += [text(listed), small_print(hidden)]
     else:
         settled = not is_open(poll, now)
         blocks += [*winner_blocks(items, result, settled), *chart_blocks(items, result)]
     if is_open(poll, now):
         blocks.append(_vote_controls(poll, items))
-        blocks.append(context("You can change your ballot until the vote closes."))
+        blocks.append(small_print("You can change your ballot until the vote closes."))
     return reply(*blocks, public=True)
 
 
@@ -217,7 +217,7 @@ def winner_blocks(items: Sequence[str], result: Result, settled: bool) -> list[B
     return [
         text(*_winner_spans(items, result.winners, f"{word} by Borda count")),
         text(*_winner_spans(items, result.schulze_winners, f"{word} by Schulze")),
-        context(
+        small_print(
             f"Borda adds up every position on every ballot, so broad support puts {borda} "
             f"first; Schulze counts only who is preferred to whom, one pair at a time, and "
             f"there {schulze} {'comes' if len(result.schulze_winners) == 1 else 'come'} out ahead."
@@ -256,7 +256,7 @@ def chart_blocks(
     drawn, unvoted = shown_rows(result)
     blocks: list[Block] = [bars(items, drawn, title, unbacked)]
     if unvoted:
-        blocks.append(context("No votes: " + ", ".join(items[p.index] for p in unvoted)))
+        blocks.append(small_print("No votes: " + ", ".join(items[p.index] for p in unvoted)))
     return blocks
 
 
@@ -310,10 +310,10 @@ def _split_blocks(items: Sequence[str], overall: Result, split: RoleSplit) -> li
         blocks += [text(Bold("Where roles differ")), text("\n".join(lines))]
     if same:
         label = "Same as overall: " if lines else "Every role agrees with the overall result: "
-        blocks.append(context(label + ", ".join(same)))
+        blocks.append(small_print(label + ", ".join(same)))
     if split.withheld:
         blocks.append(
-            context(
+            small_print(
                 f"{split.withheld} ballots from role groups under 3 voters are not shown "
                 "separately, so nobody can be singled out."
             )
@@ -330,7 +330,7 @@ def results_reply(
     unbacked: frozenset[int] = frozenset(),
 ) -> Reply:
     heading = Heading(short(f"Results of vote {poll.id}: {poll.question}", 150))
-    status = context(status_line(poll, turnout, now))
+    status = small_print(status_line(poll, turnout, now))
     blocks = result_blocks(poll, result, split, not is_open(poll, now), unbacked)
     return reply(heading, *blocks, status)
 
@@ -345,11 +345,11 @@ def final_reply(
     """Posted to the channel once, when the vote closes."""
     assert poll.closed_at is not None
     heading = Heading(short(f"Final result of vote {poll.id}: {poll.question}", 150))
-    status = context(status_line(poll, turnout, poll.closed_at))
+    status = small_print(status_line(poll, turnout, poll.closed_at))
     blocks = result_blocks(poll, result, split, True, unbacked)
     if has_ties(result):
         blocks.append(
-            context("Ties share a rank; among tied items the one listed first is shown first.")
+            small_print("Ties share a rank; among tied items the one listed first is shown first.")
         )
     return reply(heading, *blocks, status, public=True)
 
@@ -367,7 +367,7 @@ def list_reply(polls: Sequence[Poll], turnouts: dict[int, int], now: datetime) -
     return reply(
         Heading("Votes in this channel"),
         text("\n".join(lines)),
-        context("See one with /vote results <id>."),
+        small_print("See one with /vote results <id>."),
     )
 
 
@@ -392,7 +392,7 @@ def export_reply(poll: Poll, result: Result, ballot_rows: Sequence[tuple[str, st
         ballot_writer.writerows(ballot_rows)
         blocks.append(Preformatted(ballots_out.getvalue()))
     elif poll.anonymous:
-        blocks.append(context("Anonymous vote: only totals are exported, never ballots."))
+        blocks.append(small_print("Anonymous vote: only totals are exported, never ballots."))
     return reply(*blocks)
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.events import Actor
 from bot.features.votes import polls, views
-from bot.replies import Block, Bold, Button, ButtonStyle, buttons, text
-from bot.replies import small_print as context
+from bot.replies import Block, Bold, Button, ButtonStyle, buttons, small_print, text
 from storage.models.votes import Poll
 from storage.repositories import votes
 
@@ -27,7 +26,7 @@ async def waiting_for(ctx: Context, person: Actor) -> tuple[Block, ...]:
         assert poll.id is not None
         due = f" · closes {views.when(poll, poll.deadline)}" if poll.deadline else ""
         blocks.append(text(Bold(f"Vote {poll.id}"), ": ", poll.question))
-        blocks.append(context(f"{len(votes.items_of(poll))} items{due}"))
+        blocks.append(small_print(f"{len(votes.items_of(poll))} items{due}"))
         blocks.append(
             buttons(
                 Button(
