@@ -75,7 +75,9 @@ def register(topic: Topic) -> Topic:
 
 
 @dataclass
-class Outcome:
+class BatchResult:
+    """What one pass over a batch did (not a handler's `Outcome`, which is a reply)."""
+
     delivered: list[tuple[Delivery, MessageRef]] = field(default_factory=list)
     failed: list[Delivery] = field(default_factory=list)
     retry: bool = False
@@ -158,23 +160,23 @@ async def _add(
     await repo.add(session, rows)
 
 
-async def deliver(ctx: Context, batch: str, reply: Reply | None = None) -> Outcome:
+async def deliver(ctx: Context, batch: str, reply: Reply | None = None) -> BatchResult:
     """Posts the batch's pending rows under the claim `queue` (or `take`) took; `reply` is
     what to post, or None to render it from storage. Never raises for a failed post: those
     rows are retried by the resume tick, up to MAX_ATTEMPTS."""
-    outcome = Outcome()
+    result = BatchResult()
     key = CLAIM_PREFIX + batch
 
     async def work() -> None:
-        await _post_pending(ctx, batch, reply, outcome)
+        await _post_pending(ctx, batch, reply, result)
 
     await claims.run_claimed(ctx, key, work)
-    if outcome.retry:
+    if result.retry:
         await claims.release(ctx, key)
-    return outcome
+    return result
 
 
-async def take(ctx: Context, batch: str, reply: Reply | None = None) -> Outcome | None:
+async def take(ctx: Context, batch: str, reply: Reply | None = None) -> BatchResult | None:
     """Claims and delivers the batch's pending rows; None when none are pending or another
     run holds the batch. (A batch with no rows yet is never claimed: a claim once completed
     stays completed, and would keep rows queued later from ever being posted.)"""
@@ -204,13 +206,13 @@ async def resume(ctx: Context, topics: Collection[str] | None = None) -> None:
     async with ctx.db.transaction() as session:
         batches = await repo.pending_batches(session, topics=topics)
     for batch in batches:
-        outcome = await take(ctx, batch)
-        if outcome is not None:
+        result = await take(ctx, batch)
+        if result is not None:
             log.info(
                 "resumed delivery %s: %d posted, %d failed",
                 batch,
-                len(outcome.delivered),
-                len(outcome.failed),
+                len(result.delivered),
+                len(result.failed),
             )
 
 
@@ -221,7 +223,7 @@ def resume_tick(ctx: Context) -> Tick:
     return Tick("outbox.resume", every, resume, at_start=True)
 
 
-async def _post_pending(ctx: Context, batch: str, reply: Reply | None, outcome: Outcome) -> None:
+async def _post_pending(ctx: Context, batch: str, reply: Reply | None, result: BatchResult) -> None:
     async with ctx.db.transaction() as session:
         rows = await repo.pending(session, batch)
     if not rows:
@@ -229,7 +231,7 @@ async def _post_pending(ctx: Context, batch: str, reply: Reply | None, outcome: 
     topic = _TOPICS.get(rows[0].topic)
     if topic is None:
         log.error("no topic %r registered; delivery %s waits", rows[0].topic, batch)
-        outcome.retry = True
+        result.retry = True
         return
     reply = reply or await topic.render(ctx, rows[0])
     if reply is None:
@@ -242,11 +244,11 @@ async def _post_pending(ctx: Context, batch: str, reply: Reply | None, outcome: 
         async with ctx.db.transaction() as session:
             ids = [r.id for r in chunk if r.id is not None]
             await repo.mark_attempted(session, ids, ctx.clock.now())
-        await asyncio.gather(*(_post_one(ctx, topic, row, reply, outcome) for row in chunk))
+        await asyncio.gather(*(_post_one(ctx, topic, row, reply, result) for row in chunk))
 
 
 async def _post_one(
-    ctx: Context, topic: Topic, row: Delivery, reply: Reply, outcome: Outcome
+    ctx: Context, topic: Topic, row: Delivery, reply: Reply, result: BatchResult
 ) -> None:
     assert row.id is not None
     try:
@@ -260,15 +262,15 @@ async def _post_one(
             await repo.mark_failed(
                 session, [row.id], str(error) or type(error).__name__, ctx.clock.now(), final=final
             )
-        outcome.failed.append(row)
-        outcome.retry = outcome.retry or not final
+        result.failed.append(row)
+        result.retry = result.retry or not final
         return
     async with ctx.db.transaction() as session:
         now = ctx.clock.now()
         await repo.mark_delivered(session, row.id, ref.channel_id, ref.message_id, now)
         if topic.record is not None:
             await topic.record(session, row, ref, now)
-    outcome.delivered.append((row, ref))
+    result.delivered.append((row, ref))
 
 
 async def _send(ctx: Context, row: Delivery, reply: Reply) -> MessageRef:
