@@ -25,7 +25,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from adapters.slack import translate
-from adapters.slack.delivery import Delivery, ReplyTag, answering
+from adapters.slack.delivery import ReplyTag, SlackRoutes, answering
 from adapters.slack.distribution import Distribution
 from adapters.slack.messenger import SlackMessenger, SlackWebApi, web_client
 from adapters.slack.people import Directory
@@ -107,9 +107,9 @@ class SlackAdapter:
         self.web_api = SlackWebApi(self.clients, bot.metrics)
         self.messenger = SlackMessenger(self.web_api)
         self.key = server_key(settings)  # seals private_metadata
-        self.delivery = Delivery(self.web_api, bot.ctx.db, bot.ctx.clock)
+        self.routes = SlackRoutes(self.web_api, bot.ctx.db, bot.ctx.clock)
         self.renderer: Renderer[Where, Surface, AckBody | None] = SlackRenderer(
-            self.delivery, self.key
+            self.routes, self.key
         )
         self.directory = Directory(self.clients)
         self._socket_mode: AsyncSocketModeHandler | None = None
@@ -258,11 +258,11 @@ class SlackAdapter:
             source.channel_id.startswith("D"),
         )
         where = Where(conversation, user_id, None, source.response_url)
-        view = await self.delivery.take_pending(_first_action_value(body))
+        view = await self.routes.take_pending(_first_action_value(body))
         trigger_id = body.get("trigger_id")
         if view is None or not trigger_id:
             await self.renderer.render(say(EXPIRED), where, Surface.CONVERSATION)
-        elif not await self.delivery.open_view(trigger_id, view):
+        elif not await self.routes.open_view(trigger_id, view):
             await self.renderer.render(say(NOT_OPENED), where, Surface.CONVERSATION)
 
     # Shortcuts ---------------------------------------------------------------------------

@@ -56,7 +56,7 @@ class ReplyTag:
 answering: ContextVar[ReplyTag | None] = ContextVar("answering", default=None)
 
 
-class Delivery:
+class SlackRoutes:
     """Slack routes for a chosen reply, each with its fallbacks."""
 
     def __init__(self, web_api: SlackWebApi, db: Database, clock: Clock | None = None) -> None:

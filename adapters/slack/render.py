@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any, Literal, overload
 
 from adapters.slack.blocks import modal, modal_errors
-from adapters.slack.delivery import Delivery
+from adapters.slack.delivery import SlackRoutes
 from adapters.slack.translate import ActionSource, MetadataTooLarge, private_metadata
 from bot.events import Conversation
 from bot.replies import (
@@ -77,8 +77,8 @@ def errors_reply(outcome: FormErrors) -> Reply:
 class SlackRenderer:
     """Turns the core's outcomes into Slack calls; the Slack half of "translator + renderer"."""
 
-    def __init__(self, delivery: Delivery, key: ServerKey) -> None:
-        self.delivery = delivery
+    def __init__(self, routes: SlackRoutes, key: ServerKey) -> None:
+        self.routes = routes
         self.key = key  # seals modals' private_metadata
 
     @overload
@@ -122,9 +122,7 @@ class SlackRenderer:
         if not (isinstance(outcome, Reply) and outcome.replace_original):
             await self._answer(outcome, where)
         elif not where.on_home:
-            replaced = where.source is not None and await self.delivery.replace(
-                outcome, where.source
-            )
+            replaced = where.source is not None and await self.routes.replace(outcome, where.source)
             if not replaced:
                 await self._reply(outcome, where)
 
@@ -155,12 +153,12 @@ class SlackRenderer:
 
     async def _reply(self, answer: Reply, where: Where) -> None:
         if answer.visibility is Visibility.CHANNEL:
-            await self.delivery.public(where.conversation, where.user, answer, where.response_url)
+            await self.routes.public(where.conversation, where.user, answer, where.response_url)
         else:
             await self._private(answer, where)
 
     async def _private(self, answer: Reply, where: Where) -> None:
-        await self.delivery.private(where.conversation, where.user, answer, where.response_url)
+        await self.routes.private(where.conversation, where.user, answer, where.response_url)
 
     async def _open_form(self, form: Form, where: Where) -> None:
         """A modal when Slack gave a trigger; otherwise a button that opens it."""
@@ -178,7 +176,7 @@ class SlackRenderer:
         await self._open_view(where.trigger_id, view, where)
 
     async def _open_view(self, trigger_id: str, view: dict[str, Any], where: Where) -> None:
-        if not await self.delivery.open_view(trigger_id, view):
+        if not await self.routes.open_view(trigger_id, view):
             await self._private(say(NOT_OPENED), where)
 
     def _modal(self, form: Form, where: Where) -> dict[str, Any]:
@@ -187,7 +185,7 @@ class SlackRenderer:
     async def _offer(self, form: Form, view: dict[str, Any]) -> Reply:
         """DMs and mentions carry no trigger_id: a button click brings one. The modal is
         stored, so whichever replica receives the click can open it."""
-        token = await self.delivery.offer(view)
+        token = await self.routes.offer(view)
         label = form.title or "Open the form"
         return reply(
             text(f"{label}: press the button to fill it in."),

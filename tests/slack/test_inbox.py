@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 from sqlmodel import select
 
-from adapters.slack.delivery import Delivery
+from adapters.slack.delivery import SlackRoutes
 from bot.inbox import Inbox
 from storage.models.inbound import InboxItem
 from tests.slack.harness import SlackHarness, initial_values
@@ -121,7 +121,7 @@ async def test_an_offered_form_opens_on_another_replica(slack: SlackHarness) -> 
         for element in block.get("elements", [])
         if element.get("action_id") == "alignbot.slack.open_form"
     )
-    elsewhere = Delivery(slack.adapter.web_api, slack.bot.ctx.db, slack.bot.ctx.clock)
+    elsewhere = SlackRoutes(slack.adapter.web_api, slack.bot.ctx.db, slack.bot.ctx.clock)
     view = await elsewhere.take_pending(token)
     assert view is not None
     assert view["callback_id"] == "probe.form"
