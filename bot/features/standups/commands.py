@@ -546,7 +546,7 @@ async def stats(command: Command, args: Args, ctx: Context) -> Outcome:
         )
         on_time = sum(given[key].on_time for key in expected if key in given)
         rows.append(
-            views.Participation(names[member.user_id], counted.due, counted.answered, on_time)
+            views.MemberStats(names[member.user_id], counted.due, counted.answered, on_time)
         )
     return views.stats(team.name, _period_label(first, last), rows)
 

@@ -219,7 +219,9 @@ def history(team_name: str, period: str, items: Sequence[HistoryItem], who: str 
 
 
 @dataclass(frozen=True)
-class Participation:
+class MemberStats:
+    """One person's row in `/standup stats` (the rate in percent, unlike `participation.rate`)."""
+
     name: str
     expected: int
     answered: int
@@ -230,7 +232,7 @@ class Participation:
         return round(100 * self.answered / self.expected) if self.expected else 0.0
 
 
-def stats(team_name: str, period: str, rows: Sequence[Participation]) -> Reply:
+def stats(team_name: str, period: str, rows: Sequence[MemberStats]) -> Reply:
     expected = sum(r.expected for r in rows)
     answered = sum(r.answered for r in rows)
     on_time = sum(r.on_time for r in rows)
