@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.votes import Ballot, Poll, PollVoter
 from storage.repositories.personal import former_id
-from storage.repositories.votes import StoredBallot, ballot_value
+from storage.repositories.votes import StoredBallot, ballot_value, voters_column, voters_of
 
 
 async def named_ballots(
@@ -73,9 +73,9 @@ async def erase(session: AsyncSession, workspace_id: str, user_id: str) -> int:
         )
     )
     for poll in listed.all():
-        voters = [v for v in json.loads(poll.allowed_voters) if v != user_id]
+        voters = [v for v in voters_of(poll) if v != user_id]
         # An empty list means "the whole channel": a stand-in keeps the vote closed to others.
-        poll.allowed_voters = json.dumps(voters or [former_id()])
+        poll.allowed_voters = voters_column(voters or [former_id()])
         session.add(poll)
         changed += 1
     return changed
