@@ -46,7 +46,7 @@ def split_quoted(text: str) -> tuple[str, list[str]]:
     return _QUOTED.sub(" ", straight), quoted
 
 
-CHANNEL = re.compile(r"<#([A-Za-z0-9:_.\-@]+)(?:\|([^>]*))?>")
+CHANNEL_MENTION = re.compile(r"<#([A-Za-z0-9:_.\-@]+)(?:\|([^>]*))?>")
 
 
 def readable(text: str) -> str:
@@ -56,4 +56,4 @@ def readable(text: str) -> str:
     mention token would show as markup wherever the platform does not expand it.
     """
     text = MENTION.sub(lambda m: f"@{m.group(2) or m.group(1)}", text)
-    return CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
+    return CHANNEL_MENTION.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)

@@ -22,7 +22,7 @@ from bot.features.insights.matching import (
 from bot.features.insights.publish import open_editor, retract
 from bot.features.insights.sync import current_card
 from bot.features.insights.views import insight_list, status_report, subscriptions_report
-from bot.mentions import CHANNEL, readable
+from bot.mentions import CHANNEL_MENTION, readable
 from bot.replies import Outcome, Reply, reply, say, small_print
 from storage.models.insights import InsightSubscription
 from storage.repositories import insights as repo
@@ -180,7 +180,7 @@ def _channel_target(command: Command, where: str) -> SubscriptionTarget:
             TargetKind.CHANNEL,
             conversation.channel_id,
         )
-    mention = CHANNEL.fullmatch(where)
+    mention = CHANNEL_MENTION.fullmatch(where)
     if mention is None:
         raise UserError(
             "Start with the channel, then the tags: `/insight subscribe #channel onboarding` "

@@ -21,7 +21,7 @@ from bot.features.insights.matching import (
     parse_tags,
 )
 from bot.limits import joined_text, text_inputs
-from bot.mentions import CHANNEL
+from bot.mentions import CHANNEL_MENTION
 from bot.replies import Form, FormErrors, Input, InputKind, Option
 from storage.repositories.insights import AudienceEntry, InsightContent, InsightView
 
@@ -349,7 +349,7 @@ def _channels(
 
 
 def _channel(token: str, state: FormState, known: Mapping[str, str]) -> tuple[str, str]:
-    if mention := CHANNEL.fullmatch(token):
+    if mention := CHANNEL_MENTION.fullmatch(token):
         return mention.group(1), mention.group(2) or ""
     if token.casefold() == "here":
         return state.origin_channel, ""

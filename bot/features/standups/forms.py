@@ -19,7 +19,7 @@ from bot.features.standups.questions import (
 from bot.features.standups.schedule import WEEKDAY_NAMES, WORKING_WEEK, parse_weekdays
 from bot.features.standups.service import COMPACT, THREADED
 from bot.features.standups.summary import Entry
-from bot.mentions import CHANNEL, MENTION
+from bot.mentions import CHANNEL_MENTION, MENTION
 from bot.replies import Form, Input, InputKind, Option, Span
 from bot.timezones import clock_text, parse_clock, suggest_zones, zone
 from storage.models.standups import StandupTeam
@@ -234,7 +234,9 @@ def read_setup(submission: Submission) -> SetupValues | dict[str, str]:
         errors["name"] = f"Up to {MAX_NAME_CHARS} characters, please."
     elif slug in RESERVED_SLUGS:
         errors["name"] = f"“{name}” is a /standup command word; pick another name."
-    channel_id = _one_id(submission.text("channel"), CHANNEL) or submission.conversation.channel_id
+    channel_id = (
+        _one_id(submission.text("channel"), CHANNEL_MENTION) or submission.conversation.channel_id
+    )
     if submission.conversation.is_direct and not submission.text("channel"):
         errors["channel"] = "Pick the channel where summaries should be posted."
     elif not _ID.match(channel_id):
