@@ -259,19 +259,84 @@ async def of_team(
 # Recurring votes ---------------------------------------------------------------------------
 
 
-async def add_series(session: AsyncSession, series: VoteSeries) -> VoteSeries:
+@dataclass(frozen=True)
+class Series:
+    """A recurring vote as stored (`series_value`, the one place its JSON columns are read):
+    what every round copies, when rounds open, and where their items come from."""
+
+    id: int
+    workspace_id: str
+    team_id: int
+    platform: str
+    channel_id: str
+    thread_id: str | None
+    creator_id: str
+    question: str
+    method: str
+    items: tuple[str, ...]
+    source: str
+    anonymous: bool
+    hide_results: bool
+    allowed_voters: tuple[str, ...]
+    max_choices: int
+    dots: int
+    allow_additions: bool
+    decision_key: str
+    decision_name: str
+    cadence: str
+    open_seconds: int | None
+    timezone: str
+    starts_at: datetime
+    stopped_at: datetime | None
+
+
+def series_value(row: VoteSeries) -> Series:
+    assert row.id is not None
+    return Series(
+        id=row.id,
+        workspace_id=row.workspace_id,
+        team_id=row.team_id,
+        platform=row.platform,
+        channel_id=row.channel_id,
+        thread_id=row.thread_id,
+        creator_id=row.creator_id,
+        question=row.question,
+        method=row.method,
+        items=items_of(row),
+        source=row.source,
+        anonymous=row.anonymous,
+        hide_results=row.hide_results,
+        allowed_voters=voters_of(row),
+        max_choices=row.max_choices,
+        dots=row.dots,
+        allow_additions=row.allow_additions,
+        decision_key=row.decision_key,
+        decision_name=row.decision_name,
+        cadence=row.cadence,
+        open_seconds=row.open_seconds,
+        timezone=row.timezone,
+        starts_at=row.starts_at,
+        stopped_at=row.stopped_at,
+    )
+
+
+async def add_series(session: AsyncSession, series: VoteSeries) -> int:
+    """Stores a new series; its id."""
     session.add(series)
     await session.flush()
-    return series
+    assert series.id is not None
+    return series.id
 
 
-async def series_by_id(session: AsyncSession, series_id: int) -> VoteSeries | None:
-    return (await session.exec(select(VoteSeries).where(VoteSeries.id == series_id))).first()
+async def series_by_id(session: AsyncSession, series_id: int) -> Series | None:
+    row = (await session.exec(select(VoteSeries).where(VoteSeries.id == series_id))).first()
+    return series_value(row) if row else None
 
 
-async def running_series(session: AsyncSession) -> list[VoteSeries]:
+async def running_series(session: AsyncSession) -> list[Series]:
     statement = select(VoteSeries).where(col(VoteSeries.stopped_at).is_(None))
-    return list((await session.exec(statement.order_by(col(VoteSeries.id)))).all())
+    rows = (await session.exec(statement.order_by(col(VoteSeries.id)))).all()
+    return [series_value(row) for row in rows]
 
 
 async def stop_series(session: AsyncSession, series_id: int, now: datetime) -> bool:

@@ -132,9 +132,7 @@ async def open_poll(
         assert team.id is not None
         poll = _new_poll(actor, where, draft, team.id, now)
         if round_of is None and draft.repeat:
-            series = await votes.add_series(session, new_series(poll, draft))
-            assert series.id is not None
-            round_of = (series.id, 1)
+            round_of = (await votes.add_series(session, new_series(poll, draft)), 1)
         if round_of is not None:
             poll.series_id, poll.round = round_of
         poll = await votes.create(session, poll)

@@ -23,14 +23,14 @@ from bot.features.votes.settings import VoteSettings
 from bot.features.votes.tally import Method
 from bot.replies import Outcome, reply, text
 from bot.timezones import zone_or_utc
-from storage.models.votes import VoteSeries
 from storage.repositories import votes
+from storage.repositories.votes import Series
 
 log = logging.getLogger(__name__)
 MAX_CATCH_UP_ROUNDS = 1000  # about 20 years of weekly rounds
 
 
-def opens_at(series: VoteSeries, number: int) -> datetime:
+def opens_at(series: Series, number: int) -> datetime:
     """When round `number` opens: same local time, `number - 1` weeks or months later."""
     zone = zone_or_utc(series.timezone)
     start = series.starts_at.astimezone(zone).replace(tzinfo=None)
@@ -44,7 +44,7 @@ def opens_at(series: VoteSeries, number: int) -> datetime:
     return local.replace(tzinfo=zone).astimezone(series.starts_at.tzinfo)
 
 
-def due_round(series: VoteSeries, now: datetime) -> int | None:
+def due_round(series: Series, now: datetime) -> int | None:
     """The latest round that should be open now (from round 2 on), if any."""
     number = None
     for candidate in range(2, MAX_CATCH_UP_ROUNDS):
@@ -54,7 +54,7 @@ def due_round(series: VoteSeries, now: datetime) -> int | None:
     return number
 
 
-def deadline_of(series: VoteSeries, number: int) -> datetime:
+def deadline_of(series: Series, number: int) -> datetime:
     following = opens_at(series, number + 1)
     if series.open_seconds is None:
         return following
@@ -72,18 +72,16 @@ async def open_due(ctx: Context) -> None:
         if number is None or deadline_of(series, number) <= now:
             continue
         async with ctx.db.transaction() as session:
-            assert series.id is not None
             if await votes.round_of(session, series.id, number) is not None:
                 continue
 
-        async def work(series: VoteSeries = series, number: int = number) -> None:
+        async def work(series: Series = series, number: int = number) -> None:
             await open_round(ctx, series, number)
 
         await run_once(ctx, f"vote.round:{series.id}:{number}", work)
 
 
-async def open_round(ctx: Context, series: VoteSeries, number: int) -> None:
-    assert series.id is not None
+async def open_round(ctx: Context, series: Series, number: int) -> None:
     async with ctx.db.transaction() as session:
         if await votes.round_of(session, series.id, number) is not None:
             return
@@ -96,7 +94,7 @@ async def open_round(ctx: Context, series: VoteSeries, number: int) -> None:
         deadline=deadline_of(series, number),
         anonymous=series.anonymous,
         hide_results=series.hide_results,
-        voters=votes.voters_of(series),
+        voters=series.allowed_voters,
         max_choices=series.max_choices,
         dots=series.dots,
         timezone=series.timezone,
@@ -108,10 +106,10 @@ async def open_round(ctx: Context, series: VoteSeries, number: int) -> None:
     log.info("opened round %d of recurring vote series %s as vote %s", number, series.id, poll.id)
 
 
-async def _items(ctx: Context, series: VoteSeries) -> list[str]:
+async def _items(ctx: Context, series: Series) -> list[str]:
     """The round's items: imported afresh when the series has a source (what is still open
     carries over), else the first round's. A failed import keeps the last items."""
-    kept = list(votes.items_of(series))
+    kept = list(series.items)
     if not series.source:
         return kept
     source, _, argument = series.source.partition(" ")
