@@ -9,18 +9,17 @@ item instead of one prompt per field.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, assert_never
 
-from adapters.form_fields import handles_every_field
-from adapters.local.render import asked_inputs, spans_to_text
+from adapters.local.form_prompts import CANCEL, opening, prompt_for
+from adapters.local.render import asked_inputs
 from bot.events import Actor, Conversation, FormValue, Submission
 from bot.replies import Form, FormErrors, Input, InputKind
 from bot.timezones import clock_text, parse_clock
 
-CANCEL = ":cancel"
 _ROW_NAME = re.compile(r"^(?P<column>[a-z]+)_(?P<row>\d+)$")
 _SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -102,15 +101,12 @@ class FormFiller:
             self.errors = {spec.name: "" for spec in self.form.inputs}
 
     def _introduce(self) -> None:
-        for rule in _FORM.values():
-            for line in rule(self.form):
-                self.screen.say(line)
+        for line in opening(self.form):
+            self.screen.say(line)
 
     async def _field(self, spec: Input) -> FormValue:
         current = self.values.get(spec.name)
-        prompt = _Prompt()
-        for rule in _FIELDS.values():
-            rule(spec, prompt)
+        prompt = prompt_for(spec)
         for line in prompt.before:
             self.screen.say(line)
         label = prompt.label
@@ -165,92 +161,6 @@ class FormFiller:
         if answer is None or answer.strip() == CANCEL:
             raise Cancelled
         return answer
-
-
-@dataclass
-class _Prompt:
-    """How one field is asked: lines said first (numbered choices), then the prompt's label."""
-
-    label: str = ""
-    before: list[str] = field(default_factory=list)
-
-
-def _label(spec: Input, prompt: _Prompt) -> None:
-    prompt.label = spec.label + prompt.label
-
-
-def _required(spec: Input, prompt: _Prompt) -> None:
-    """Shown as "(optional)"; `parse_answer` refuses an empty answer to a required one."""
-    if not spec.required:
-        prompt.label += " (optional)"
-
-
-def _options(spec: Input, prompt: _Prompt) -> None:
-    """Listed by number; `parse_answer` takes numbers, values or labels."""
-    if spec.options:
-        prompt.before += [f"    {i}. {option.label}" for i, option in enumerate(spec.options, 1)]
-        many = spec.kind is InputKind.MULTI_SELECT
-        prompt.label += " — number" + ("s, comma-separated" if many else "")
-
-
-def _hint(spec: Input, prompt: _Prompt) -> None:
-    if spec.hint:
-        prompt.label += f" ({spec.hint})"
-
-
-def _on_answer(spec: Input, prompt: _Prompt) -> None:
-    """Not part of the prompt: `parse_answer` applies it to what was typed (kind, max_length,
-    min_value, max_value), the values are keyed by `name`, and `initial` is the [default]."""
-
-
-def _not_shown(spec: Input, prompt: _Prompt) -> None:
-    """A terminal shows the [default] instead; placeholder text there would read as an answer."""
-
-
-# How each field of `Input` is asked and checked in the terminal, applied in this order.
-_FIELDS: dict[str, Callable[[Input, _Prompt], None]] = {
-    "required": _required,
-    "label": _label,
-    "options": _options,
-    "hint": _hint,
-    "placeholder": _not_shown,
-    "name": _on_answer,
-    "kind": _on_answer,
-    "initial": _on_answer,
-    "max_length": _on_answer,
-    "min_value": _on_answer,
-    "max_value": _on_answer,
-}
-handles_every_field(Input, _FIELDS, "console forms")
-
-
-def _title(form: Form) -> list[str]:
-    return [
-        f"== {form.title} ==  (Enter keeps the [default]; '-' empties an optional "
-        f"field; {CANCEL} leaves the form)"
-    ]
-
-
-def _intro(form: Form) -> list[str]:
-    return [spans_to_text(form.intro)] if form.intro else []
-
-
-def _said_elsewhere(form: Form) -> list[str]:
-    """Not said up front: the inputs are asked one by one, answering the last one submits (no
-    button to label), and `form_id` and `metadata` travel in the `Submission`."""
-    return []
-
-
-# What each field of `Form` says when the form opens, in this order.
-_FORM: dict[str, Callable[[Form], list[str]]] = {
-    "title": _title,
-    "intro": _intro,
-    "inputs": _said_elsewhere,
-    "submit_label": _said_elsewhere,
-    "form_id": _said_elsewhere,
-    "metadata": _said_elsewhere,
-}
-handles_every_field(Form, _FORM, "console forms")
 
 
 def _steps(inputs: Sequence[Input]) -> list[Step]:
