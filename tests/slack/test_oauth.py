@@ -309,3 +309,37 @@ async def counts(slack: SlackHarness, team: str) -> tuple[int, int, int]:
 
 async def _nothing() -> Reply | None:
     return None
+
+
+@pytest.mark.parametrize("features", [None])  # every real feature, as in production
+async def test_two_installed_workspaces_each_see_their_own_app_home(slack: SlackHarness) -> None:
+    first = await install(slack, "code-1", "T1")
+    second = await install(slack, "code-2", "T2")
+    slack.fake.users["U1"] = {**default_user("U1"), "is_admin": True}
+    slack.fake.users["V1"] = {**default_user("V1"), "team_id": "T2", "is_admin": True}
+    slack.fake.users["V2"] = {**default_user("V2"), "team_id": "T2"}
+    for line, admin, team, channel in (
+        ("/role assign <@U2|ben> Product Owner", "U1", "T1", "C1"),
+        ("/role assign <@V2|vic> UX Researcher", "V1", "T2", "C2"),
+    ):
+        assert (await slack.command(line, user=admin, team=team, channel=channel)).status == 200
+        await slack.settle()
+        assert "now holds" in slack.fake.responses[-1][1]["text"]
+
+    pages: dict[str, tuple[str, str]] = {}
+    for person, team in (("U2", "T1"), ("V2", "T2")):
+        event = {"type": "app_home_opened", "user": person, "channel": f"D{person}", "tab": "home"}
+        assert (await slack.event(event, f"EvHome-{team}", team=team)).status == 200
+        await slack.settle()
+        call = [c for c in slack.fake.calls if c.method == "views.publish"][-1]
+        assert call.body["user_id"] == person
+        view = call.body["view"]
+        blocks = (json.loads(view) if isinstance(view, str) else view)["blocks"]
+        pages[team] = (call.token, json.dumps(blocks, ensure_ascii=False))
+
+    assert pages["T1"][0] == first
+    assert pages["T2"][0] == second
+    assert "Product Owner" in pages["T1"][1]
+    assert "UX Researcher" not in pages["T1"][1]
+    assert "UX Researcher" in pages["T2"][1]
+    assert "Product Owner" not in pages["T2"][1]
