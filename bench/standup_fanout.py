@@ -27,7 +27,7 @@ from bench._fakes.slack import FakeSlack
 from bot import deliveries
 from bot.context import Context
 from bot.features.standups import jobs
-from bot.features.standups.questions import DEFAULT_QUESTIONS, dump_questions
+from bot.features.standups.questions import DEFAULT_QUESTIONS
 from bot.metrics import Metrics
 from bot.ports import Messenger, MessengerHub
 from bot.settings import Settings
@@ -57,7 +57,7 @@ async def _team_of(members: int, directory: Path) -> AsyncIterator[Database]:
             slug="everyone",
             name="Everyone",
             channel_id="C1",
-            questions=dump_questions(DEFAULT_QUESTIONS),
+            questions=repo.questions_column(DEFAULT_QUESTIONS),
             weekdays="1,2,3,4,5",
             prompt_time="09:30",
             summary_time="16:00",

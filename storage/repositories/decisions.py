@@ -2,17 +2,92 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models.decisions import PENDING, DecisionRecord
 
 
-async def add(session: AsyncSession, record: DecisionRecord) -> DecisionRecord:
+@dataclass(frozen=True)
+class RoleResult:
+    """How one role's voters voted: how many of them, and the item(s) they put first."""
+
+    role: str
+    voters: int
+    top: str
+
+
+@dataclass(frozen=True)
+class CitedInsight:
+    """A public insight linked to the vote's items, as the record cites it."""
+
+    insight_id: int
+    title: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Unheard:
+    """A Consulted role holder who did not vote, by the name the record keeps."""
+
+    role: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RecordDetails:
+    """What a record keeps beside the vote's result, its JSON columns decoded
+    (`details_of`, the one place they are read; `add` and `set_details` write them)."""
+
+    by_role: tuple[RoleResult, ...] = ()
+    insights: tuple[CitedInsight, ...] = ()
+    unheard: tuple[Unheard, ...] = ()
+    accountable_ids: tuple[str, ...] = ()
+
+
+def details_of(record: DecisionRecord) -> RecordDetails:
+    by_role: list[list[Any]] = json.loads(record.by_role)
+    insights: list[list[Any]] = json.loads(record.insights)
+    unheard: list[list[str]] = json.loads(record.unheard)
+    accountable: list[str] = json.loads(record.accountable_ids)
+    return RecordDetails(
+        tuple(RoleResult(role, voters, top) for role, voters, top in by_role),
+        tuple(CitedInsight(iid, title, confidence) for iid, title, confidence in insights),
+        tuple(Unheard(role, name) for role, name in unheard),
+        tuple(accountable),
+    )
+
+
+def set_details(record: DecisionRecord, details: RecordDetails) -> None:
+    """Writes `details` into the record's JSON columns (in the format they have always had)."""
+    record.by_role = json.dumps([[r.role, r.voters, r.top] for r in details.by_role])
+    record.insights = json.dumps([[i.insight_id, i.title, i.confidence] for i in details.insights])
+    record.unheard = json.dumps([[u.role, u.name] for u in details.unheard])
+    record.accountable_ids = json.dumps(list(details.accountable_ids))
+
+
+def names_unheard(name: str) -> ColumnElement[bool]:
+    """Records that list `name` among the Consulted who did not vote (a prefilter)."""
+    return col(DecisionRecord.unheard).contains(json.dumps(name))
+
+
+def asked(user_id: str) -> ColumnElement[bool]:
+    """Records that asked `user_id` to settle them (a prefilter)."""
+    return col(DecisionRecord.accountable_ids).contains(json.dumps(user_id))
+
+
+async def add(
+    session: AsyncSession, record: DecisionRecord, details: RecordDetails
+) -> DecisionRecord:
+    """Stores a new record with its details."""
+    set_details(record, details)
     session.add(record)
     await session.flush()
     return record

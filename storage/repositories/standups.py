@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import delete, or_
 from sqlmodel import col, select
@@ -25,6 +26,71 @@ from storage.models.standups import (
     StandupTimezone,
 )
 from storage.upsert import insert_for
+
+# JSON columns: encoded and decoded only here --------------------------------------------------
+
+
+class QuestionFields(Protocol):
+    """A stand-up question as the feature holds it (`kind` names what it is for)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def required(self) -> bool: ...
+
+
+class EntryFields(Protocol):
+    """One answer in a person's stand-up, with the question as it was asked."""
+
+    @property
+    def question(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def answer(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class StoredQuestion:
+    """A team's question as stored (`questions_of`, the one place the column is read)."""
+
+    text: str
+    kind: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """An answer as stored (`entries_of`, the one place the column is read)."""
+
+    question: str
+    kind: str
+    answer: str
+
+
+def questions_column(questions: Sequence[QuestionFields]) -> str:
+    return json.dumps([{"text": q.text, "kind": q.kind, "required": q.required} for q in questions])
+
+
+def questions_of(team: StandupTeam) -> tuple[StoredQuestion, ...]:
+    items: list[dict[str, Any]] = json.loads(team.questions)
+    return tuple(
+        StoredQuestion(item["text"], item["kind"], bool(item["required"])) for item in items
+    )
+
+
+def entries_column(entries: Sequence[EntryFields]) -> str:
+    return json.dumps(
+        [{"question": e.question, "kind": e.kind, "answer": e.answer} for e in entries]
+    )
+
+
+def entries_of(answer: StandupAnswer) -> tuple[StoredEntry, ...]:
+    items: list[dict[str, str]] = json.loads(answer.entries)
+    return tuple(StoredEntry(item["question"], item["kind"], item["answer"]) for item in items)
+
 
 # Teams --------------------------------------------------------------------------------------
 
@@ -307,11 +373,12 @@ async def save_answer(
     team: StandupTeam,
     user_id: str,
     day: date,
-    entries: str,
+    answers: Sequence[EntryFields],
     on_time: bool,
     now: datetime,
 ) -> None:
     """Stores or replaces the person's answer for the day; the first `on_time` verdict stays."""
+    entries = entries_column(answers)
     statement = insert_for(session, StandupAnswer).values(
         workspace_id=team.workspace_id,
         standup_id=team.id,

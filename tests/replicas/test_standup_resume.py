@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.features.standups.questions import DEFAULT_QUESTIONS, dump_questions
+from bot.features.standups.questions import DEFAULT_QUESTIONS
 from storage.db import Database
 from storage.models.core import Person
 from storage.models.deliveries import Delivery
@@ -70,7 +70,7 @@ async def _team_due_now(db: Database) -> None:
             workspace_id=TEAM,
             platform="slack",
             slug="everyone",
-            questions=dump_questions(DEFAULT_QUESTIONS),
+            questions=repo.questions_column(DEFAULT_QUESTIONS),
             weekdays="1,2,3,4,5,6,7",
             prompt_time=f"{now - timedelta(minutes=10):%H:%M}",
             summary_time=f"{now + timedelta(hours=6):%H:%M}",

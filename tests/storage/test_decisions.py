@@ -18,8 +18,9 @@ from bot.ports import MessengerHub
 from bot.replies import Reply
 from bot.settings import Settings
 from storage.db import Database
-from storage.repositories import decisions, votes
+from storage.repositories import decisions, product_teams, votes
 from tests.conftest import channel, person
+from tests.support.builders import WHEN, decision_record
 from tests.support.recording import FakeClock, RecordingMessenger
 from tests.unit.decisions.support import DEE, PRICING, SAM, dms_to, team_of_five
 
@@ -93,3 +94,34 @@ async def test_a_weekly_round_opens_once_however_many_ticks_run(database: Databa
     assert second.items == first.items
     opened = [p for p in messenger.posts if "Which tier first?" in render(p.reply)]
     assert len(opened) == 2
+
+
+async def test_a_records_details_are_stored_in_the_format_they_always_had(
+    database: Database,
+) -> None:
+    details = decisions.RecordDetails(
+        by_role=(decisions.RoleResult("Designer", 2, "Team and Enterprise"),),
+        insights=(decisions.CitedInsight(7, "Buyers ask for “SSO”", "high"),),
+        unheard=(decisions.Unheard("UX Researcher", "Cy"),),
+        accountable_ids=("U1", "U2"),
+    )
+    async with database.transaction() as session:
+        team = await product_teams.default_team(session, "W1", WHEN)
+        assert team.id is not None
+        stored = await decisions.add(session, decision_record(team.id, 3), details)
+        assert stored.id is not None
+    async with database.transaction() as session:
+        record = await decisions.get(session, "W1", stored.id)
+    assert record is not None
+    assert decisions.details_of(record) == details
+    columns = (record.by_role, record.insights, record.unheard, record.accountable_ids)
+    assert columns == (
+        '[["Designer", 2, "Team and Enterprise"]]',
+        '[[7, "Buyers ask for \\u201cSSO\\u201d", "high"]]',
+        '[["UX Researcher", "Cy"]]',
+        '["U1", "U2"]',
+    )
+
+
+def test_a_record_without_details_decodes_to_none() -> None:
+    assert decisions.details_of(decision_record(1, 1)) == decisions.RecordDetails()

@@ -44,20 +44,27 @@ async def test_a_slug_is_unique_per_workspace(database: Database) -> None:
             await repo.save_team(session, standup_team(created_at=NOW), ["U1"], NOW)
 
 
+def _said(answer: str) -> repo.StoredEntry:
+    return repo.StoredEntry("Any blockers?", "blockers", answer)
+
+
 async def test_answers_upsert_and_keep_the_first_on_time_verdict(database: Database) -> None:
     team = await _saved_team(database, ["U1"])
     assert team.id is not None
     async with database.transaction() as session:
-        await repo.save_answer(session, team, "U1", MONDAY, '["first"]', True, NOW)
+        await repo.save_answer(session, team, "U1", MONDAY, [_said("first")], True, NOW)
     async with database.transaction() as session:
         later = NOW + timedelta(hours=8)
-        await repo.save_answer(session, team, "U1", MONDAY, '["second"]', False, later)
+        await repo.save_answer(session, team, "U1", MONDAY, [_said("second")], False, later)
     async with database.transaction() as session:
         answer = await repo.answer_for(session, team.id, "U1", MONDAY)
         before = await repo.latest_before(session, team.id, "U1", MONDAY + timedelta(days=1))
         answered = await repo.answered(session, team.id, [MONDAY])
     assert answer is not None
-    assert (answer.entries, answer.on_time) == ('["second"]', True)
+    assert (repo.entries_of(answer), answer.on_time) == ((_said("second"),), True)
+    assert (
+        answer.entries == '[{"question": "Any blockers?", "kind": "blockers", "answer": "second"}]'
+    )
     assert (answer.submitted_at, answer.updated_at) == (NOW, NOW + timedelta(hours=8))
     assert before is not None
     assert before.id == answer.id
@@ -165,7 +172,7 @@ async def test_summaries_and_thread_replies_are_remembered(database: Database) -
 async def test_removing_a_team_removes_its_history(database: Database) -> None:
     team = await _saved_team(database, ["U1"])
     async with database.transaction() as session:
-        await repo.save_answer(session, team, "U1", MONDAY, "[]", True, NOW)
+        await repo.save_answer(session, team, "U1", MONDAY, [], True, NOW)
     async with database.transaction() as session:
         stored = await repo.team_by_id(session, team.id or 0)
         assert stored is not None
@@ -173,3 +180,16 @@ async def test_removing_a_team_removes_its_history(database: Database) -> None:
     async with database.transaction() as session:
         assert (await session.exec(select(StandupAnswer))).all() == []
         assert (await session.exec(select(StandupMember))).all() == []
+
+
+def test_questions_are_stored_in_the_format_they_always_had() -> None:
+    asked = (
+        repo.StoredQuestion("Any blockers?", "blockers", True),
+        repo.StoredQuestion("Mood?", "other", False),
+    )
+    column = repo.questions_column(asked)
+    assert column == (
+        '[{"text": "Any blockers?", "kind": "blockers", "required": true}, '
+        '{"text": "Mood?", "kind": "other", "required": false}]'
+    )
+    assert repo.questions_of(standup_team(questions=column)) == asked

@@ -7,7 +7,6 @@ the RACI matrix uses, so a renamed-in-case decision still matches.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -106,7 +105,7 @@ async def pending_decisions(
                 record.decision_name,
                 record.question,
                 record.poll_id,
-                tuple(json.loads(record.accountable_ids)),
+                repo.details_of(record).accountable_ids,
                 record.created_at,
                 now - record.created_at,
             )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from bot.context import Context
 from bot.errors import UserError
 from bot.events import Action, Actor, Command, Conversation, Submission
@@ -48,7 +46,8 @@ async def visible(
     """A record is read where its vote was: the channel's members, the people it asked,
     whoever settled it and admins. Outside its channel the platform is asked (no transaction
     held)."""
-    if actor.is_admin or actor.user_id in (*json.loads(record.accountable_ids), record.decided_by):
+    asked = repo.details_of(record).accountable_ids
+    if actor.is_admin or actor.user_id in (*asked, record.decided_by):
         return True
     if asked_in.platform == record.platform and asked_in.channel_id == record.channel_id:
         return True

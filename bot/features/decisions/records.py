@@ -9,7 +9,6 @@ that same transaction, so each Informed person is told once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -66,22 +65,24 @@ async def record_on_close(
             channel_id=poll.channel_id,
             thread_id=poll.thread_id,
             result=outcome_words(items, result),
-            by_role=json.dumps(
-                [
-                    [role, voters, " and ".join(items[i] for i in group.winners) or "no winner"]
-                    for role, voters, group in split.groups
-                ]
-            ),
-            insights=json.dumps([[i.insight_id, i.title, i.confidence] for i in insights]),
-            unheard=json.dumps(
-                [
-                    [role, h.name or h.user_id]
-                    for role, h in people.consulted
-                    if h.user_id not in voted
-                ]
-            ),
-            accountable_ids=json.dumps([h.user_id for h in people.accountable]),
             created_at=ctx.clock.now(),
+        ),
+        repo.RecordDetails(
+            by_role=tuple(
+                repo.RoleResult(
+                    role, voters, " and ".join(items[i] for i in group.winners) or "no winner"
+                )
+                for role, voters, group in split.groups
+            ),
+            insights=tuple(
+                repo.CitedInsight(i.insight_id, i.title, i.confidence) for i in insights
+            ),
+            unheard=tuple(
+                repo.Unheard(role, h.name or h.user_id)
+                for role, h in people.consulted
+                if h.user_id not in voted
+            ),
+            accountable_ids=tuple(h.user_id for h in people.accountable),
         ),
     )
     recipients = [

@@ -3,7 +3,6 @@ posted to the channel, the note to the Informed, and the log."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -25,6 +24,7 @@ from bot.replies import (
 )
 from storage.models.decisions import OVERRIDDEN, PENDING, RATIFIED, REOPENED, DecisionRecord
 from storage.models.deliveries import Delivery
+from storage.repositories.decisions import details_of
 
 RATIFY_ACTION = "decision.ratify"
 OVERRIDE_ACTION = "decision.override"
@@ -46,18 +46,18 @@ def _day(moment: datetime | None) -> str:
 
 
 def by_role_lines(record: DecisionRecord) -> list[str]:
-    rows: list[list[object]] = json.loads(record.by_role)
-    return [f"{role} ({voters}): {top}" for role, voters, top in rows]
+    return [f"{r.role} ({r.voters}): {r.top}" for r in details_of(record).by_role]
 
 
 def insight_lines(record: DecisionRecord) -> list[str]:
-    rows: list[list[object]] = json.loads(record.insights)
-    return [f"Insight {iid}: {title} ({confidence} confidence)" for iid, title, confidence in rows]
+    return [
+        f"Insight {i.insight_id}: {i.title} ({i.confidence} confidence)"
+        for i in details_of(record).insights
+    ]
 
 
 def unheard_line(record: DecisionRecord) -> str:
-    rows: list[list[str]] = json.loads(record.unheard)
-    return ", ".join(f"{name} ({role})" for role, name in rows)
+    return ", ".join(f"{u.name} ({u.role})" for u in details_of(record).unheard)
 
 
 def _evidence_blocks(record: DecisionRecord) -> list[Block]:

@@ -18,7 +18,6 @@ from bot.features.standups.schedule import local_day, next_standup_day, parse_da
 from bot.features.standups.service import (
     TeamSchedule,
     answer_of_kind,
-    entries_json,
     holiday_days,
     is_standup_day,
     load_entries,
@@ -197,7 +196,7 @@ async def submit(submission: Submission, ctx: Context) -> Outcome:
             team,
             actor.user_id,
             target.day,
-            entries_json(entries),
+            entries,
             on_time=now <= schedule.summary_instant(target.day),
             now=now,
         )

@@ -22,7 +22,7 @@ from bot.feature import (
 from bot.features.standups import forms, views
 from bot.features.standups.answers import answer_now
 from bot.features.standups.participation import participation
-from bot.features.standups.questions import dump_questions, load_questions
+from bot.features.standups.questions import load_questions
 from bot.features.standups.schedule import (
     MAX_PERIOD_DAYS,
     at_local,
@@ -137,9 +137,7 @@ async def setup(command: Command, args: Args, ctx: Context) -> Outcome:
             )
         assert team.id is not None
         member_ids = [m.user_id for m in await repo.members(session, team.id)]
-    return forms.setup_form(
-        forms.team_defaults(team, member_ids, load_questions(team.questions)), team.id
-    )
+    return forms.setup_form(forms.team_defaults(team, member_ids, load_questions(team)), team.id)
 
 
 async def submit_setup(submission: Submission, ctx: Context) -> Outcome:
@@ -208,7 +206,7 @@ def _apply(team: StandupTeam, values: forms.SetupValues, now: datetime) -> None:
     team.name = values.name
     team.slug = values.slug
     team.channel_id = values.channel_id
-    team.questions = dump_questions(values.questions)
+    team.questions = repo.questions_column(values.questions)
     team.weekdays = values.weekdays_column
     team.prompt_time = values.prompt_text
     team.summary_time = values.summary_text

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from storage.models.standups import StandupTeam
+from storage.repositories.standups import questions_of
 
 MAX_QUESTIONS = 10
 MAX_QUESTION_CHARS = 150
@@ -100,15 +102,8 @@ def _assign_kinds(questions: Sequence[Question]) -> tuple[Question, ...]:
     return tuple(out)
 
 
-def dump_questions(questions: Sequence[Question]) -> str:
-    return json.dumps([{"text": q.text, "kind": q.kind, "required": q.required} for q in questions])
-
-
-def load_questions(raw: str) -> tuple[Question, ...]:
-    return tuple(
-        Question(item["text"], Kind(item["kind"]), bool(item["required"]))
-        for item in json.loads(raw)
-    )
+def load_questions(team: StandupTeam) -> tuple[Question, ...]:
+    return tuple(Question(q.text, Kind(q.kind), q.required) for q in questions_of(team))
 
 
 def questions_text(questions: Sequence[Question]) -> str:

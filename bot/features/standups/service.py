@@ -3,7 +3,6 @@ building a day's summary (posting it: `delivery`)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -73,7 +72,7 @@ class TeamSchedule:
 def schedule_of(team: StandupTeam) -> TeamSchedule:
     return TeamSchedule(
         team=team,
-        questions=load_questions(team.questions),
+        questions=load_questions(team),
         weekdays=frozenset(int(d) for d in team.weekdays.split(",") if d),
         prompt_at=parse_clock(team.prompt_time) or time(9, 30),
         summary_at=parse_clock(team.summary_time) or time(11, 0),
@@ -124,17 +123,8 @@ def is_standup_day(schedule: TeamSchedule, day: date, holidays: Collection[date]
 # Answers ------------------------------------------------------------------------------------
 
 
-def entries_json(entries: Collection[Entry]) -> str:
-    return json.dumps(
-        [{"question": e.question, "kind": e.kind, "answer": e.answer} for e in entries]
-    )
-
-
 def load_entries(answer: StandupAnswer) -> tuple[Entry, ...]:
-    return tuple(
-        Entry(item["question"], Kind(item["kind"]), item["answer"])
-        for item in json.loads(answer.entries)
-    )
+    return tuple(Entry(e.question, Kind(e.kind), e.answer) for e in repo.entries_of(answer))
 
 
 def answer_of_kind(answer: StandupAnswer | None, kind: Kind) -> str | None:

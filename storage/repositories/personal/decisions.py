@@ -8,8 +8,8 @@ override's reason, the blocker text copied from a stand-up answer) are cleared.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import or_, update
@@ -20,6 +20,7 @@ from storage.models.decisions import PENDING, DecisionRecord
 from storage.models.escalations import BlockerEscalation
 from storage.models.roles import RoleAssignment
 from storage.models.votes import Poll, VoteSeries
+from storage.repositories.decisions import Unheard, asked, details_of, names_unheard, set_details
 from storage.repositories.personal import former_id
 
 AGED_OUT = "someone"
@@ -27,8 +28,7 @@ AGED_OUT = "someone"
 
 def _naming(record: DecisionRecord, user_id: str, names: Collection[str]) -> list[str]:
     """The roles under which the record lists the person as Consulted who did not vote."""
-    rows: list[list[str]] = json.loads(record.unheard)
-    return [role for role, name in rows if name in names]
+    return [u.role for u in details_of(record).unheard if u.name in names]
 
 
 async def spellings(
@@ -49,14 +49,14 @@ async def records_of(
 ) -> list[tuple[DecisionRecord, bool, bool, list[str]]]:
     """(record, settled by them, asked to settle, roles they are named under as unheard);
     `names` are the person's spellings (see `spellings`)."""
-    mentioned = [col(DecisionRecord.unheard).contains(json.dumps(n)) for n in names]
+    mentioned = [names_unheard(n) for n in names]
     statement = (
         select(DecisionRecord)
         .where(DecisionRecord.workspace_id == workspace_id)
         .where(
             or_(
                 col(DecisionRecord.decided_by) == user_id,
-                col(DecisionRecord.accountable_ids).contains(json.dumps(user_id)),
+                asked(user_id),
                 *mentioned,
             )
         )
@@ -64,11 +64,11 @@ async def records_of(
     )
     found = []
     for record in (await session.exec(statement)).all():
-        asked = user_id in json.loads(record.accountable_ids)
+        was_asked = user_id in details_of(record).accountable_ids
         settled = record.decided_by == user_id
         unheard = _naming(record, user_id, names)
-        if settled or asked or unheard:
-            found.append((record, settled, asked, unheard))
+        if settled or was_asked or unheard:
+            found.append((record, settled, was_asked, unheard))
     return found
 
 
@@ -123,15 +123,20 @@ def _unname_record(
     """Drops `user_id` (everyone, when None) from a record; keeps what was decided."""
     if user_id is None or record.decided_by == user_id:
         record.decided_by, record.decided_by_name, record.reason = None, stand_in, ""
-    asked: list[str] = json.loads(record.accountable_ids)
-    record.accountable_ids = json.dumps([a for a in asked if user_id is not None and a != user_id])
-    rows: list[list[str]] = json.loads(record.unheard)
-    record.unheard = json.dumps(
-        [
-            [role, stand_in if user_id is None or name == user_id or name in names else name]
-            for role, name in rows
-        ]
+    details = details_of(record)
+    unnamed = replace(
+        details,
+        accountable_ids=tuple(
+            a for a in details.accountable_ids if user_id is not None and a != user_id
+        ),
+        unheard=tuple(
+            Unheard(u.role, stand_in)
+            if user_id is None or u.name == user_id or u.name in names
+            else u
+            for u in details.unheard
+        ),
     )
+    set_details(record, unnamed)
 
 
 def _unname_escalation(row: BlockerEscalation, user_id: str | None) -> None:

@@ -202,6 +202,12 @@ async def test_setup_of_an_existing_team_edits_it(alignbot: AlignBot, clock: Fak
     assert "updated" in text
     assert "Tue, Thu" in text
     assert "Mood? (optional)" in text
+    clock.current = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)  # a Tuesday, now a stand-up day
+    asked = await open_form(alignbot, BO)  # the questions as stored, read back
+    assert [(i.label, i.required) for i in asked.inputs][2:] == [
+        ("Anything in your way?", True),
+        ("Mood?", False),
+    ]
     async with alignbot.ctx.db.transaction() as session:
         teams = list((await session.exec(select(StandupTeam))).all())
     assert len(teams) == 1
