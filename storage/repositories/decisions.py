@@ -73,12 +73,12 @@ def set_details(record: DecisionRecord, details: RecordDetails) -> None:
     record.accountable_ids = json.dumps(list(details.accountable_ids))
 
 
-def names_unheard(name: str) -> ColumnElement[bool]:
+def lists_unheard(name: str) -> ColumnElement[bool]:
     """Records that list `name` among the Consulted who did not vote (a prefilter)."""
     return col(DecisionRecord.unheard).contains(json.dumps(name))
 
 
-def asked(user_id: str) -> ColumnElement[bool]:
+def asked_to_settle(user_id: str) -> ColumnElement[bool]:
     """Records that asked `user_id` to settle them (a prefilter)."""
     return col(DecisionRecord.accountable_ids).contains(json.dumps(user_id))
 

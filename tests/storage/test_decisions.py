@@ -123,5 +123,5 @@ async def test_a_records_details_are_stored_in_the_format_they_always_had(
     )
 
 
-def test_a_record_without_details_decodes_to_none() -> None:
+def test_a_record_without_details_decodes_to_empty_details() -> None:
     assert decisions.details_of(decision_record(1, 1)) == decisions.RecordDetails()

@@ -45,30 +45,22 @@ def _day(moment: datetime | None) -> str:
     return f"{moment:%a %d %b %Y %H:%M} UTC" if moment else ""
 
 
-def by_role_lines(record: DecisionRecord) -> list[str]:
-    return [f"{r.role} ({r.voters}): {r.top}" for r in details_of(record).by_role]
-
-
-def insight_lines(record: DecisionRecord) -> list[str]:
-    return [
-        f"Insight {i.insight_id}: {i.title} ({i.confidence} confidence)"
-        for i in details_of(record).insights
-    ]
-
-
-def unheard_line(record: DecisionRecord) -> str:
-    return ", ".join(f"{u.name} ({u.role})" for u in details_of(record).unheard)
-
-
 def _evidence_blocks(record: DecisionRecord) -> list[Block]:
+    details = details_of(record)
     blocks: list[Block] = []
-    if roles := by_role_lines(record):
+    if details.by_role:
+        roles = [f"{r.role} ({r.voters}): {r.top}" for r in details.by_role]
         blocks += [text(Bold("Result by role")), text("\n".join(roles))]
-    if insights := insight_lines(record):
+    if details.insights:
+        insights = [
+            f"Insight {i.insight_id}: {i.title} ({i.confidence} confidence)"
+            for i in details.insights
+        ]
         blocks += [text(Bold("Linked insights")), text("\n".join(insights))]
     else:
         blocks.append(small_print("No public insight is linked to this vote's items."))
-    if unheard := unheard_line(record):
+    if details.unheard:
+        unheard = ", ".join(f"{u.name} ({u.role})" for u in details.unheard)
         blocks.append(text(Bold("Consulted but did not vote: "), unheard))
     return blocks
 

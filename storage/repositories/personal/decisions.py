@@ -20,7 +20,13 @@ from storage.models.decisions import PENDING, DecisionRecord
 from storage.models.escalations import BlockerEscalation
 from storage.models.roles import RoleAssignment
 from storage.models.votes import Poll, VoteSeries
-from storage.repositories.decisions import Unheard, asked, details_of, names_unheard, set_details
+from storage.repositories.decisions import (
+    Unheard,
+    asked_to_settle,
+    details_of,
+    lists_unheard,
+    set_details,
+)
 from storage.repositories.personal import former_id
 
 AGED_OUT = "someone"
@@ -49,14 +55,14 @@ async def records_of(
 ) -> list[tuple[DecisionRecord, bool, bool, list[str]]]:
     """(record, settled by them, asked to settle, roles they are named under as unheard);
     `names` are the person's spellings (see `spellings`)."""
-    mentioned = [names_unheard(n) for n in names]
+    mentioned = [lists_unheard(n) for n in names]
     statement = (
         select(DecisionRecord)
         .where(DecisionRecord.workspace_id == workspace_id)
         .where(
             or_(
                 col(DecisionRecord.decided_by) == user_id,
-                asked(user_id),
+                asked_to_settle(user_id),
                 *mentioned,
             )
         )
@@ -64,11 +70,11 @@ async def records_of(
     )
     found = []
     for record in (await session.exec(statement)).all():
-        was_asked = user_id in details_of(record).accountable_ids
+        asked = user_id in details_of(record).accountable_ids
         settled = record.decided_by == user_id
         unheard = _naming(record, user_id, names)
-        if settled or was_asked or unheard:
-            found.append((record, settled, was_asked, unheard))
+        if settled or asked or unheard:
+            found.append((record, settled, asked, unheard))
     return found
 
 
