@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.features.insights import Ranked, evidence_for_items, top_third, without_evidence
+from bot.features.insights import Ranked, evidence_for_items, unevidenced_leaders
 from bot.features.votes.ballots import method_of, short
 from bot.features.votes.tally import Method, Payload, Result
 from bot.replies import Form, Input
@@ -63,9 +63,6 @@ async def unbacked_leaders(session: AsyncSession, poll: Poll, result: Result) ->
     if not result.ballots:
         return frozenset()
     items = items_of(poll)
-    found = await evidence_for_items(session, poll.team_id, items)
-    if not any(e.insights for e in found.values()):
-        return frozenset()
-    top = top_third([Ranked(items[p.index], p.rank, p.score) for p in result.order])
-    flagged = set(without_evidence(top, found))
+    ranked = [Ranked(items[p.index], p.rank, p.score) for p in result.order]
+    flagged = set(await unevidenced_leaders(session, poll.team_id, ranked))
     return frozenset(i for i, item in enumerate(items) if item in flagged)
